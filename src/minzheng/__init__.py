@@ -1,0 +1,144 @@
+"""minzheng (民政): civil-affairs policy as code.
+
+Typed models of administrative units, indicators, programmes and standards; region rule
+packs published as pluggy plugins; an engine that computes compliance findings and
+targets. Everything a user or a pack author needs is importable from here::
+
+    import minzheng
+
+    dataset = minzheng.load_dataset("examples/core-sample.yaml")
+    report = minzheng.assess(dataset)
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+from .dataset import Dataset, dump_dataset, load_dataset, read_dataset, write_dataset
+from .engine import Engine, Tally, assess, iter_assess, iter_targets, resolve_date
+from .errors import DatasetError, InputError, MinzhengError, Problem, UnknownNameError
+from .hookspecs import hookimpl
+from .models import (
+    Area,
+    Attribute,
+    Bracket,
+    Citation,
+    Comparator,
+    Derivation,
+    Direction,
+    Document,
+    Fact,
+    Finding,
+    Indicator,
+    Item,
+    Kind,
+    Level,
+    PackInfo,
+    Position,
+    Program,
+    RegionInfo,
+    Report,
+    RollUp,
+    Rounding,
+    Schedule,
+    Severity,
+    Standard,
+    Status,
+    Target,
+    TargetValue,
+    Trajectory,
+    Unit,
+    Value,
+)
+from .plugins import LoadedPack, PluginError, Registry
+from .render import report_to_json
+from .rules import (
+    BracketRule,
+    ChecklistRule,
+    DerivedRule,
+    FlagRule,
+    MissingFact,
+    Outcome,
+    Rule,
+    ThresholdRule,
+    TrajectoryRule,
+    UnitContext,
+    compare,
+    load_indicators,
+    load_rules,
+    trajectory,
+)
+
+try:
+    __version__ = version("minzheng")
+except PackageNotFoundError:  # pragma: no cover - running from a source checkout
+    __version__ = "0.0.0"
+
+__all__ = [
+    "Area",
+    "Attribute",
+    "Bracket",
+    "BracketRule",
+    "ChecklistRule",
+    "Citation",
+    "Comparator",
+    "Dataset",
+    "DatasetError",
+    "Derivation",
+    "DerivedRule",
+    "Direction",
+    "Document",
+    "Engine",
+    "Fact",
+    "Finding",
+    "FlagRule",
+    "Indicator",
+    "InputError",
+    "Item",
+    "Kind",
+    "Level",
+    "LoadedPack",
+    "MinzhengError",
+    "MissingFact",
+    "Outcome",
+    "PackInfo",
+    "PluginError",
+    "Position",
+    "Problem",
+    "Program",
+    "RegionInfo",
+    "Registry",
+    "Report",
+    "RollUp",
+    "Rounding",
+    "Rule",
+    "Schedule",
+    "Severity",
+    "Standard",
+    "Status",
+    "Tally",
+    "Target",
+    "TargetValue",
+    "ThresholdRule",
+    "Trajectory",
+    "TrajectoryRule",
+    "Unit",
+    "UnitContext",
+    "UnknownNameError",
+    "Value",
+    "__version__",
+    "assess",
+    "compare",
+    "dump_dataset",
+    "hookimpl",
+    "iter_assess",
+    "iter_targets",
+    "load_dataset",
+    "load_indicators",
+    "load_rules",
+    "read_dataset",
+    "report_to_json",
+    "resolve_date",
+    "trajectory",
+    "write_dataset",
+]

@@ -1,0 +1,90 @@
+"""Reading JSON and YAML exactly and safely (internal).
+
+JSON floats and YAML floats become :class:`~decimal.Decimal` so no value passes through
+binary floating point; YAML is read with a subclass of the safe loader, never with
+anything that can build arbitrary objects.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import InputError, Problem
+
+
+class _ExactLoader(yaml.SafeLoader):
+    """The safe loader, reading floats as exact decimals."""
+
+
+def _decimal(loader: yaml.SafeLoader, node: yaml.Node) -> Decimal:
+    text = str(loader.construct_scalar(node))  # type: ignore[arg-type]
+    cleaned = text.replace("_", "")
+    lowered = cleaned.lower()
+    if lowered in (".inf", "+.inf", "-.inf", ".nan"):
+        return Decimal("NaN")  # refused later with a clear message (not a finite number)
+    return Decimal(cleaned)
+
+
+_ExactLoader.add_constructor("tag:yaml.org,2002:float", _decimal)
+
+
+def file_label(source: Path | Traversable | str) -> str:
+    return str(source)
+
+
+def read_text(source: Path | Traversable) -> str:
+    label = file_label(source)
+    try:
+        return source.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError([Problem(label, None, None, "an existing file", "no such file")]) from None
+    except IsADirectoryError:
+        raise InputError([Problem(label, None, None, "a file", "a directory")]) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            [Problem(label, None, None, "UTF-8 text", f"undecodable bytes at offset {exc.start}")]
+        ) from None
+
+
+def parse_json(text: str, label: str) -> Any:
+    try:
+        return json.loads(text, parse_float=Decimal)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            [
+                Problem(
+                    label,
+                    None,
+                    None,
+                    "well-formed JSON",
+                    f"{exc.msg} at line {exc.lineno} column {exc.colno}",
+                )
+            ]
+        ) from None
+
+
+def parse_yaml(text: str, label: str) -> Any:
+    try:
+        return yaml.load(text, Loader=_ExactLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise InputError(
+            [Problem(label, None, None, "well-formed YAML", f"{problem}{where}")]
+        ) from None
+
+
+def read_structured(source: Path | Traversable) -> Any:
+    """The plain data of a JSON or YAML file (chosen by its suffix)."""
+    text = read_text(source)
+    label = file_label(source)
+    if source.name.endswith(".json"):
+        return parse_json(text, label)
+    return parse_yaml(text, label)

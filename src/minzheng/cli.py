@@ -1,0 +1,495 @@
+"""The ``minzheng`` command line.
+
+Exit status, like a linter: 0 when everything assessed is met, 1 when something is not
+met (or a rule or plugin failed), 2 for bad input or usage. A user's mistake is
+reported in one message per problem, naming the file, the unit and the field — never
+with a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from . import __version__
+from .dataset import Dataset, load_dataset
+from .engine import Engine, Tally, resolve_date
+from .errors import MinzhengError
+from .models import Finding, Report, Status
+from .plugins import Registry
+from .render import (
+    label,
+    report_to_json,
+    report_to_markdown,
+    report_to_table,
+    targets_to_json,
+    write_jsonl,
+)
+from .template import template_yaml
+from .values import format_decimal
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+LANG_ENV = "MINZHENG_LANG"
+_PROGRESS_MIN_UNITS = 2000
+
+
+class _Exit(Exception):
+    def __init__(self, code: int) -> None:
+        self.code = code
+
+
+def _lang_option(func: F) -> F:
+    return click.option(
+        "--lang",
+        type=click.Choice(["zh", "en"]),
+        default=lambda: os.environ.get(LANG_ENV, "en"),
+        show_default="en, or $MINZHENG_LANG",
+        help="Language of messages and labels.",
+    )(func)
+
+
+def _stderr() -> Console:
+    return Console(stderr=True, highlight=False)
+
+
+def _stdout() -> Console:
+    return Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 200)
+
+
+def _registry() -> Registry:
+    registry = Registry.discover()
+    err = _stderr()
+    for error in registry.errors:
+        err.print(f"[yellow]warning:[/] {escape(str(error))}")
+    return registry
+
+
+def _load(path: str, registry: Registry) -> Dataset:
+    return load_dataset(path, registry.indicators)
+
+
+def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"expected a date such as 2018-12-31, found {value!r}") from None
+
+
+class _Group(click.Group):
+    """Turns a user's mistake into one message per problem and exit status 2."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except MinzhengError as exc:
+            err = _stderr()
+            for line in str(exc).splitlines():
+                err.print(f"[red]error:[/] {escape(line)}")
+            ctx.exit(2)
+        except _Exit as done:
+            ctx.exit(done.code)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="minzheng")
+def main() -> None:
+    """minzheng (民政): civil-affairs policy as code.
+
+    Assess administrative units against the rule packs installed (Ji'an, Songming,
+    Yancheng, …): compliance findings, derived targets and trajectories.
+    """
+
+
+@main.command()
+@_lang_option
+def packs(lang: str) -> None:
+    """List the installed rule packs (and any that failed to load)."""
+    registry = _registry()
+    zh = lang == "zh"
+    table = Table(title="规则包" if zh else "Rule packs")
+    for head in (
+        ("名称", "name"),
+        ("版本", "version"),
+        ("地区", "region"),
+        ("引用文件", "documents"),
+        ("规则数", "rules"),
+        ("实现的钩子", "hooks"),
+    ):
+        table.add_column(head[0] if zh else head[1], overflow="fold")
+    for pack in registry.packs.values():
+        region = pack.info.region
+        where = (
+            "—"
+            if region is None
+            else f"{region.name_zh if zh else region.name_en} ({', '.join(region.prefixes)})"
+        )
+        docs = "\n".join(f"{d.id} {d.title_zh}" for d in pack.info.documents) or "—"
+        table.add_row(
+            pack.name,
+            pack.info.version or "—",
+            where,
+            docs,
+            str(len(pack.rules)),
+            "\n".join(pack.hooks),
+        )
+    out = _stdout()
+    out.print(table)
+    for error in registry.errors:
+        out.print(f"[red]{'加载失败' if zh else 'failed'}:[/] {escape(str(error))}")
+
+
+@main.command()
+@click.argument("pack", required=False)
+@_lang_option
+def rules(pack: str | None, lang: str) -> None:
+    """List the rules of every pack, or of PACK."""
+    registry = _registry()
+    names = [pack] if pack else None
+    zh = lang == "zh"
+    table = Table(title="规则" if zh else "Rules")
+    for head in (
+        ("规则", "rule"),
+        ("规则包", "pack"),
+        ("名称", "title"),
+        ("适用层级", "applies to"),
+        ("条款", "clause"),
+        ("属性", "attribute"),
+    ):
+        table.add_column(head[0] if zh else head[1], overflow="fold")
+    for loaded, rule in registry.iter_rules(names):
+        levels = ", ".join(lv.value for lv in rule.levels) + (
+            f" ({', '.join(rule.types)})" if rule.types else ""
+        )
+        attribute = rule.attribute.zh if zh else rule.attribute.value
+        table.add_row(
+            rule.id, loaded.name, rule.title(lang), levels, rule.citation.locator, attribute
+        )
+    _stdout().print(table)
+
+
+@main.command()
+@click.argument("rule_id", metavar="RULE")
+@_lang_option
+def explain(rule_id: str, lang: str) -> None:
+    """Show a rule: its clause in Chinese, our reading, the inputs it needs."""
+    registry = _registry()
+    pack, rule = registry.rule(rule_id)
+    zh = lang == "zh"
+    out = _stdout()
+    indicators = registry.indicators
+    out.print(f"[bold]{escape(rule.id)}[/] — {escape(rule.title_zh)} / {escape(rule.title_en)}")
+    out.print(
+        f"{'规则包' if zh else 'Pack'}: {pack.name} ({pack.info.title_zh} / {pack.info.title_en})"
+    )
+    levels = ", ".join(lv.value for lv in rule.levels)
+    if rule.types:
+        levels += f" ({', '.join(rule.types)})"
+    if rule.area:
+        levels += f", {rule.area.value}"
+    out.print(f"{'适用' if zh else 'Applies to'}: {levels}")
+    cite = rule.citation
+    doc = cite.document + (f" 《{cite.title}》" if cite.title else "")
+    out.print(f"{'出处' if zh else 'Source'}: {escape(doc)} {escape(cite.locator)}")
+    out.print(f"{'原文' if zh else 'Clause'}: {escape(cite.text)}")
+    out.print(f"{'解读' if zh else 'Reading'}: {escape(rule.reading)}")
+    out.print(
+        f"{'属性' if zh else 'Attribute'}: {rule.attribute.zh if zh else rule.attribute.value}"
+    )
+    if rule.deadline:
+        out.print(f"{'期限' if zh else 'Deadline'}: {rule.deadline.isoformat()}")
+    if rule.effective:
+        out.print(f"{'起始' if zh else 'In force from'}: {rule.effective.isoformat()}")
+    out.print(f"{'所需数据' if zh else 'Inputs'}:")
+    for indicator in rule.reads():
+        ind = indicators.get(indicator)
+        if ind is None:
+            out.print(f"  {indicator}")
+            continue
+        measure = f" [{ind.measure}]" if ind.measure else ""
+        out.print(f"  {indicator}: {ind.name_zh} / {ind.name_en}{measure} ({ind.kind.value})")
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=True, path_type=str))
+@_lang_option
+def validate(file: str, lang: str) -> None:
+    """Check a dataset file; report every problem, naming unit and field."""
+    registry = _registry()
+    dataset = _load(file, registry)
+    facts = sum(1 for _ in dataset.iter_facts())
+    if lang == "zh":
+        _stdout().print(f"通过:{file}:{len(dataset)} 个单位,{facts} 项数据")
+    else:
+        _stdout().print(f"OK: {file}: {len(dataset)} units, {facts} facts")
+
+
+def _common_assess_options(func: F) -> F:
+    func = click.option(
+        "--pack",
+        "packs",
+        multiple=True,
+        metavar="PACK",
+        help="Apply only this pack (repeatable). Default: every installed pack.",
+    )(func)
+    func = click.option(
+        "--on",
+        "on",
+        callback=_parse_date,
+        metavar="DATE",
+        help="Assessment date (default: the dataset's as_of, else the end of its latest period).",
+    )(func)
+    func = click.option(
+        "--what-if", is_flag=True, help="Apply the packs to units outside their region too."
+    )(func)
+    func = click.option(
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=False, writable=True, path_type=Path),
+        help="Write to this file instead of standard output.",
+    )(func)
+    return func
+
+
+def _open_output(path: Path | None) -> tuple[IO[str], bool]:
+    if path is None:
+        return sys.stdout, False
+    return path.open("w", encoding="utf-8"), True
+
+
+def _progress(findings: Iterator[Finding], total: int) -> Iterator[Finding]:
+    """Show progress by units on stderr for a long run in a terminal."""
+    if total < _PROGRESS_MIN_UNITS or not sys.stderr.isatty():
+        yield from findings
+        return
+    with Progress(
+        TextColumn("assessing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=_stderr(),
+        transient=True,
+    ) as progress:
+        task = progress.add_task("units", total=total)
+        last = None
+        for finding in findings:
+            if finding.unit != last:
+                progress.advance(task)
+                last = finding.unit
+            yield finding
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=True, path_type=str))
+@_common_assess_options
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "jsonl", "markdown"]),
+    default="table",
+    show_default=True,
+    help="Output format. jsonl streams one finding per line.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["not-met", "failure", "never"]),
+    default="not-met",
+    show_default=True,
+    help="What makes the exit status 1: any finding not met, only failures (binding and due), or nothing.",
+)
+@_lang_option
+def assess(
+    file: str,
+    packs: tuple[str, ...],
+    on: date | None,
+    what_if: bool,
+    output: Path | None,
+    fmt: str,
+    fail_on: str,
+    lang: str,
+) -> None:
+    """Assess the units of a dataset FILE against the installed packs."""
+    registry = _registry()
+    dataset = _load(file, registry)
+    engine = Engine(registry)
+    names = list(packs) or None
+    tally = Tally(dataset)
+    stream = _progress(
+        engine.iter_assess(dataset, names, on, what_if=what_if, tally=tally), len(dataset)
+    )
+    out, close = _open_output(output)
+    try:
+        if fmt == "jsonl":
+            write_jsonl(stream, out)
+            _stderr().print(_summary(tally, lang))
+        else:
+            findings = tuple(stream)
+            report = Report(
+                on=resolve_date(dataset, on),
+                dataset=dataset.name or dataset.source,
+                packs=tuple(names or [p.name for p in registry.packs.values() if p.rules]),
+                findings=findings,
+                rollups=tally.rollups(),
+                summary=tally.summary,
+                errors=tuple(str(e) for e in registry.errors),
+            )
+            if fmt == "json":
+                json.dump(report_to_json(report), out, ensure_ascii=False, indent=2)
+                out.write("\n")
+            elif fmt == "markdown":
+                out.write(report_to_markdown(report, lang))
+            else:
+                console = Console(file=out, highlight=False) if close else _stdout()
+                report_to_table(report, console, lang)
+    finally:
+        if close:
+            out.close()
+    raise _Exit(_exit_code(tally, fail_on, bool(registry.errors)))
+
+
+def _opt_decimal(value: Decimal | None) -> str | None:
+    return None if value is None else format_decimal(value)
+
+
+def _summary(tally: Tally, lang: str) -> str:
+    return f"{label('summary', lang)}: " + ", ".join(
+        f"{label(s.value, lang)} {n}" for s, n in tally.summary.items()
+    )
+
+
+def _exit_code(tally: Tally, fail_on: str, plugin_errors: bool) -> int:
+    if fail_on == "never":
+        return 0
+    if plugin_errors or tally.by_status[Status.ERROR]:
+        return 1
+    if fail_on == "failure":
+        return 1 if tally.failures else 0
+    return 1 if tally.by_status[Status.NOT_MET] else 0
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=True, path_type=str))
+@_common_assess_options
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@_lang_option
+def targets(
+    file: str,
+    packs: tuple[str, ...],
+    on: date | None,
+    what_if: bool,
+    output: Path | None,
+    fmt: str,
+    lang: str,
+) -> None:
+    """Derived targets for each unit of FILE (what it must reach, by when), and the
+    programme standards in force."""
+    registry = _registry()
+    dataset = _load(file, registry)
+    engine = Engine(registry)
+    day = resolve_date(dataset, on)
+    found = list(engine.iter_targets(dataset, list(packs) or None, on, what_if=what_if))
+    standards = [
+        (pack.name, program, standard)
+        for pack in registry.packs.values()
+        if not packs or pack.name in packs
+        for program in pack.programs
+        for standard in program.standards
+    ]
+    out, close = _open_output(output)
+    try:
+        if fmt == "json":
+            data = {
+                "on": day.isoformat(),
+                "targets": targets_to_json(found),
+                "standards": [
+                    {
+                        "pack": p,
+                        "program": prog.id,
+                        "standard": s.id,
+                        "name_zh": s.name_zh,
+                        "name_en": s.name_en,
+                        "measure": s.schedule.measure,
+                        "value": _opt_decimal(s.schedule.on(day)),
+                    }
+                    for p, prog, s in standards
+                ],
+            }
+            json.dump(data, out, ensure_ascii=False, indent=2)
+            out.write("\n")
+            return
+        zh = lang == "zh"
+        console = Console(file=out, highlight=False) if close else _stdout()
+        table = Table(title=f"{'目标' if zh else 'Targets'} · {day.isoformat()}")
+        for key in ("unit", "pack", "rule", "indicator", "required", "deadline", "basis"):
+            table.add_column(label(key, lang), overflow="fold")
+        for t in found:
+            required = (
+                "?"
+                if t.required is None
+                else f"{t.comparator.value} {format_decimal(t.required)} {t.measure}".strip()
+            )
+            ind = registry.indicators.get(t.indicator)
+            name = (ind.name_zh if zh else ind.name_en) if ind else t.indicator
+            table.add_row(
+                t.unit,
+                t.pack,
+                t.rule,
+                name,
+                required,
+                t.deadline.isoformat() if t.deadline else "—",
+                t.basis_zh if zh else t.basis_en,
+            )
+        console.print(table)
+        if standards:
+            st = Table(title=f"{'标准' if zh else 'Standards in force'} · {day.isoformat()}")
+            for head in (
+                ("规则包", "pack"),
+                ("项目", "programme"),
+                ("标准", "standard"),
+                ("值", "value"),
+            ):
+                st.add_column(head[0] if zh else head[1])
+            for p, prog, s in standards:
+                value = s.schedule.on(day)
+                shown = "—" if value is None else f"{format_decimal(value)} {s.schedule.measure}"
+                st.add_row(
+                    p, prog.name_zh if zh else prog.name_en, s.name_zh if zh else s.name_en, shown
+                )
+            console.print(st)
+    finally:
+        if close:
+            out.close()
+
+
+@main.command()
+@click.argument("pack")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write to this file instead of standard output.",
+)
+def template(pack: str, output: Path | None) -> None:
+    """A blank dataset (YAML) listing every fact PACK's rules read, with units."""
+    registry = _registry()
+    text = template_yaml(registry.pack(pack), registry.indicators)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")

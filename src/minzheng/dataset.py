@@ -1,0 +1,593 @@
+"""Datasets: units and their facts, loaded from JSON, YAML or CSV and validated.
+
+A dataset in JSON or YAML is a mapping::
+
+    name: jian-2018                 # optional
+    note: Figures are invented.     # optional: say where the figures come from
+    as_of: 2018-12-31               # optional: the default assessment date
+    units:
+      - code: "360821101"
+        name: 某某镇
+        level: township             # province, prefecture, county, township, village, facility
+        parent: "360821"            # optional when the code's own digits say it
+        area: rural                 # optional: urban or rural
+        type: town                  # optional: a finer kind that rules may select
+        facts:
+          registered_population: 23000          # an undated value
+          office_staff: {2017: 2, 2018: 3}      # or a value per period
+
+In CSV, a dataset is a folder (or a ``facts.csv`` with a ``units.csv`` beside it):
+``units.csv`` has the columns ``code,name,level,parent,area,type`` and ``facts.csv`` the
+long form ``unit,indicator,period,value`` (an empty period is undated; a checklist's
+items are separated by ``;``).
+
+Loading checks everything it can and reports every problem at once in a
+:class:`~minzheng.errors.DatasetError`: malformed files, unknown indicators (with the
+closest known one), values of the wrong type or out of range, ambiguous percentages,
+duplicate codes, unknown parents, parent cycles, codes that do not fit their level or
+their parent.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import json
+from collections.abc import Iterator, Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+from attrs import field, frozen
+
+from ._files import parse_json, parse_yaml, read_text
+from .converter import describe_error, get_converter
+from .errors import DatasetError, InputError, Problem
+from .models import Fact, Indicator, Level, Unit, Value, check_code, natural_parent
+from .values import ValueProblem, closest, dump_value, parse_period, parse_value, period_end
+
+__all__ = ["Dataset", "dump_dataset", "load_dataset", "read_dataset", "write_dataset"]
+
+#: unit code → indicator id → period (``None``: undated) → value
+FactTable = Mapping[str, Mapping[str, Mapping[str | None, Value]]]
+
+
+@functools.lru_cache(maxsize=4096)
+def _end(period: str) -> date:
+    return period_end(period)
+
+
+@frozen
+class Dataset:
+    """Units (in file order) and their facts.
+
+    Use :func:`load_dataset` to read one from a file; building one directly skips the
+    file checks but not the models' own validation.
+    """
+
+    units: Mapping[str, Unit]
+    facts: FactTable
+    name: str = ""
+    note: str = ""
+    as_of: date | None = None
+    source: str = ""
+    _children: dict[str, tuple[Unit, ...]] = field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        children: dict[str, list[Unit]] = {}
+        for unit in self.units.values():
+            if unit.parent is not None:
+                children.setdefault(unit.parent, []).append(unit)
+        object.__setattr__(self, "_children", {k: tuple(v) for k, v in children.items()})
+
+    def __len__(self) -> int:
+        return len(self.units)
+
+    def children(self, code: str) -> tuple[Unit, ...]:
+        """The units whose parent is ``code``, in file order."""
+        return self._children.get(code, ())
+
+    def ancestors(self, code: str) -> tuple[Unit, ...]:
+        """The units above ``code``, nearest first, as far as the dataset holds them."""
+        found: list[Unit] = []
+        parent = self.units[code].parent
+        while parent is not None and parent in self.units:
+            unit = self.units[parent]
+            found.append(unit)
+            parent = unit.parent
+        return tuple(found)
+
+    def value_as_of(self, code: str, indicator: str, on: date) -> tuple[str | None, Value] | None:
+        """``(period, value)`` of the latest period ending on or before ``on``.
+
+        An undated value is used when no dated value qualifies; ``None`` when there is
+        nothing to use.
+        """
+        periods = self.facts.get(code, {}).get(indicator)
+        if not periods:
+            return None
+        best: str | None = None
+        best_end: date | None = None
+        for period in periods:
+            if period is None:
+                continue
+            end = _end(period)
+            if end <= on and (best_end is None or end > best_end):
+                best, best_end = period, end
+        if best is not None:
+            return best, periods[best]
+        if None in periods:
+            return None, periods[None]
+        return None
+
+    def series(self, code: str, indicator: str) -> dict[str, Value]:
+        """Every dated value of one fact of one unit, oldest first."""
+        periods = self.facts.get(code, {}).get(indicator, {})
+        return {p: periods[p] for p in sorted((p for p in periods if p is not None), key=_end)}
+
+    def iter_facts(self) -> Iterator[Fact]:
+        """Every fact, unit by unit in file order."""
+        for code in self.units:
+            for indicator, periods in self.facts.get(code, {}).items():
+                for period, value in periods.items():
+                    yield Fact(code, indicator, period, value)
+
+    def latest_period_end(self) -> date | None:
+        """The last day of the latest period any fact has (``None``: no dated fact)."""
+        ends = [_end(p) for table in self.facts.values() for ps in table.values() for p in ps if p]
+        return max(ends) if ends else None
+
+
+# --------------------------------------------------------------------------- loading
+
+_UNIT_KEYS = {"code", "name", "level", "parent", "area", "type"}
+_TOP_KEYS = {"name", "note", "as_of", "units"}
+
+
+class _Builder:
+    """Collects units and facts from any format, with every problem found on the way."""
+
+    def __init__(self, label: str, indicators: Mapping[str, Indicator]) -> None:
+        self.label = label
+        self.indicators = indicators
+        self.problems: list[Problem] = []
+        self.units: dict[str, Unit] = {}
+        self.explicit_parent: dict[str, bool] = {}
+        self.facts: dict[str, dict[str, dict[str | None, Value]]] = {}
+
+    def problem(
+        self,
+        unit: str | None,
+        fld: str | None,
+        expected: str,
+        found: str,
+        hint: str = "",
+        row: int | None = None,
+    ) -> None:
+        self.problems.append(Problem(self.label, unit, fld, expected, found, hint, row=row))
+
+    def add_unit(self, raw: object, where: str, row: int | None = None) -> str | None:
+        """Validate one unit's own fields; return its code when it is usable."""
+        if not isinstance(raw, Mapping):
+            self.problem(
+                where, None, "a unit: a mapping with code, name and level", repr(raw), row=row
+            )
+            return None
+        data = {k: v for k, v in raw.items() if k != "facts"}
+        for key in ("code", "parent"):  # YAML reads 360821 unquoted as a number
+            if isinstance(data.get(key), int) and not isinstance(data.get(key), bool):
+                data[key] = str(data[key])
+        code = data.get("code")
+        name = code if isinstance(code, str) and code else where
+        try:
+            level = get_converter().structure(data.get("level"), Level) if "level" in data else None
+        except ValueProblem:
+            level = None  # reported with the other fields below
+        if isinstance(code, str) and level is not None:
+            problem = check_code(code, level)
+            if problem:
+                self.problem(name, "code", problem, repr(code), row=row)
+                return None
+        try:
+            unit = get_converter().structure(data, Unit)
+        except Exception as exc:
+            for fld, expected, found in describe_error(exc, data):
+                self.problem(name, fld, expected, found, row=row)
+            return None
+        if unit.code in self.units:
+            self.problem(unit.code, "code", "a code used by one unit only", "a duplicate", row=row)
+            return None
+        self.units[unit.code] = unit
+        self.explicit_parent[unit.code] = unit.parent is not None
+        return unit.code
+
+    def known(self, code: str, indicator: str, row: int | None = None) -> Indicator | None:
+        """The declared indicator, or ``None`` after reporting it unknown."""
+        ind = self.indicators.get(indicator)
+        if ind is None:
+            guess = closest(indicator, self.indicators)
+            hint = f"did you mean {guess!r}?" if guess else "no installed pack declares it"
+            self.problem(code, indicator, "a known indicator", repr(indicator), hint, row=row)
+        return ind
+
+    def add_fact(
+        self, code: str, indicator: str, period: object, raw: object, row: int | None = None
+    ) -> None:
+        """Validate and store one value (``period`` ``None``: undated)."""
+        ind = self.known(code, indicator, row)
+        if ind is None:
+            return
+        key: str | None = None
+        if period is not None:
+            try:
+                key = parse_period(period)
+            except ValueProblem as exc:
+                self.problem(code, indicator, exc.expected, repr(exc.found), row=row)
+                return
+        if raw is None:
+            return  # not known: rules that need it report unknown
+        try:
+            value = parse_value(ind, raw)
+        except ValueProblem as exc:
+            fld = indicator if key is None else f"{indicator}[{key}]"
+            self.problem(code, fld, exc.expected, repr(exc.found), exc.hint, row=row)
+            return
+        periods = self.facts.setdefault(code, {}).setdefault(indicator, {})
+        if periods and (key is None) != (None in periods):
+            fld = indicator if key is None else f"{indicator}[{key}]"
+            self.problem(
+                code, fld, "values that all have a period, or one undated value", "a mix", row=row
+            )
+            return
+        if key in periods:
+            fld = indicator if key is None else f"{indicator}[{key}]"
+            self.problem(code, fld, "one value per period", "a second value", row=row)
+            return
+        periods[key] = value
+
+    def add_facts(self, code: str, raw: object) -> None:
+        if raw is None:
+            return
+        if not isinstance(raw, Mapping):
+            self.problem(code, "facts", "a mapping from indicator to value", repr(raw))
+            return
+        for indicator, value in raw.items():
+            if isinstance(value, Mapping) and self.known(code, str(indicator)) is None:
+                continue  # reported once, not once per period
+            if isinstance(value, Mapping):
+                for period, item in value.items():
+                    self.add_fact(code, str(indicator), period, item)
+            else:
+                self.add_fact(code, str(indicator), None, value)
+
+    def check_tree(self) -> None:
+        """Parents exist, form no cycle, sit above their children and prefix their codes."""
+        for code, unit in list(self.units.items()):
+            if unit.parent is None:
+                inferred = _infer_parent(code, unit.level, self.units)
+                if inferred:
+                    self.units[code] = Unit(
+                        code, unit.name, unit.level, inferred, unit.area, unit.type
+                    )
+            elif unit.parent not in self.units:
+                guess = closest(unit.parent, self.units)
+                self.problem(
+                    code,
+                    "parent",
+                    "the code of a unit in this dataset",
+                    repr(unit.parent),
+                    f"did you mean {guess!r}?" if guess else "",
+                )
+        reported: set[str] = set()
+        for code in self.units:
+            chain = [code]
+            parent = self.units[code].parent
+            while parent is not None and parent in self.units and parent not in chain:
+                chain.append(parent)
+                parent = self.units[parent].parent
+            if parent is not None and parent in chain and not reported & set(chain):
+                cycle = " → ".join([*chain[chain.index(parent) :], parent])
+                self.problem(code, "parent", "a chain of parents that ends", f"a cycle: {cycle}")
+                reported.update(chain)
+        for code, unit in self.units.items():
+            if code in reported or unit.parent is None or unit.parent not in self.units:
+                continue
+            above = self.units[unit.parent]
+            if above.level.rank >= unit.level.rank:
+                self.problem(
+                    code,
+                    "parent",
+                    f"a unit above the {unit.level.value} level",
+                    f"{above.code} at the {above.level.value} level",
+                )
+            elif not _prefixed(code, unit.level, above.code):
+                self.problem(
+                    code,
+                    "parent",
+                    f"a parent whose code begins {code!r}",
+                    repr(above.code),
+                    "a unit's code starts with its parent's code",
+                )
+
+    def build(self, *, name: str, note: str, as_of: date | None) -> Dataset:
+        self.check_tree()
+        if self.problems:
+            raise DatasetError(self.problems)
+        return Dataset(
+            units=dict(self.units),
+            facts=self.facts,
+            name=name,
+            note=note,
+            as_of=as_of,
+            source=self.label,
+        )
+
+
+def _prefixed(code: str, level: Level, parent: str) -> bool:
+    if level is Level.FACILITY:
+        return code.split("-", 1)[0] == parent
+    return code.startswith(parent)
+
+
+def _infer_parent(code: str, level: Level, units: Mapping[str, Unit]) -> str | None:
+    """The nearest unit present whose code the unit's code begins with."""
+    candidate = natural_parent(code, level)
+    while candidate:
+        if candidate in units and candidate != code:
+            return candidate
+        candidate = {9: candidate[:6], 6: candidate[:4], 4: candidate[:2]}.get(len(candidate))
+    return None
+
+
+def _indicators_installed() -> Mapping[str, Indicator]:
+    from .plugins import Registry
+
+    return Registry.discover().indicators
+
+
+def load_dataset(path: str | Path, indicators: Mapping[str, Indicator] | None = None) -> Dataset:
+    """Read and validate a dataset file (``.json``, ``.yaml``/``.yml``, or CSV).
+
+    ``indicators`` are the indicators facts may name; by default those of every
+    installed pack. Raises :class:`~minzheng.errors.DatasetError` listing every problem.
+    """
+    path = Path(path)
+    known = _indicators_installed() if indicators is None else indicators
+    if path.is_dir() or path.suffix.lower() == ".csv":
+        return _load_csv(path, known)
+    if path.suffix.lower() not in (".json", ".yaml", ".yml"):
+        raise DatasetError(
+            [
+                Problem(
+                    str(path),
+                    None,
+                    None,
+                    "a .json, .yaml, .yml or .csv file, or a CSV folder",
+                    repr(path.suffix or path.name),
+                )
+            ]
+        )
+    try:
+        text = read_text(path)
+    except InputError as exc:
+        raise DatasetError(exc.problems) from None
+    return read_dataset(
+        text, "json" if path.suffix.lower() == ".json" else "yaml", known, label=str(path)
+    )
+
+
+def read_dataset(
+    text: str, format: str, indicators: Mapping[str, Indicator], *, label: str = "<string>"
+) -> Dataset:
+    """Read a dataset from JSON or YAML text (``format`` is ``"json"`` or ``"yaml"``)."""
+    try:
+        data = parse_json(text, label) if format == "json" else parse_yaml(text, label)
+    except InputError as exc:
+        raise DatasetError(exc.problems) from None
+    if not isinstance(data, Mapping) or not isinstance(data.get("units"), list):
+        raise DatasetError(
+            [
+                Problem(
+                    label,
+                    None,
+                    "units",
+                    "a mapping with a list of units under 'units'",
+                    _kind_of(data),
+                )
+            ]
+        )
+    builder = _Builder(label, indicators)
+    for key in set(data) - _TOP_KEYS:
+        builder.problem(
+            None, str(key), f"one of the top-level fields {', '.join(sorted(_TOP_KEYS))}", repr(key)
+        )
+    meta = _meta(builder, data)
+    for index, raw in enumerate(data["units"]):
+        code = builder.add_unit(raw, f"#{index + 1}")
+        if code is not None and isinstance(raw, Mapping):
+            builder.add_facts(code, raw.get("facts"))
+    return builder.build(**meta)
+
+
+def _kind_of(data: object) -> str:
+    if isinstance(data, Mapping):
+        return "a mapping without a 'units' list"
+    return "nothing" if data is None else f"a {type(data).__name__}"
+
+
+def _meta(builder: _Builder, data: Mapping[str, Any]) -> dict[str, Any]:
+    meta: dict[str, Any] = {"name": "", "note": "", "as_of": None}
+    for key in ("name", "note"):
+        value = data.get(key, "")
+        if isinstance(value, str):
+            meta[key] = value
+        else:
+            builder.problem(None, key, "text", repr(value))
+    if data.get("as_of") is not None:
+        try:
+            meta["as_of"] = get_converter().structure(data["as_of"], date)
+        except ValueProblem as exc:
+            builder.problem(None, "as_of", exc.expected, repr(exc.found))
+    return meta
+
+
+def _csv_paths(path: Path) -> tuple[Path, Path]:
+    folder = path if path.is_dir() else path.parent
+    return folder / "units.csv", folder / "facts.csv"
+
+
+def _read_csv(
+    path: Path, columns: tuple[str, ...], required: tuple[str, ...]
+) -> list[tuple[int, dict[str, str]]]:
+    try:
+        text = read_text(path)
+    except InputError as exc:
+        raise DatasetError(exc.problems) from None
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = tuple(reader.fieldnames or ())
+    missing = [c for c in required if c not in header]
+    unknown = [c for c in header if c not in columns]
+    if missing or unknown:
+        raise DatasetError(
+            [
+                Problem(
+                    str(path),
+                    None,
+                    None,
+                    f"the header {','.join(columns)}",
+                    ",".join(header) or "no header",
+                    row=1,
+                )
+            ]
+        )
+    rows: list[tuple[int, dict[str, str]]] = []
+    for number, row in enumerate(reader, start=2):
+        if None in row:
+            raise DatasetError(
+                [
+                    Problem(
+                        str(path),
+                        None,
+                        None,
+                        f"{len(header)} columns",
+                        f"{len(header) + len(row[None])}",
+                        row=number,
+                    )
+                ]
+            )
+        rows.append((number, {k: (v or "").strip() for k, v in row.items()}))
+    return rows
+
+
+def _load_csv(path: Path, indicators: Mapping[str, Indicator]) -> Dataset:
+    units_path, facts_path = _csv_paths(path)
+    unit_rows = _read_csv(
+        units_path, ("code", "name", "level", "parent", "area", "type"), ("code", "name", "level")
+    )
+    fact_rows = _read_csv(
+        facts_path, ("unit", "indicator", "period", "value"), ("unit", "indicator", "value")
+    )
+    units = _Builder(str(units_path), indicators)
+    for number, row in unit_rows:
+        raw = {k: v for k, v in row.items() if v != ""}
+        units.add_unit(raw, raw.get("code", f"row {number}"), row=number)
+    facts = _Builder(str(facts_path), indicators)
+    facts.units = units.units
+    for number, row in fact_rows:
+        code = row["unit"]
+        if code not in units.units:
+            guess = closest(code, units.units)
+            facts.problem(
+                code,
+                "unit",
+                f"a unit listed in {units_path.name}",
+                repr(code),
+                f"did you mean {guess!r}?" if guess else "",
+                row=number,
+            )
+            continue
+        value = row["value"] if row["value"] != "" else None
+        facts.add_fact(code, row["indicator"], row.get("period") or None, value, row=number)
+    units.check_tree()
+    problems = units.problems + facts.problems
+    if problems:
+        raise DatasetError(problems)
+    folder = units_path.parent
+    return Dataset(units=dict(units.units), facts=facts.facts, name=folder.name, source=str(folder))
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def dump_dataset(dataset: Dataset, indicators: Mapping[str, Indicator]) -> dict[str, Any]:
+    """The dataset as plain data that :func:`read_dataset` reads back to an equal one."""
+    data: dict[str, Any] = {}
+    if dataset.name:
+        data["name"] = dataset.name
+    if dataset.note:
+        data["note"] = dataset.note
+    if dataset.as_of:
+        data["as_of"] = dataset.as_of.isoformat()
+    units = []
+    for code, unit in dataset.units.items():
+        raw: dict[str, Any] = {"code": code, "name": unit.name, "level": unit.level.value}
+        for key in ("parent", "area", "type"):
+            value = getattr(unit, key)
+            if value is not None:
+                raw[key] = str(value)
+        facts: dict[str, Any] = {}
+        for indicator, periods in dataset.facts.get(code, {}).items():
+            ind = indicators[indicator]
+            if None in periods:  # the loader keeps an undated value alone
+                facts[indicator] = dump_value(ind, periods[None])
+            else:
+                facts[indicator] = {p: dump_value(ind, v) for p, v in periods.items()}
+        if facts:
+            raw["facts"] = facts
+        units.append(raw)
+    data["units"] = units
+    return data
+
+
+def write_dataset(dataset: Dataset, path: str | Path, indicators: Mapping[str, Indicator]) -> None:
+    """Write a dataset as JSON, YAML, or (to a folder or ``.csv`` path) CSV."""
+    path = Path(path)
+    if path.suffix.lower() == ".json":
+        path.write_text(
+            json.dumps(dump_dataset(dataset, indicators), ensure_ascii=False, indent=2) + "\n",
+            "utf-8",
+        )
+    elif path.suffix.lower() in (".yaml", ".yml"):
+        text = yaml.safe_dump(
+            dump_dataset(dataset, indicators), allow_unicode=True, sort_keys=False
+        )
+        path.write_text(text, "utf-8")
+    else:
+        units_path, facts_path = _csv_paths(path)
+        units_path.parent.mkdir(parents=True, exist_ok=True)
+        with units_path.open("w", newline="", encoding="utf-8") as out:
+            writer = csv.writer(out)
+            writer.writerow(["code", "name", "level", "parent", "area", "type"])
+            for unit in dataset.units.values():
+                writer.writerow(
+                    [
+                        unit.code,
+                        unit.name,
+                        unit.level.value,
+                        unit.parent or "",
+                        unit.area or "",
+                        unit.type or "",
+                    ]
+                )
+        with facts_path.open("w", newline="", encoding="utf-8") as out:
+            writer = csv.writer(out)
+            writer.writerow(["unit", "indicator", "period", "value"])
+            for fact in dataset.iter_facts():
+                value = dump_value(indicators[fact.indicator], fact.value)
+                if isinstance(value, list):
+                    value = ";".join(value)
+                elif isinstance(value, bool):
+                    value = "yes" if value else "no"
+                writer.writerow([fact.unit, fact.indicator, fact.period or "", value])

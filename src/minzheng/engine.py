@@ -1,0 +1,318 @@
+"""The engine: apply rule packs to a dataset and report findings and targets.
+
+For each unit (in file order) the engine applies every chosen pack whose region covers
+the unit's code — or every chosen pack, with ``what_if=True`` — and every rule of the
+pack that speaks of the unit's level and type. It turns each rule's
+:class:`~minzheng.rules.Outcome` into a :class:`~minzheng.models.Finding`:
+
+* a missing fact gives ``unknown`` naming it, never ``met``;
+* a rule not yet in force on the assessment date gives ``not_applicable``;
+* a rule that raises gives ``error`` naming the pack and the rule, and the engine goes on;
+* a rule whose deadline has not come still reports its gap, with ``due`` false.
+
+:func:`iter_assess` streams findings one by one (memory does not grow with the number of
+findings); :func:`assess` collects them into a :class:`~minzheng.models.Report` with a
+summary and roll-ups (the share of units below each unit that meet each rule).
+"""
+
+from __future__ import annotations
+
+import collections
+from collections.abc import Iterable, Iterator
+from datetime import date
+from typing import Any, ClassVar
+
+import attrs
+
+from .dataset import Dataset
+from .models import Comparator, Finding, Level, Report, RollUp, Status, TargetValue, Unit
+from .plugins import LoadedPack, Registry
+from .rules import MissingFact, Outcome, Rule, UnitContext
+
+__all__ = ["Engine", "Tally", "assess", "iter_assess", "iter_targets", "resolve_date"]
+
+
+def resolve_date(dataset: Dataset, on: date | None) -> date:
+    """The assessment date: ``on``, else the dataset's ``as_of``, else the end of its
+    latest period, else today."""
+    return on or dataset.as_of or dataset.latest_period_end() or date.today()
+
+
+class Tally:
+    """Counts findings by status and rolls them up the unit tree as they stream past.
+
+    Memory grows with the number of (rule, ancestor unit) pairs, not with the number of
+    findings.
+    """
+
+    def __init__(self, dataset: Dataset) -> None:
+        self._dataset = dataset
+        self.by_status: collections.Counter[Status] = collections.Counter()
+        self.failures = 0
+        self.warnings = 0
+        self._rollups: dict[tuple[str, str, str, Level], list[int]] = {}
+        self._ancestors: dict[str, tuple[str, ...]] = {}
+        self._order = {code: i for i, code in enumerate(dataset.units)}
+
+    _SLOT: ClassVar[dict[Status, int]] = {
+        Status.MET: 0,
+        Status.NOT_MET: 1,
+        Status.UNKNOWN: 2,
+        Status.NOT_APPLICABLE: 3,
+        Status.ERROR: 4,
+    }
+
+    def _up(self, code: str) -> tuple[str, ...]:
+        found = self._ancestors.get(code)
+        if found is None:
+            parent = self._dataset.units[code].parent
+            found = (
+                ()
+                if parent is None or parent not in self._dataset.units
+                else (parent, *self._up(parent))
+            )
+            self._ancestors[code] = found
+        return found
+
+    def add(self, finding: Finding) -> None:
+        self.by_status[finding.status] += 1
+        severity = finding.severity
+        if severity is not None:
+            if severity.value == "failure":
+                self.failures += 1
+            else:
+                self.warnings += 1
+        unit = self._dataset.units.get(finding.unit)
+        if unit is None:
+            return
+        slot = self._SLOT[finding.status]
+        for ancestor in self._up(finding.unit):
+            key = (finding.pack, finding.rule, ancestor, unit.level)
+            counts = self._rollups.get(key)
+            if counts is None:
+                counts = self._rollups[key] = [0, 0, 0, 0, 0]
+            counts[slot] += 1
+
+    def rollups(self) -> tuple[RollUp, ...]:
+        """Roll-ups ordered by the unit above (file order), then pack, rule and level."""
+        keys = sorted(
+            self._rollups, key=lambda k: (self._order.get(k[2], 0), k[0], k[1], k[3].rank)
+        )
+        return tuple(
+            RollUp(pack, rule, unit, level, *self._rollups[(pack, rule, unit, level)])
+            for pack, rule, unit, level in keys
+        )
+
+    @property
+    def summary(self) -> dict[Status, int]:
+        return {status: self.by_status.get(status, 0) for status in Status}
+
+
+class Engine:
+    """Applies the packs of one :class:`~minzheng.plugins.Registry` (its own plugin
+    manager) to datasets."""
+
+    def __init__(self, registry: Registry | None = None) -> None:
+        self.registry = registry if registry is not None else Registry.discover()
+
+    def _chosen(self, packs: Iterable[str] | None) -> list[LoadedPack]:
+        if packs is None:
+            return [p for p in self.registry.packs.values() if p.rules]
+        return [self.registry.pack(name) for name in packs]
+
+    def _applicable(
+        self, unit: Unit, chosen: list[LoadedPack], what_if: bool
+    ) -> Iterator[tuple[LoadedPack, Rule]]:
+        for pack in chosen:
+            region = pack.info.region
+            if not what_if and (region is None or not region.covers(unit.code)):
+                continue
+            for rule in pack.rules:
+                if rule.applies_to(unit):
+                    yield pack, rule
+
+    def iter_assess(
+        self,
+        dataset: Dataset,
+        packs: Iterable[str] | None = None,
+        on: date | None = None,
+        *,
+        what_if: bool = False,
+        tally: Tally | None = None,
+    ) -> Iterator[Finding]:
+        """Stream the findings of every applicable rule on every unit, unit by unit.
+
+        ``packs`` names the packs to apply (default: every installed pack with rules);
+        ``what_if`` applies them to units outside their region too. Pass a
+        :class:`Tally` to count and roll up the findings as they pass.
+        """
+        day = resolve_date(dataset, on)
+        chosen = self._chosen(packs)
+        indicators = self.registry.indicators
+        for unit in dataset.units.values():
+            ctx = UnitContext(unit, dataset, day, indicators)
+            for pack, rule in self._applicable(unit, chosen, what_if):
+                finding = self.evaluate(pack, rule, ctx)
+                if tally is not None:
+                    tally.add(finding)
+                yield finding
+
+    def assess(
+        self,
+        dataset: Dataset,
+        packs: Iterable[str] | None = None,
+        on: date | None = None,
+        *,
+        what_if: bool = False,
+    ) -> Report:
+        """Assess every unit and collect a :class:`~minzheng.models.Report`."""
+        packs = list(packs) if packs is not None else None
+        tally = Tally(dataset)
+        findings = tuple(self.iter_assess(dataset, packs, on, what_if=what_if, tally=tally))
+        return Report(
+            on=resolve_date(dataset, on),
+            dataset=dataset.name or dataset.source,
+            packs=tuple(p.name for p in self._chosen(packs)),
+            findings=findings,
+            rollups=tally.rollups(),
+            summary=tally.summary,
+            errors=tuple(str(e) for e in self.registry.errors),
+        )
+
+    def evaluate(self, pack: LoadedPack, rule: Rule, ctx: UnitContext) -> Finding:
+        """One rule on one unit, as a finding (never raises for a rule's own failure)."""
+        due = None if rule.deadline is None else ctx.on >= rule.deadline
+        base: dict[str, Any] = {
+            "pack": pack.name,
+            "rule": rule.id,
+            "unit": ctx.unit.code,
+            "deadline": rule.deadline,
+            "citation": rule.citation,
+            "attribute": rule.attribute,
+            "due": due,
+        }
+        if rule.effective is not None and ctx.on < rule.effective:
+            since = rule.effective.isoformat()
+            return Finding(
+                status=Status.NOT_APPLICABLE,
+                message_zh=f"自 {since} 起适用",
+                message_en=f"applies from {since}",
+                **base,
+            )
+        try:
+            outcome = rule.check(ctx)
+        except MissingFact as missing:
+            return self._unknown(missing, base)
+        except Exception as exc:
+            return Finding(
+                status=Status.ERROR,
+                message_zh=f"规则 {rule.id}(包 {pack.name})出错:{type(exc).__name__}: {exc}",
+                message_en=f"rule {rule.id} of pack {pack.name!r} raised {type(exc).__name__}: {exc}",
+                **base,
+            )
+        if not isinstance(outcome, Outcome):
+            return Finding(
+                status=Status.ERROR,
+                message_zh=f"规则 {rule.id}(包 {pack.name})返回了无效结果",
+                message_en=f"rule {rule.id} of pack {pack.name!r} returned {type(outcome).__name__}, not an Outcome",
+                **base,
+            )
+        return Finding(**base, **attrs.asdict(outcome, recurse=False))
+
+    def _unknown(self, missing: MissingFact, base: dict[str, Any]) -> Finding:
+        indicators = self.registry.indicators
+        zh = "、".join(
+            f"{indicators[i].name_zh}({i})" if i in indicators else i for i in missing.indicators
+        )
+        en = ", ".join(
+            f"{indicators[i].name_en} ({i})" if i in indicators else i for i in missing.indicators
+        )
+        return Finding(
+            status=Status.UNKNOWN,
+            message_zh=f"缺少数据:{zh}",
+            message_en=f"missing data: {en}",
+            missing=missing.indicators,
+            **base,
+        )
+
+    def iter_targets(
+        self,
+        dataset: Dataset,
+        packs: Iterable[str] | None = None,
+        on: date | None = None,
+        *,
+        what_if: bool = False,
+    ) -> Iterator[TargetValue]:
+        """Stream the targets each applicable rule derives for each unit.
+
+        A target that cannot be derived because a fact is missing comes with
+        ``required`` ``None`` and the missing facts named.
+        """
+        day = resolve_date(dataset, on)
+        chosen = self._chosen(packs)
+        indicators = self.registry.indicators
+        for unit in dataset.units.values():
+            ctx = UnitContext(unit, dataset, day, indicators)
+            for pack, rule in self._applicable(unit, chosen, what_if):
+                try:
+                    derived = list(rule.targets(ctx))
+                except MissingFact as missing:
+                    derived = [_undetermined(rule, unit, missing)]
+                for target in derived:
+                    yield attrs.evolve(target, pack=pack.name)
+
+
+def _undetermined(rule: Rule, unit: Unit, missing: MissingFact) -> TargetValue:
+    names = ", ".join(missing.indicators)
+    indicator = getattr(rule, "indicator", "")
+    comparator = getattr(rule, "comparator", Comparator.GE)
+    return TargetValue(
+        pack="",
+        rule=rule.id,
+        unit=unit.code,
+        indicator=indicator if isinstance(indicator, str) else "",
+        comparator=comparator if isinstance(comparator, Comparator) else Comparator.GE,
+        required=None,
+        measure="",
+        basis_zh=f"缺少数据:{names}",
+        basis_en=f"missing data: {names}",
+        deadline=rule.deadline,
+        missing=missing.indicators,
+    )
+
+
+def assess(
+    dataset: Dataset,
+    packs: Iterable[str] | None = None,
+    on: date | None = None,
+    *,
+    what_if: bool = False,
+    registry: Registry | None = None,
+) -> Report:
+    """Assess ``dataset`` with the installed packs (see :meth:`Engine.assess`)."""
+    return Engine(registry).assess(dataset, packs, on, what_if=what_if)
+
+
+def iter_assess(
+    dataset: Dataset,
+    packs: Iterable[str] | None = None,
+    on: date | None = None,
+    *,
+    what_if: bool = False,
+    registry: Registry | None = None,
+    tally: Tally | None = None,
+) -> Iterator[Finding]:
+    """Stream findings (see :meth:`Engine.iter_assess`)."""
+    return Engine(registry).iter_assess(dataset, packs, on, what_if=what_if, tally=tally)
+
+
+def iter_targets(
+    dataset: Dataset,
+    packs: Iterable[str] | None = None,
+    on: date | None = None,
+    *,
+    what_if: bool = False,
+    registry: Registry | None = None,
+) -> Iterator[TargetValue]:
+    """Stream derived targets (see :meth:`Engine.iter_targets`)."""
+    return Engine(registry).iter_targets(dataset, packs, on, what_if=what_if)

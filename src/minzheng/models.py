@@ -1,0 +1,688 @@
+"""Typed models of civil-affairs administration.
+
+Every model is an immutable, slotted ``attrs`` class. Numbers that are money, rates or
+ratios are :class:`decimal.Decimal`; headcounts are :class:`int`. Nothing here reads
+files or knows about plugins: the models are the vocabulary the loader, the engine and
+the region packs share.
+
+Administrative units follow GB/T 2260 (province, prefecture, county) and the statistical
+division codes that extend it to townships (9 digits) and villages (12 digits). A
+*facility* — a rural nursing home, a service hall — is not an administrative division;
+it is modelled as a unit of level :attr:`Level.FACILITY` whose code is its parent's
+code, a hyphen and a local id (``360821101-NH1``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from fractions import Fraction
+from typing import TypeAlias
+
+import attrs
+from attrs import field, frozen
+
+__all__ = [
+    "Area",
+    "Attribute",
+    "Bracket",
+    "Citation",
+    "Comparator",
+    "Derivation",
+    "Direction",
+    "Document",
+    "Fact",
+    "Finding",
+    "Indicator",
+    "Item",
+    "Kind",
+    "Level",
+    "PackInfo",
+    "Position",
+    "Program",
+    "RegionInfo",
+    "Report",
+    "RollUp",
+    "Rounding",
+    "Schedule",
+    "Severity",
+    "Standard",
+    "Status",
+    "Target",
+    "TargetValue",
+    "Trajectory",
+    "Unit",
+    "Value",
+    "check_code",
+    "natural_parent",
+    "round_value",
+]
+
+#: A fact's value. Its Python type follows the indicator's :class:`Kind`: ``int`` for a
+#: count, ``Decimal`` for an amount or a rate, ``bool`` for a flag, ``frozenset[str]``
+#: for the items present in a checklist, ``str`` for free text.
+Value: TypeAlias = int | Decimal | bool | str | frozenset[str]
+
+
+class Level(StrEnum):
+    """The level of an administrative unit, highest first."""
+
+    PROVINCE = "province"
+    PREFECTURE = "prefecture"
+    COUNTY = "county"
+    TOWNSHIP = "township"
+    VILLAGE = "village"
+    FACILITY = "facility"
+
+    @property
+    def rank(self) -> int:
+        """0 for a province, 5 for a facility: a parent's rank is always lower."""
+        return _LEVEL_ORDER.index(self)
+
+    @property
+    def code_length(self) -> int | None:
+        """Digits of a GB/T 2260 (extended) code at this level; ``None`` for facilities."""
+        return _CODE_LENGTH.get(self)
+
+
+_LEVEL_ORDER = list(Level)
+_CODE_LENGTH = {
+    Level.PROVINCE: 2,
+    Level.PREFECTURE: 4,
+    Level.COUNTY: 6,
+    Level.TOWNSHIP: 9,
+    Level.VILLAGE: 12,
+}
+_FACILITY_CODE = re.compile(r"^(?P<parent>\d{6}|\d{9}|\d{12})-(?P<local>[A-Za-z0-9_]{1,32})$")
+
+
+class Area(StrEnum):
+    """Urban (城镇/城市) or rural (农村)."""
+
+    URBAN = "urban"
+    RURAL = "rural"
+
+
+class Kind(StrEnum):
+    """What sort of value an indicator takes."""
+
+    COUNT = "count"  #: a whole number of people, beds, sites … (``int`` ≥ 0)
+    AMOUNT = "amount"  #: money, area or another measured quantity (``Decimal``)
+    RATE = "rate"  #: a percentage or per-mille (``Decimal`` in the declared measure)
+    FLAG = "flag"  #: yes / no (``bool``)
+    ITEMS = "items"  #: which items of a checklist are present (``frozenset[str]``)
+    TEXT = "text"  #: free text, e.g. an office's name (``str``)
+
+
+class Attribute(StrEnum):
+    """A plan indicator's attribute: 预期性 (expected) or 约束性 (binding).
+
+    A binding indicator that is missed is a failure; an expected one is a warning.
+    """
+
+    EXPECTED = "expected"
+    BINDING = "binding"
+
+    @property
+    def zh(self) -> str:
+        return "预期性" if self is Attribute.EXPECTED else "约束性"
+
+
+class Direction(StrEnum):
+    """Which way is better for an indicator's value."""
+
+    HIGHER = "higher"  #: more is better (beds, staff, coverage)
+    LOWER = "lower"  #: less is better (share of government-run beds)
+    NEUTRAL = "neutral"  #: neither: a descriptive figure (population)
+
+
+class Comparator(StrEnum):
+    """How an actual value is compared with a required one."""
+
+    GE = ">="  #: 不少于 / 不低于 / 以上
+    GT = ">"  #: 超过
+    LE = "<="  #: 不超过 / 不高于 / 以下 / 以内
+    LT = "<"  #: 不满 / 低于
+    EQ = "=="  #: 达到 exactly (a 100% rate)
+
+    def holds(self, actual: Decimal | int | Fraction, required: Decimal | int | Fraction) -> bool:
+        """Whether ``actual <comparator> required`` holds."""
+        a, r = Fraction(actual), Fraction(required)
+        match self:
+            case Comparator.GE:
+                return a >= r
+            case Comparator.GT:
+                return a > r
+            case Comparator.LE:
+                return a <= r
+            case Comparator.LT:
+                return a < r
+            case Comparator.EQ:
+                return a == r
+
+    def gap(self, actual: Decimal | int, required: Decimal | int) -> Decimal:
+        """How far ``actual`` is from meeting the requirement, in its own measure.
+
+        Zero when the requirement holds; otherwise the distance to the boundary
+        (for the strict comparators the boundary itself is still short of it).
+        """
+        a, r = Decimal(actual), Decimal(required)
+        if self.holds(a, r):
+            return Decimal(0)
+        return abs(r - a)
+
+
+class Rounding(StrEnum):
+    """How a value derived from a ratio is rounded."""
+
+    UP = "up"  #: headcounts: 1:10 with 23 residents needs 3 staff
+    DOWN = "down"
+    NONE = "none"  #: keep the exact decimal (money to the fen, rates)
+
+
+class Status(StrEnum):
+    """The status of a finding (the DESIGN contract)."""
+
+    MET = "met"
+    NOT_MET = "not_met"
+    UNKNOWN = "unknown"
+    NOT_APPLICABLE = "not_applicable"
+    ERROR = "error"
+
+
+class Severity(StrEnum):
+    """How much a finding that is not met matters."""
+
+    FAILURE = "failure"
+    WARNING = "warning"
+
+
+class Position(StrEnum):
+    """Where an actual value stands against its trajectory."""
+
+    BEHIND = "behind"
+    ON_TRACK = "on_track"
+    AHEAD = "ahead"
+
+
+def check_code(code: str, level: Level) -> str | None:
+    """Why ``code`` is not a valid code for ``level``, or ``None`` when it is."""
+    if level is Level.FACILITY:
+        if _FACILITY_CODE.match(code):
+            return None
+        return (
+            "a facility code: its parent's 6-, 9- or 12-digit code, a hyphen and a local id "
+            "of letters, digits or '_' (e.g. '360821101-NH1')"
+        )
+    expected = level.code_length
+    if code.isascii() and code.isdigit() and len(code) == expected:
+        return None
+    return f"a {level.value} code of {expected} digits"
+
+
+def _check_code(instance: Unit, attribute: attrs.Attribute[str], value: str) -> None:
+    problem = check_code(value, instance.level)
+    if problem:
+        raise ValueError(f"expected {problem}, found {value!r}")
+
+
+def natural_parent(code: str, level: Level) -> str | None:
+    """The code of the unit a code's own digits say is its parent, if any.
+
+    A village's first 9 digits are its township; a township's first 6 its county; a
+    county's first 4 its prefecture; a prefecture's first 2 its province; a facility's
+    parent is the part before the hyphen.
+    """
+    if level is Level.FACILITY:
+        return code.split("-", 1)[0]
+    cut = {Level.PREFECTURE: 2, Level.COUNTY: 4, Level.TOWNSHIP: 6, Level.VILLAGE: 9}.get(level)
+    return code[:cut] if cut else None
+
+
+@frozen
+class Unit:
+    """An administrative unit (or a facility attached to one).
+
+    ``code`` is the GB/T 2260 code (2/4/6 digits for province/prefecture/county, 9 for a
+    township or street, 12 for a village or residents' committee). ``parent`` is the
+    code of the unit above it. ``type`` refines the level where a rule needs it, e.g.
+    ``"street"``, ``"urban_community"``, ``"nursing_home"``, ``"service_hall"``.
+    """
+
+    code: str = field(validator=_check_code)
+    name: str
+    level: Level
+    parent: str | None = None
+    area: Area | None = None
+    type: str | None = None
+
+
+@frozen
+class Item:
+    """One item of a checklist indicator, e.g. ``phone`` (有电话) of the "七有"."""
+
+    id: str
+    name_zh: str
+    name_en: str
+
+
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def _check_id(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+    if not _ID.match(value):
+        raise ValueError(
+            f"{attribute.name} must be lower-case letters, digits and '_', "
+            f"starting with a letter; found {value!r}"
+        )
+
+
+def _default_minimum(self: Indicator) -> Decimal | None:
+    return Decimal(0) if self.kind in (Kind.COUNT, Kind.AMOUNT, Kind.RATE) else None
+
+
+def _default_maximum(self: Indicator) -> Decimal | None:
+    if self.kind is Kind.RATE:
+        return Decimal(1000) if self.measure == "‰" else Decimal(100)
+    return None
+
+
+@frozen
+class Indicator:
+    """Something measured about a unit: a population, a staff count, a rate.
+
+    ``measure`` is the unit of measure in which values are stored and compared:
+    ``"person"``, ``"yuan"``, ``"yuan/month"``, ``"m²"``, ``"bed"``, and for a rate
+    ``"%"`` or ``"‰"``. ``minimum`` and ``maximum`` bound the values a dataset may give
+    (by default ≥ 0 for counts and amounts, 0–100 % for rates); ``None`` lifts a bound.
+    """
+
+    id: str = field(validator=_check_id)
+    name_zh: str
+    name_en: str
+    kind: Kind
+    measure: str = field(default="")
+    domain: str = ""
+    attribute: Attribute = Attribute.EXPECTED
+    direction: Direction = Direction.HIGHER
+    items: tuple[Item, ...] = field(default=())
+    minimum: Decimal | None = field(default=attrs.Factory(_default_minimum, takes_self=True))
+    maximum: Decimal | None = field(default=attrs.Factory(_default_maximum, takes_self=True))
+    description: str = ""
+
+    @measure.validator
+    def _check_measure(self, attribute: attrs.Attribute[str], value: str) -> None:
+        if self.kind is Kind.RATE and value not in ("%", "‰"):
+            raise ValueError(f"a rate's measure is '%' or '‰', found {value!r}")
+
+    @items.validator
+    def _check_items(
+        self, attribute: attrs.Attribute[tuple[Item, ...]], value: tuple[Item, ...]
+    ) -> None:
+        if self.kind is Kind.ITEMS and not value:
+            raise ValueError("a checklist (items) indicator lists its items")
+        ids = [i.id for i in value]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"item ids repeat: {ids}")
+
+    def item(self, item_id: str) -> Item | None:
+        """The checklist item with this id, if the indicator has one."""
+        return next((i for i in self.items if i.id == item_id), None)
+
+    def name(self, lang: str = "en") -> str:
+        return self.name_zh if lang == "zh" else self.name_en
+
+
+@frozen
+class Citation:
+    """Where a rule comes from: the document, the clause and its original words."""
+
+    document: str  #: the seed or publication, e.g. ``001_6660e7514066a487.txt``
+    locator: str  #: the document's own heading numbers, e.g. ``三(三)2``
+    text: str  #: the original Chinese words of the clause
+    title: str = ""  #: the document's title
+
+
+@frozen
+class Document:
+    """A source document a pack encodes (its seed file or publication and title)."""
+
+    id: str  #: e.g. ``001_6660e7514066a487.txt``
+    title_zh: str
+    title_en: str = ""
+
+
+@frozen
+class RegionInfo:
+    """The region a pack speaks for: GB/T 2260 code prefixes and names.
+
+    A pack with no prefixes covers no region of its own (the built-in core pack).
+    """
+
+    name_zh: str
+    name_en: str
+    prefixes: tuple[str, ...] = ()
+
+    def covers(self, code: str) -> bool:
+        return any(code.startswith(p) for p in self.prefixes)
+
+
+@frozen
+class PackInfo:
+    """What a rule pack says about itself through ``minzheng_pack``.
+
+    ``name`` is the short name used on the command line (``jian``); ``version`` is
+    filled from the installed distribution when the pack leaves it empty.
+    """
+
+    name: str = field(validator=_check_id)
+    title_zh: str
+    title_en: str
+    region: RegionInfo | None = None
+    documents: tuple[Document, ...] = ()
+    version: str = ""
+
+
+@frozen
+class Fact:
+    """One value of one indicator for one unit, in one period (``None``: undated)."""
+
+    unit: str
+    indicator: str
+    period: str | None
+    value: Value
+
+
+@frozen
+class Derivation:
+    """A requirement derived from another fact: ``factor × base``, rounded.
+
+    "社工人才总数: 常住人口的千分之一" is ``Derivation("resident_population",
+    Decimal("0.001"), Rounding.UP)``.
+    """
+
+    base: str
+    factor: Decimal
+    rounding: Rounding = Rounding.NONE
+
+    def apply(self, base_value: Decimal | int) -> Decimal:
+        """The derived value for a base value, exact and rounded as declared."""
+        raw = Decimal(base_value) * self.factor
+        return round_value(raw, self.rounding)
+
+
+def _plain(value: Decimal) -> str:
+    return format(value, "f")
+
+
+def round_value(value: Decimal, rounding: Rounding) -> Decimal:
+    """Round ``value`` to a whole number up or down, or leave it exact."""
+    match rounding:
+        case Rounding.UP:
+            return value.to_integral_value(rounding="ROUND_CEILING")
+        case Rounding.DOWN:
+            return value.to_integral_value(rounding="ROUND_FLOOR")
+        case Rounding.NONE:
+            return value
+
+
+@frozen
+class Bracket:
+    """One band of a :class:`BracketRule`: the base's range and the value required in it.
+
+    In a rules file a band is written with ``min`` (≥, 以上), ``above`` (>, 超过),
+    ``max`` (≤, 以下) and ``below`` (<, 不满), e.g. ``{max: 20000, required: 2}``.
+    """
+
+    required: Decimal
+    lower: Decimal | None = None
+    lower_inclusive: bool = True
+    upper: Decimal | None = None
+    upper_inclusive: bool = True
+
+    def contains(self, value: Decimal) -> bool:
+        if self.lower is not None and (
+            value < self.lower or (value == self.lower and not self.lower_inclusive)
+        ):
+            return False
+        return not (
+            self.upper is not None
+            and (value > self.upper or (value == self.upper and not self.upper_inclusive))
+        )
+
+    def describe(self) -> str:
+        lo = (
+            ""
+            if self.lower is None
+            else f"{_plain(self.lower)} {'≤' if self.lower_inclusive else '<'} "
+        )
+        hi = (
+            ""
+            if self.upper is None
+            else f" {'≤' if self.upper_inclusive else '<'} {_plain(self.upper)}"
+        )
+        return f"{lo}x{hi}"
+
+
+@frozen
+class Target:
+    """What an indicator must reach: a comparator and a fixed or derived value.
+
+    Exactly one of ``value`` and ``derived`` is given. ``deadline`` is the date by which
+    it must hold (``None``: always).
+    """
+
+    indicator: str
+    comparator: Comparator
+    value: Decimal | None = None
+    derived: Derivation | None = None
+    deadline: date | None = None
+    attribute: Attribute = Attribute.EXPECTED
+
+    def __attrs_post_init__(self) -> None:
+        if (self.value is None) == (self.derived is None):
+            raise ValueError(
+                "a target has either a fixed value or a derivation, not both or neither"
+            )
+
+    def required(self, facts: Mapping[str, Decimal | int]) -> Decimal:
+        """The required value, given the facts a derivation reads.
+
+        Raises :class:`KeyError` naming the base indicator when a derivation's base is
+        missing from ``facts``.
+        """
+        if self.value is not None:
+            return self.value
+        assert self.derived is not None
+        return self.derived.apply(facts[self.derived.base])
+
+
+def _check_changes(
+    instance: Schedule,
+    attribute: attrs.Attribute[tuple[tuple[date, Decimal], ...]],
+    value: tuple[tuple[date, Decimal], ...],
+) -> None:
+    if not value:
+        raise ValueError("a schedule has at least one value")
+    dates = [d for d, _ in value]
+    if dates != sorted(dates) or len(set(dates)) != len(dates):
+        raise ValueError(f"a schedule's effective dates must be distinct and increasing: {dates}")
+
+
+@frozen
+class Schedule:
+    """A value that changes on effective dates, e.g. a subsidy standard.
+
+    ``changes`` pairs each effective date with the value in force from that day on.
+    """
+
+    changes: tuple[tuple[date, Decimal], ...] = field(validator=_check_changes)
+    measure: str = ""
+
+    def on(self, day: date) -> Decimal | None:
+        """The value in force on ``day``; ``None`` before the first effective date."""
+        current: Decimal | None = None
+        for effective, value in self.changes:
+            if effective > day:
+                break
+            current = value
+        return current
+
+
+@frozen
+class Standard:
+    """A programme's standard (e.g. 困难残疾人生活补贴 yuan/person/month) over time."""
+
+    id: str = field(validator=_check_id)
+    name_zh: str
+    name_en: str
+    schedule: Schedule
+    citation: Citation | None = None
+
+
+@frozen
+class Program:
+    """A civil-affairs programme (城乡低保, 特困供养, …) and its standards."""
+
+    id: str = field(validator=_check_id)
+    name_zh: str
+    name_en: str
+    standards: tuple[Standard, ...] = ()
+    citation: Citation | None = None
+
+
+@frozen
+class Trajectory:
+    """The straight line from a baseline to a target, read at one period.
+
+    ``expected`` is the line's value at ``year``; ``position`` says whether ``actual``
+    is behind, on or ahead of it, taking the indicator's direction into account.
+    """
+
+    baseline_year: int
+    baseline: Decimal
+    target_year: int
+    target: Decimal
+    year: int
+    expected: Decimal
+    actual: Decimal | None
+    position: Position | None
+
+
+@frozen
+class Finding:
+    """What a rule says about one unit (the DESIGN contract).
+
+    ``gap`` is how far ``actual`` is from ``required`` in ``measure`` — zero when met.
+    ``due`` is ``False`` while the rule's deadline has not come (the gap is still
+    reported), ``True`` once it has, ``None`` for a rule without deadline.
+    """
+
+    pack: str
+    rule: str
+    unit: str
+    status: Status
+    message_zh: str
+    message_en: str
+    actual: Value | None = None
+    required: Value | None = None
+    comparator: Comparator | None = None
+    gap: Decimal | None = None
+    measure: str = ""
+    deadline: date | None = None
+    citation: Citation | None = None
+    attribute: Attribute = Attribute.BINDING
+    due: bool | None = None
+    period: str | None = None
+    missing: tuple[str, ...] = ()
+    details: tuple[str, ...] = ()
+    trajectory: Trajectory | None = None
+
+    @property
+    def severity(self) -> Severity | None:
+        """``failure`` or ``warning`` for a finding that is not met; else ``None``.
+
+        An error is a failure. A missed requirement is a warning while its deadline has
+        not come or when its attribute is expected (预期性); otherwise a failure.
+        """
+        if self.status is Status.ERROR:
+            return Severity.FAILURE
+        if self.status is not Status.NOT_MET:
+            return None
+        if self.due is False or self.attribute is Attribute.EXPECTED:
+            return Severity.WARNING
+        return Severity.FAILURE
+
+    def message(self, lang: str = "en") -> str:
+        return self.message_zh if lang == "zh" else self.message_en
+
+
+@frozen
+class TargetValue:
+    """A derived target for one unit, computed without assessing it.
+
+    E.g. the staff a township office needs for its population (J-staff-by-pop), or the
+    social workers a county needs (1‰ of its resident population). ``required`` is
+    ``None`` when a fact it derives from is missing; ``missing`` names those facts.
+    ``trajectory`` gives the value expected in each year from baseline to target.
+    """
+
+    pack: str
+    rule: str
+    unit: str
+    indicator: str
+    comparator: Comparator
+    required: Decimal | None
+    measure: str
+    basis_zh: str
+    basis_en: str
+    deadline: date | None = None
+    inputs: tuple[tuple[str, Decimal | int], ...] = ()
+    trajectory: tuple[tuple[int, Decimal], ...] = ()
+    missing: tuple[str, ...] = ()  #: facts needed to derive it that the dataset lacks
+
+
+@frozen
+class RollUp:
+    """How the units below one unit fare on one rule (share of units that meet it).
+
+    ``share_met`` is met / (met + not met + unknown + error), as an exact fraction, or
+    ``None`` when no unit below was assessed; units to which the rule does not apply are
+    left out of the share.
+    """
+
+    pack: str
+    rule: str
+    unit: str
+    level: Level
+    met: int = 0
+    not_met: int = 0
+    unknown: int = 0
+    not_applicable: int = 0
+    error: int = 0
+
+    @property
+    def assessed(self) -> int:
+        return self.met + self.not_met + self.unknown + self.error
+
+    @property
+    def share_met(self) -> Decimal | None:
+        if not self.assessed:
+            return None
+        return (Decimal(self.met) / Decimal(self.assessed)).quantize(Decimal("0.0001"))
+
+
+@frozen
+class Report:
+    """The result of an assessment: findings, roll-ups and a summary by status."""
+
+    on: date
+    dataset: str
+    packs: tuple[str, ...]
+    findings: tuple[Finding, ...]
+    rollups: tuple[RollUp, ...] = ()
+    summary: Mapping[Status, int] = field(factory=dict)
+    errors: tuple[str, ...] = ()

@@ -1,0 +1,836 @@
+"""Rules: what a pack checks, and the common kinds a pack can declare as data.
+
+A rule pack returns :class:`Rule` objects from its ``minzheng_rules`` hook. A rule knows
+which units it applies to (levels, types, urban or rural), the clause it encodes
+(:class:`~minzheng.models.Citation`), our reading of it, and how to check one unit:
+:meth:`Rule.check` reads facts through a :class:`UnitContext` and returns an
+:class:`Outcome`. The engine turns the outcome into a
+:class:`~minzheng.models.Finding`, adding the pack, the unit, the citation, the deadline
+and whether it is due.
+
+Reading a fact that the dataset does not have raises :class:`MissingFact`; the engine
+turns it into an ``unknown`` finding that names the missing facts. A rule therefore
+cannot report ``met`` on missing data by accident.
+
+Most requirements fit one of the declarative kinds below, which a pack can write in a
+YAML file and load with :func:`load_rules`:
+
+``threshold``  a fact compared with a fixed value (火化率 = 100%)
+``derived``    a fact compared with ``factor × another fact`` (社工 ≥ 1‰ × 常住人口)
+``bracket``    a fact compared with a value that depends on the band another fact
+               falls in (民政所 staff by township population)
+``checklist``  every listed item present (the "七有"); reports the missing ones
+``flag``       a yes/no fact that must be yes (or no)
+``trajectory`` a fact on its way from a baseline to a target by a deadline
+
+A requirement that fits none of them is a subclass of :class:`Rule` in the pack's code.
+"""
+
+from __future__ import annotations
+
+import abc
+import itertools
+from collections.abc import Iterable, Mapping
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from attrs import field, frozen
+
+from ._files import read_structured
+from .converter import describe_error, get_converter
+from .errors import InputError, Problem
+from .models import (
+    Area,
+    Attribute,
+    Bracket,
+    Citation,
+    Comparator,
+    Derivation,
+    Direction,
+    Indicator,
+    Level,
+    Position,
+    Status,
+    TargetValue,
+    Trajectory,
+    Unit,
+    Value,
+)
+from .values import format_decimal, period_end, period_year
+
+if TYPE_CHECKING:
+    from .dataset import Dataset
+
+__all__ = [
+    "BracketRule",
+    "ChecklistRule",
+    "DerivedRule",
+    "FlagRule",
+    "MissingFact",
+    "Outcome",
+    "Rule",
+    "ThresholdRule",
+    "TrajectoryRule",
+    "UnitContext",
+    "compare",
+    "load_indicators",
+    "load_rules",
+    "trajectory",
+]
+
+
+class MissingFact(LookupError):
+    """A rule asked for facts the dataset does not have (→ an ``unknown`` finding)."""
+
+    def __init__(self, *indicators: str) -> None:
+        self.indicators = indicators
+        super().__init__(f"missing fact(s): {', '.join(indicators)}")
+
+
+class UnitContext:
+    """What a rule sees of one unit: its facts as of the assessment date.
+
+    A fact's value *as of* a date is the value of the latest period that ends on or
+    before that date; an undated value applies to any date when no dated value does.
+    """
+
+    __slots__ = ("_dataset", "_indicators", "on", "unit")
+
+    def __init__(
+        self, unit: Unit, dataset: Dataset, on: date, indicators: Mapping[str, Indicator]
+    ) -> None:
+        self.unit = unit
+        self.on = on
+        self._dataset = dataset
+        self._indicators = indicators
+
+    def indicator(self, indicator: str) -> Indicator:
+        """The declared indicator (raises :class:`KeyError` for an undeclared one)."""
+        return self._indicators[indicator]
+
+    def _lookup(self, indicator: str) -> tuple[str | None, Value] | None:
+        return self._dataset.value_as_of(self.unit.code, indicator, self.on)
+
+    def value(self, indicator: str) -> Value:
+        """The fact's value as of the assessment date; :class:`MissingFact` if none."""
+        found = self._lookup(indicator)
+        if found is None:
+            raise MissingFact(indicator)
+        return found[1]
+
+    def values(self, *indicators: str) -> tuple[Value, ...]:
+        """Several facts at once; :class:`MissingFact` names every one that is missing."""
+        found = [self._lookup(i) for i in indicators]
+        missing = [i for i, f in zip(indicators, found, strict=True) if f is None]
+        if missing:
+            raise MissingFact(*missing)
+        return tuple(f[1] for f in found if f is not None)
+
+    def number(self, indicator: str) -> Decimal:
+        """A numeric fact (count, amount or rate) as an exact ``Decimal``."""
+        value = self.value(indicator)
+        if isinstance(value, bool) or not isinstance(value, int | Decimal):
+            raise TypeError(f"fact {indicator!r} is not a number: {value!r}")
+        return Decimal(value)
+
+    def get(self, indicator: str, default: Value | None = None) -> Value | None:
+        """The fact's value, or ``default`` when the dataset does not have it."""
+        found = self._lookup(indicator)
+        return default if found is None else found[1]
+
+    def period(self, indicator: str) -> str | None:
+        """The period of the value :meth:`value` returns (``None``: undated or missing)."""
+        found = self._lookup(indicator)
+        return None if found is None else found[0]
+
+    def series(self, indicator: str) -> dict[str, Value]:
+        """Every dated value of a fact, oldest period first (undated values left out)."""
+        return self._dataset.series(self.unit.code, indicator)
+
+    def children(self, level: Level | None = None, type: str | None = None) -> list[UnitContext]:
+        """The units directly below this one, optionally of one level or type."""
+        return [
+            UnitContext(u, self._dataset, self.on, self._indicators)
+            for u in self._dataset.children(self.unit.code)
+            if (level is None or u.level is level) and (type is None or u.type == type)
+        ]
+
+    def descendants(self, level: Level | None = None, type: str | None = None) -> list[UnitContext]:
+        """Every unit below this one at any depth, optionally of one level or type."""
+        found: list[UnitContext] = []
+        stack = list(reversed(self._dataset.children(self.unit.code)))
+        while stack:
+            unit = stack.pop()
+            if (level is None or unit.level is level) and (type is None or unit.type == type):
+                found.append(UnitContext(unit, self._dataset, self.on, self._indicators))
+            stack.extend(reversed(self._dataset.children(unit.code)))
+        return found
+
+
+@frozen(kw_only=True)
+class Outcome:
+    """What a rule found for one unit; the engine adds the rest of the finding."""
+
+    status: Status
+    message_zh: str
+    message_en: str
+    actual: Value | None = None
+    required: Value | None = None
+    comparator: Comparator | None = None
+    gap: Decimal | None = None
+    measure: str = ""
+    period: str | None = None
+    missing: tuple[str, ...] = ()
+    details: tuple[str, ...] = ()
+    trajectory: Trajectory | None = None
+
+
+_COMPARATOR_ZH = {
+    Comparator.GE: "不少于",
+    Comparator.GT: "超过",
+    Comparator.LE: "不超过",
+    Comparator.LT: "低于",
+    Comparator.EQ: "达到",
+}
+_COMPARATOR_EN = {
+    Comparator.GE: "at least",
+    Comparator.GT: "more than",
+    Comparator.LE: "at most",
+    Comparator.LT: "less than",
+    Comparator.EQ: "exactly",
+}
+
+
+def _show(value: Decimal | int, measure: str) -> str:
+    text = format_decimal(value)
+    if measure in ("%", "‰"):
+        return f"{text}{measure}"
+    return f"{text} {measure}" if measure else text
+
+
+def compare(
+    actual: Decimal | int,
+    comparator: Comparator,
+    required: Decimal | int,
+    *,
+    what_zh: str,
+    what_en: str,
+    measure: str = "",
+    period: str | None = None,
+    details: tuple[str, ...] = (),
+) -> Outcome:
+    """An outcome comparing ``actual`` with ``required``, with messages in both languages.
+
+    ``gap`` is zero when the comparison holds, else the distance to ``required``.
+    """
+    gap = comparator.gap(actual, required)
+    met = comparator.holds(actual, required)
+    a, r = _show(actual, measure), _show(required, measure)
+    zh = f"{what_zh}:实际 {a},要求{_COMPARATOR_ZH[comparator]} {r}"
+    en = f"{what_en}: {a}, required {_COMPARATOR_EN[comparator]} {r}"
+    if not met:
+        zh += f",差 {_show(gap, measure)}"
+        en += f"; short by {_show(gap, measure)}"
+    return Outcome(
+        status=Status.MET if met else Status.NOT_MET,
+        message_zh=zh,
+        message_en=en,
+        actual=actual,
+        required=required,
+        comparator=comparator,
+        gap=gap,
+        measure=measure,
+        period=period,
+        details=details,
+    )
+
+
+@frozen(kw_only=True)
+class Rule(abc.ABC):
+    """A requirement of a document, checked on one unit at a time.
+
+    ``levels`` (and optionally ``types`` and ``area``) choose the units it applies to.
+    ``deadline`` is the date by which it must hold: before it, a shortfall is still
+    reported but as not yet due. ``effective`` is the date from which it applies at
+    all (before it the finding is ``not_applicable``). ``attribute`` makes a missed
+    requirement a failure (binding) or a warning (expected); a clause that says "一般"
+    (as a rule) is expected.
+    """
+
+    #: The name of this kind in a pack's rules file; ``None`` for a code-only rule.
+    kind: ClassVar[str | None] = None
+
+    id: str
+    title_zh: str
+    title_en: str
+    citation: Citation
+    reading: str
+    levels: tuple[Level, ...]
+    types: tuple[str, ...] = ()
+    area: Area | None = None
+    inputs: tuple[str, ...] = ()
+    attribute: Attribute = Attribute.BINDING
+    deadline: date | None = None
+    effective: date | None = None
+
+    def applies_to(self, unit: Unit) -> bool:
+        """Whether the rule speaks of this unit (level, type and area)."""
+        if unit.level not in self.levels:
+            return False
+        if self.types and unit.type not in self.types:
+            return False
+        return self.area is None or unit.area is self.area
+
+    def reads(self) -> tuple[str, ...]:
+        """Every indicator the rule may read (``inputs`` plus those of its kind)."""
+        return self.inputs
+
+    @abc.abstractmethod
+    def check(self, ctx: UnitContext) -> Outcome:
+        """Check one unit. Raise :class:`MissingFact` (or let a context call raise it)
+        when a fact the rule needs is missing."""
+
+    def targets(self, ctx: UnitContext) -> Iterable[TargetValue]:
+        """The targets this rule derives for the unit, without assessing it.
+
+        A rule whose required value is fixed derives nothing: the default yields no
+        target. A derived requirement yields one :class:`TargetValue` per indicator.
+        """
+        return ()
+
+    def title(self, lang: str = "en") -> str:
+        return self.title_zh if lang == "zh" else self.title_en
+
+
+def _indicator_name(ctx: UnitContext, indicator: str) -> tuple[str, str, str]:
+    """(zh name, en name, measure) of an indicator, tolerating an undeclared one."""
+    try:
+        ind = ctx.indicator(indicator)
+    except KeyError:
+        return indicator, indicator, ""
+    return ind.name_zh, ind.name_en, ind.measure
+
+
+@frozen(kw_only=True)
+class ThresholdRule(Rule):
+    """A fact compared with a fixed value: ``indicator comparator value``."""
+
+    kind: ClassVar[str | None] = "threshold"
+
+    indicator: str
+    comparator: Comparator
+    value: Decimal
+
+    def reads(self) -> tuple[str, ...]:
+        return _unique((self.indicator, *self.inputs))
+
+    def check(self, ctx: UnitContext) -> Outcome:
+        zh, en, measure = _indicator_name(ctx, self.indicator)
+        return compare(
+            ctx.number(self.indicator),
+            self.comparator,
+            self.value,
+            what_zh=zh,
+            what_en=en,
+            measure=measure,
+            period=ctx.period(self.indicator),
+        )
+
+
+@frozen(kw_only=True)
+class DerivedRule(Rule):
+    """A fact compared with a value derived from another: ``factor × base``, rounded.
+
+    A headcount derived from a ratio rounds up: declare ``rounding: up``.
+    """
+
+    kind: ClassVar[str | None] = "derived"
+
+    indicator: str
+    comparator: Comparator
+    derivation: Derivation
+
+    def reads(self) -> tuple[str, ...]:
+        return _unique((self.indicator, self.derivation.base, *self.inputs))
+
+    def required(self, ctx: UnitContext) -> Decimal:
+        return self.derivation.apply(ctx.number(self.derivation.base))
+
+    def _basis(self, ctx: UnitContext, base: Decimal) -> tuple[str, str]:
+        bzh, ben, bmeasure = _indicator_name(ctx, self.derivation.base)
+        factor = format_decimal(self.derivation.factor)
+        rounding = {"up": "向上取整", "down": "向下取整", "none": ""}[self.derivation.rounding]
+        rounding_en = {"up": ", rounded up", "down": ", rounded down", "none": ""}[
+            self.derivation.rounding
+        ]
+        return (
+            f"{bzh} {_show(base, bmeasure)} × {factor}{('，' + rounding) if rounding else ''}",
+            f"{ben} {_show(base, bmeasure)} × {factor}{rounding_en}",
+        )
+
+    def check(self, ctx: UnitContext) -> Outcome:
+        actual, base = ctx.values(self.indicator, self.derivation.base)
+        zh, en, measure = _indicator_name(ctx, self.indicator)
+        base_number = _as_number(self.derivation.base, base)
+        basis_zh, basis_en = self._basis(ctx, base_number)
+        return compare(
+            _as_number(self.indicator, actual),
+            self.comparator,
+            self.derivation.apply(base_number),
+            what_zh=zh,
+            what_en=en,
+            measure=measure,
+            period=ctx.period(self.indicator),
+            details=(f"{basis_zh} / {basis_en}",),
+        )
+
+    def targets(self, ctx: UnitContext) -> Iterable[TargetValue]:
+        base = ctx.number(self.derivation.base)
+        _, _, measure = _indicator_name(ctx, self.indicator)
+        basis_zh, basis_en = self._basis(ctx, base)
+        yield TargetValue(
+            pack="",
+            rule=self.id,
+            unit=ctx.unit.code,
+            indicator=self.indicator,
+            comparator=self.comparator,
+            required=self.derivation.apply(base),
+            measure=measure,
+            basis_zh=basis_zh,
+            basis_en=basis_en,
+            deadline=self.deadline,
+            inputs=((self.derivation.base, base),),
+        )
+
+
+def _check_brackets(instance: BracketRule, attribute: Any, brackets: tuple[Bracket, ...]) -> None:
+    """Bands must follow one another without gap or overlap, from nothing up."""
+    if not brackets:
+        raise ValueError("a bracket rule has at least one band")
+    for previous, current in itertools.pairwise(brackets):
+        if previous.upper is None or current.lower != previous.upper:
+            raise ValueError(
+                f"bands must meet: {previous.describe()} is followed by {current.describe()}"
+            )
+        if previous.upper_inclusive == current.lower_inclusive:
+            raise ValueError(
+                f"exactly one of two adjacent bands includes {format_decimal(previous.upper)}: "
+                f"{previous.describe()} and {current.describe()}"
+            )
+    if brackets[-1].upper is not None:
+        raise ValueError(f"the last band must be open above, found {brackets[-1].describe()}")
+
+
+@frozen(kw_only=True)
+class BracketRule(Rule):
+    """A fact compared with a value that depends on which band another fact falls in.
+
+    J-staff-by-pop: "2万人以下 … 不少于2名、2-5万人 … 不少于3名、5万人以上 … 不少于5名".
+    """
+
+    kind: ClassVar[str | None] = "bracket"
+
+    indicator: str
+    base: str
+    comparator: Comparator
+    brackets: tuple[Bracket, ...] = field(validator=_check_brackets)
+
+    def reads(self) -> tuple[str, ...]:
+        return _unique((self.indicator, self.base, *self.inputs))
+
+    def band(self, base: Decimal) -> Bracket:
+        """The band ``base`` falls in (below the first band: the first band)."""
+        for bracket in self.brackets:
+            if bracket.contains(base):
+                return bracket
+        return self.brackets[0]
+
+    def check(self, ctx: UnitContext) -> Outcome:
+        actual, base = ctx.values(self.indicator, self.base)
+        zh, en, measure = _indicator_name(ctx, self.indicator)
+        base_number = _as_number(self.base, base)
+        band = self.band(base_number)
+        bzh, ben, bmeasure = _indicator_name(ctx, self.base)
+        return compare(
+            _as_number(self.indicator, actual),
+            self.comparator,
+            band.required,
+            what_zh=zh,
+            what_en=en,
+            measure=measure,
+            period=ctx.period(self.indicator),
+            details=(
+                f"{bzh} {_show(base_number, bmeasure)} / {ben} {_show(base_number, bmeasure)}: {band.describe()}",
+            ),
+        )
+
+    def targets(self, ctx: UnitContext) -> Iterable[TargetValue]:
+        base = ctx.number(self.base)
+        band = self.band(base)
+        _, _, measure = _indicator_name(ctx, self.indicator)
+        bzh, ben, bmeasure = _indicator_name(ctx, self.base)
+        yield TargetValue(
+            pack="",
+            rule=self.id,
+            unit=ctx.unit.code,
+            indicator=self.indicator,
+            comparator=self.comparator,
+            required=band.required,
+            measure=measure,
+            basis_zh=f"{bzh} {_show(base, bmeasure)} 属于 {band.describe()}",
+            basis_en=f"{ben} {_show(base, bmeasure)} falls in {band.describe()}",
+            deadline=self.deadline,
+            inputs=((self.base, base),),
+        )
+
+
+@frozen(kw_only=True)
+class ChecklistRule(Rule):
+    """Every listed item of a checklist fact is present; the finding lists what is not.
+
+    ``items`` empty means every item the indicator declares.
+    """
+
+    kind: ClassVar[str | None] = "checklist"
+
+    indicator: str
+    items: tuple[str, ...] = ()
+
+    def reads(self) -> tuple[str, ...]:
+        return _unique((self.indicator, *self.inputs))
+
+    def check(self, ctx: UnitContext) -> Outcome:
+        present = ctx.value(self.indicator)
+        if not isinstance(present, frozenset):
+            raise TypeError(f"fact {self.indicator!r} is not a checklist: {present!r}")
+        ind = ctx.indicator(self.indicator)
+        wanted = self.items or tuple(i.id for i in ind.items)
+        missing = [i for i in wanted if i not in present]
+        names = [ind.item(i) for i in missing]
+        zh_list = "、".join(n.name_zh if n else i for n, i in zip(names, missing, strict=True))
+        en_list = ", ".join(n.name_en if n else i for n, i in zip(names, missing, strict=True))
+        have = len(wanted) - len(missing)
+        if missing:
+            zh = f"{ind.name_zh}:{have}/{len(wanted)} 项具备,缺少:{zh_list}"
+            en = f"{ind.name_en}: {have} of {len(wanted)} present; missing: {en_list}"
+        else:
+            zh = f"{ind.name_zh}:{len(wanted)} 项全部具备"
+            en = f"{ind.name_en}: all {len(wanted)} present"
+        return Outcome(
+            status=Status.NOT_MET if missing else Status.MET,
+            message_zh=zh,
+            message_en=en,
+            actual=frozenset(i for i in present if i in wanted),
+            required=frozenset(wanted),
+            gap=Decimal(len(missing)),
+            measure="item",
+            period=ctx.period(self.indicator),
+            details=tuple(missing),
+        )
+
+
+@frozen(kw_only=True)
+class FlagRule(Rule):
+    """A yes/no fact that must be ``expected`` (yes by default)."""
+
+    kind: ClassVar[str | None] = "flag"
+
+    indicator: str
+    expected: bool = True
+
+    def reads(self) -> tuple[str, ...]:
+        return _unique((self.indicator, *self.inputs))
+
+    def check(self, ctx: UnitContext) -> Outcome:
+        value = ctx.value(self.indicator)
+        if not isinstance(value, bool):
+            raise TypeError(f"fact {self.indicator!r} is not yes/no: {value!r}")
+        zh, en, _ = _indicator_name(ctx, self.indicator)
+        met = value is self.expected
+        yes_zh, yes_en = ("是", "yes") if value else ("否", "no")
+        want_zh, want_en = ("是", "yes") if self.expected else ("否", "no")
+        return Outcome(
+            status=Status.MET if met else Status.NOT_MET,
+            message_zh=f"{zh}:{yes_zh}" + ("" if met else f",要求:{want_zh}"),
+            message_en=f"{en}: {yes_en}" + ("" if met else f", required: {want_en}"),
+            actual=value,
+            required=self.expected,
+            comparator=Comparator.EQ,
+            period=ctx.period(self.indicator),
+        )
+
+
+def trajectory(
+    *,
+    baseline_year: int,
+    baseline: Decimal,
+    target_year: int,
+    target: Decimal,
+    year: int,
+    actual: Decimal | None,
+    direction: Direction = Direction.HIGHER,
+) -> Trajectory:
+    """Read the straight line from ``baseline`` to ``target`` at ``year``.
+
+    The expected value is exact where the line allows and otherwise rounded to six
+    decimal places (half even); the comparison with ``actual`` is exact. Before the
+    baseline year the baseline is expected, after the target year the target. For a
+    "lower is better" indicator a value below the line is ahead.
+    """
+    if target_year <= baseline_year:
+        raise ValueError(
+            f"the target year {target_year} must come after the baseline {baseline_year}"
+        )
+    span = target_year - baseline_year
+    step = min(max(year - baseline_year, 0), span)
+    line = Fraction(baseline) + (Fraction(target) - Fraction(baseline)) * Fraction(step, span)
+    expected = Decimal(line.numerator) / Decimal(line.denominator)
+    if Fraction(expected) != line:
+        expected = expected.quantize(Decimal("0.000001"))
+    position: Position | None = None
+    if actual is not None:
+        diff = Fraction(actual) - line
+        if direction is Direction.LOWER:
+            diff = -diff
+        position = (
+            Position.ON_TRACK if diff == 0 else Position.AHEAD if diff > 0 else Position.BEHIND
+        )
+    return Trajectory(
+        baseline_year=baseline_year,
+        baseline=baseline,
+        target_year=target_year,
+        target=target,
+        year=year,
+        expected=expected,
+        actual=actual,
+        position=position,
+    )
+
+
+@frozen(kw_only=True)
+class TrajectoryRule(Rule):
+    """A fact on its way from a baseline to a target by the target year.
+
+    The finding compares the latest actual value with the final ``target`` (so the gap
+    is reported before the deadline, which is the end of ``target_year`` unless given)
+    and carries the trajectory: the straight-line value expected in the actual's year
+    and whether the actual is behind, on track or ahead.
+    """
+
+    kind: ClassVar[str | None] = "trajectory"
+
+    indicator: str
+    comparator: Comparator
+    baseline_year: int
+    baseline: Decimal
+    target_year: int
+    target: Decimal
+    direction: Direction = Direction.HIGHER
+
+    def __attrs_post_init__(self) -> None:
+        if self.target_year <= self.baseline_year:
+            raise ValueError(
+                f"target_year {self.target_year} must come after baseline_year {self.baseline_year}"
+            )
+
+    def reads(self) -> tuple[str, ...]:
+        return _unique((self.indicator, *self.inputs))
+
+    def check(self, ctx: UnitContext) -> Outcome:
+        actual = ctx.number(self.indicator)
+        period = ctx.period(self.indicator)
+        year = period_year(period) if period else ctx.on.year
+        zh, en, measure = _indicator_name(ctx, self.indicator)
+        outcome = compare(
+            actual,
+            self.comparator,
+            self.target,
+            what_zh=zh,
+            what_en=en,
+            measure=measure,
+            period=period,
+        )
+        line = trajectory(
+            baseline_year=self.baseline_year,
+            baseline=self.baseline,
+            target_year=self.target_year,
+            target=self.target,
+            year=year,
+            actual=actual,
+            direction=self.direction,
+        )
+        words = {
+            Position.BEHIND: ("落后于进度", "behind the trajectory"),
+            Position.ON_TRACK: ("符合进度", "on track"),
+            Position.AHEAD: ("快于进度", "ahead of the trajectory"),
+        }
+        assert line.position is not None
+        wzh, wen = words[line.position]
+        expected = _show(line.expected, measure)
+        return Outcome(
+            status=outcome.status,
+            message_zh=f"{outcome.message_zh};{year}年进度值 {expected},{wzh}",
+            message_en=f"{outcome.message_en}; expected {expected} in {year}, {wen}",
+            actual=actual,
+            required=self.target,
+            comparator=self.comparator,
+            gap=outcome.gap,
+            measure=measure,
+            period=period,
+            trajectory=line,
+        )
+
+    def targets(self, ctx: UnitContext) -> Iterable[TargetValue]:
+        _, _, measure = _indicator_name(ctx, self.indicator)
+        points = tuple(
+            (
+                year,
+                trajectory(
+                    baseline_year=self.baseline_year,
+                    baseline=self.baseline,
+                    target_year=self.target_year,
+                    target=self.target,
+                    year=year,
+                    actual=None,
+                ).expected,
+            )
+            for year in range(self.baseline_year, self.target_year + 1)
+        )
+        yield TargetValue(
+            pack="",
+            rule=self.id,
+            unit=ctx.unit.code,
+            indicator=self.indicator,
+            comparator=self.comparator,
+            required=self.target,
+            measure=measure,
+            basis_zh=f"{self.baseline_year}年基数 {_show(self.baseline, measure)},{self.target_year}年目标 {_show(self.target, measure)}",
+            basis_en=f"baseline {_show(self.baseline, measure)} in {self.baseline_year}, target {_show(self.target, measure)} in {self.target_year}",
+            deadline=self.deadline or period_end(str(self.target_year)),
+            trajectory=points,
+        )
+
+
+def _as_number(indicator: str, value: Value) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, int | Decimal):
+        raise TypeError(f"fact {indicator!r} is not a number: {value!r}")
+    return Decimal(value)
+
+
+def _unique(ids: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(ids))
+
+
+#: The declarative rule kinds, by the name a rules file uses in ``kind:``.
+RULE_KINDS: dict[str, type[Rule]] = {
+    cls.kind: cls
+    for cls in (ThresholdRule, DerivedRule, BracketRule, ChecklistRule, FlagRule, TrajectoryRule)
+    if cls.kind
+}
+
+
+Source = Path | Traversable
+
+
+def load_rules(
+    source: Source, *, kinds: Mapping[str, type[Rule]] | None = None
+) -> tuple[Rule, ...]:
+    """Read a pack's rules file (YAML or JSON): ``rules:`` a list of rule mappings.
+
+    Each mapping names its ``kind`` (one of :data:`RULE_KINDS`, or of ``kinds`` for a
+    pack's own rule classes) and gives the fields of that class. Every problem found
+    is reported at once in an :class:`~minzheng.errors.InputError` naming the file, the
+    rule and the field.
+    """
+    known: dict[str, type[Rule]] = {**RULE_KINDS, **(kinds or {})}
+    data = read_structured(source)
+    label = str(source)
+    items = _top_list(data, "rules", label)
+    problems: list[Problem] = []
+    rules: list[Rule] = []
+    seen: set[str] = set()
+    for index, raw in enumerate(items):
+        rule_id = (
+            str(raw.get("id", f"#{index + 1}")) if isinstance(raw, Mapping) else f"#{index + 1}"
+        )
+        if not isinstance(raw, Mapping):
+            problems.append(Problem(label, rule_id, None, "a mapping", repr(raw), subject="rule"))
+            continue
+        kind = raw.get("kind")
+        cls = known.get(str(kind))
+        if cls is None:
+            problems.append(
+                Problem(
+                    label,
+                    rule_id,
+                    "kind",
+                    f"one of {', '.join(sorted(known))}",
+                    repr(kind),
+                    subject="rule",
+                )
+            )
+            continue
+        fields = {k: v for k, v in raw.items() if k != "kind"}
+        try:
+            rule = get_converter().structure(fields, cls)
+        except Exception as exc:
+            problems.extend(_problems(label, rule_id, exc, fields, "rule"))
+            continue
+        if rule.id in seen:
+            problems.append(
+                Problem(label, rule_id, "id", "a rule id used once", "a repeat", subject="rule")
+            )
+        seen.add(rule.id)
+        rules.append(rule)
+    if problems:
+        raise InputError(problems)
+    return tuple(rules)
+
+
+def load_indicators(source: Source) -> tuple[Indicator, ...]:
+    """Read a pack's indicators file: ``indicators:`` a list of indicator mappings."""
+    data = read_structured(source)
+    label = str(source)
+    problems: list[Problem] = []
+    indicators: list[Indicator] = []
+    for index, raw in enumerate(_top_list(data, "indicators", label)):
+        ind_id = (
+            str(raw.get("id", f"#{index + 1}")) if isinstance(raw, Mapping) else f"#{index + 1}"
+        )
+        try:
+            indicators.append(get_converter().structure(raw, Indicator))
+        except Exception as exc:
+            problems.extend(_problems(label, ind_id, exc, raw, "indicator"))
+    ids = [i.id for i in indicators]
+    for repeated in sorted({i for i in ids if ids.count(i) > 1}):
+        problems.append(
+            Problem(
+                label, repeated, "id", "an indicator id used once", "a repeat", subject="indicator"
+            )
+        )
+    if problems:
+        raise InputError(problems)
+    return tuple(indicators)
+
+
+def _top_list(data: object, key: str, label: str) -> list[Any]:
+    if not isinstance(data, Mapping) or not isinstance(data.get(key), list):
+        raise InputError(
+            [Problem(label, None, key, f"a mapping with a list under {key!r}", type(data).__name__)]
+        )
+    return list(data[key])
+
+
+def _problems(
+    label: str, subject_id: str, exc: BaseException, raw: object, subject: str
+) -> list[Problem]:
+    if not hasattr(exc, "exceptions"):
+        return [Problem(label, subject_id, None, "valid fields", str(exc), subject=subject)]
+    return [
+        Problem(label, subject_id, fld, expected, found, subject=subject)
+        for fld, expected, found in describe_error(exc, raw)
+    ]

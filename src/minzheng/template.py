@@ -1,0 +1,117 @@
+"""Blank datasets for a pack: every fact its rules read, with its unit of measure.
+
+``minzheng template PACK`` writes one example unit for each level (and unit type) the
+pack's rules speak of, with every fact those rules read set to ``~`` (not known yet).
+The file loads as it is — every finding is then ``unknown`` — and a bureau fills in
+codes, names and values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import yaml
+
+from .models import Indicator, Kind, Level
+from .plugins import LoadedPack
+
+__all__ = ["example_code", "template_yaml"]
+
+_KIND_HINT = {
+    Kind.COUNT: "whole number",
+    Kind.AMOUNT: "number",
+    Kind.RATE: "rate with its sign, e.g. 38%",
+    Kind.FLAG: "yes / no",
+    Kind.ITEMS: "list of items",
+    Kind.TEXT: "text",
+}
+
+
+def example_code(level: Level, prefix: str) -> str:
+    """A code of the right shape for ``level`` inside the region ``prefix``.
+
+    Placeholder only: replace it with the unit's real GB/T 2260 code.
+    """
+    digits = (prefix + "0000")[:4] if len(prefix) < 6 else prefix[:6]
+    county = digits + "01" if len(digits) == 4 else digits
+    township = county + "001"
+    return {
+        Level.PROVINCE: digits[:2],
+        Level.PREFECTURE: digits[:4],
+        Level.COUNTY: county,
+        Level.TOWNSHIP: township,
+        Level.VILLAGE: township + "001",
+        Level.FACILITY: township + "-F1",
+    }[level]
+
+
+def _line(indicator: Indicator) -> str:
+    hint = _KIND_HINT[indicator.kind]
+    if indicator.kind is Kind.ITEMS:
+        hint += ": " + ", ".join(i.id for i in indicator.items)
+    measure = (
+        f", {indicator.measure}" if indicator.measure and indicator.kind is not Kind.RATE else ""
+    )
+    return f"{indicator.name_zh} {indicator.name_en} ({hint}{measure})"
+
+
+def template_yaml(pack: LoadedPack, indicators: Mapping[str, Indicator]) -> str:
+    """The blank dataset for ``pack`` as YAML text with a comment on every fact."""
+    prefix = (
+        pack.info.region.prefixes[0] if pack.info.region and pack.info.region.prefixes else "11"
+    )
+    groups: dict[tuple[Level, str | None], dict[str, list[str]]] = {}
+    for rule in pack.rules:
+        for level in rule.levels:
+            kinds = rule.types or (None,)
+            for unit_type in kinds:
+                facts = groups.setdefault((level, unit_type), {})
+                for indicator in rule.reads():
+                    facts.setdefault(indicator, []).append(rule.id)
+    header = [
+        f"# Blank dataset for the {pack.name} pack ({pack.info.title_zh} / {pack.info.title_en}).",
+        "# Replace the example codes and names with your units'; add one entry per unit.",
+        "# A fact left as ~ is not known: the rules that need it report 'unknown'.",
+        "# A value per year is written as {2023: 12, 2024: 15}.",
+    ]
+    lines = [
+        *header,
+        yaml.safe_dump({"name": f"{pack.name}-template"}, allow_unicode=True).strip(),
+        "units:",
+    ]
+    ordered = sorted(groups, key=lambda k: (k[0].rank, k[1] or ""))
+    seen_codes: dict[str, int] = {}
+    present = {level for level, _ in groups}
+    for level, unit_type in ordered:
+        code = example_code(level, prefix)
+        seen_codes[code] = seen_codes.get(code, 0) + 1
+        if seen_codes[code] > 1:  # two types at one level: give each its own code
+            code = (
+                code[:-1] + str(seen_codes[code])
+                if level is not Level.FACILITY
+                else f"{code}{seen_codes[code]}"
+            )
+        lines.append(f"  - code: {code!r}")
+        lines.append(f"    name: {('示例' + level.value)!r}  # the unit's name")
+        lines.append(f"    level: {level.value}")
+        parent = _template_parent(level, prefix, present)
+        if parent:
+            lines.append(f"    parent: {parent!r}")
+        if unit_type:
+            lines.append(f"    type: {unit_type}")
+        lines.append("    facts:")
+        for indicator, rule_ids in groups[(level, unit_type)].items():
+            ind = indicators.get(indicator)
+            comment = _line(ind) if ind else "undeclared indicator"
+            lines.append(
+                f"      {indicator}: ~  # {comment}; read by {', '.join(dict.fromkeys(rule_ids))}"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def _template_parent(level: Level, prefix: str, present: set[Level]) -> str | None:
+    """The example unit above ``level`` that the template also lists, if any."""
+    for above in reversed(list(Level)[: level.rank]):
+        if above in present and above is not Level.FACILITY:
+            return example_code(above, prefix)
+    return None

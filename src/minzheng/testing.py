@@ -1,0 +1,185 @@
+"""A kit for testing rule packs: pytest fixtures and a conformance check.
+
+Installed as a pytest plugin (entry point ``pytest11``), so a pack's tests can use the
+fixtures without importing anything::
+
+    import pytest
+    import minzheng_jian
+
+    @pytest.fixture
+    def minzheng_plugin():
+        return minzheng_jian.plugin          # the object the entry point names
+
+    def test_conforms(minzheng_plugin):
+        from minzheng.testing import assert_pack_conforms
+        assert_pack_conforms(minzheng_plugin)
+
+    def test_small_township(minzheng_engine, make_dataset):
+        dataset = make_dataset({"units": [...]})
+        report = minzheng_engine.assess(dataset)
+
+Fixtures: ``minzheng_plugin`` (override it: the pack under test; by default none),
+``minzheng_registry`` (a fresh registry — its own plugin manager — with the built-in
+core pack and that plugin only, ignoring whatever else is installed),
+``minzheng_engine`` (an engine over it), ``make_registry`` (a factory for registries of
+any plugins) and ``make_dataset`` (a dataset from plain data, checked against the
+registry's indicators).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ._files import read_structured
+from .dataset import Dataset, read_dataset
+from .engine import Engine
+from .errors import InputError
+from .plugins import LoadedPack, Registry
+from .rules import load_indicators, load_rules
+
+__all__ = ["assert_pack_conforms", "check_pack", "make_registry"]
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def make_registry(*plugins: tuple[str, object], builtin: bool = True) -> Registry:
+    """A fresh registry with the core pack and only the given ``(name, plugin)`` pairs."""
+    return Registry.discover(builtin=builtin, entry_points=False, disabled=(), extra=plugins)
+
+
+def check_pack(
+    plugin: object, name: str = "pack-under-test", *, data_files: Iterable[str | Path] = ()
+) -> list[str]:
+    """Every way ``plugin`` falls short of what minzheng expects of a pack.
+
+    Checks: it loads (no plugin error); rule ids are unique; every rule names the levels
+    it applies to, has Chinese and English titles and our reading, and cites a document
+    the pack lists, a locator and the original Chinese words; every fact a rule reads
+    is declared as an indicator; every indicator has a Chinese name; the region's
+    prefixes are GB/T 2260 prefixes; every data file given loads.
+    """
+    problems: list[str] = []
+    registry = make_registry((name, plugin))
+    problems += [str(e) for e in registry.errors]
+    pack = next((p for p in registry.packs.values() if p.plugin == name), None)
+    if pack is None:
+        return problems or [f"plugin {name!r} did not load as a pack"]
+    problems += _check_loaded(pack, registry)
+    for path in data_files:
+        problems += _check_data_file(Path(path))
+    return problems
+
+
+def _check_loaded(pack: LoadedPack, registry: Registry) -> list[str]:
+    problems: list[str] = []
+    info = pack.info
+    documents = {d.id for d in info.documents}
+    if info.region is not None:
+        for prefix in info.region.prefixes:
+            if not (prefix.isdigit() and len(prefix) in (2, 4, 6)):
+                problems.append(
+                    f"region prefix {prefix!r} is not a 2-, 4- or 6-digit GB/T 2260 prefix"
+                )
+    if pack.rules and not documents:
+        problems.append("the pack lists no documents in PackInfo.documents")
+    known = registry.indicators
+    for rule in pack.rules:
+        where = f"rule {rule.id}"
+        if not rule.levels:
+            problems.append(f"{where}: applies to no level")
+        if not rule.title_zh or not _CJK.search(rule.title_zh):
+            problems.append(f"{where}: title_zh is not Chinese: {rule.title_zh!r}")
+        if not rule.title_en:
+            problems.append(f"{where}: no English title")
+        if not rule.reading.strip():
+            problems.append(f"{where}: no reading")
+        cite = rule.citation
+        if not cite.document or (documents and cite.document not in documents):
+            problems.append(
+                f"{where}: cites {cite.document!r}, not one of the pack's documents {sorted(documents)}"
+            )
+        if not cite.locator.strip():
+            problems.append(f"{where}: the citation has no locator")
+        if not _CJK.search(cite.text):
+            problems.append(f"{where}: the citation does not carry the original Chinese words")
+        for indicator in rule.reads():
+            if indicator not in known:
+                problems.append(
+                    f"{where}: reads {indicator!r}, which no pack declares as an indicator"
+                )
+    for ind in pack.indicators:
+        if not _CJK.search(ind.name_zh):
+            problems.append(f"indicator {ind.id}: name_zh is not Chinese: {ind.name_zh!r}")
+    return problems
+
+
+def _check_data_file(path: Path) -> list[str]:
+    try:
+        data = read_structured(path)
+    except InputError as exc:
+        return [str(exc)]
+    try:
+        if isinstance(data, Mapping) and "rules" in data:
+            load_rules(path)
+        elif isinstance(data, Mapping) and "indicators" in data:
+            load_indicators(path)
+    except InputError as exc:
+        return [str(exc)]
+    return []
+
+
+def assert_pack_conforms(
+    plugin: object, name: str = "pack-under-test", *, data_files: Iterable[str | Path] = ()
+) -> None:
+    """Fail the test with every problem :func:`check_pack` finds."""
+    problems = check_pack(plugin, name, data_files=data_files)
+    if problems:
+        pytest.fail(
+            "the pack does not conform:\n" + "\n".join(f"- {p}" for p in problems), pytrace=False
+        )
+
+
+@pytest.fixture
+def minzheng_plugin() -> object | None:
+    """The pack under test: override this fixture to return your plugin object."""
+    return None
+
+
+@pytest.fixture
+def minzheng_registry(minzheng_plugin: object | None) -> Registry:
+    """A fresh registry with the core pack and ``minzheng_plugin`` (if any) only."""
+    plugins = () if minzheng_plugin is None else (("pack-under-test", minzheng_plugin),)
+    return make_registry(*plugins)
+
+
+@pytest.fixture
+def minzheng_engine(minzheng_registry: Registry) -> Engine:
+    """An engine over ``minzheng_registry``."""
+    return Engine(minzheng_registry)
+
+
+@pytest.fixture(name="make_registry")
+def _make_registry_fixture() -> Callable[..., Registry]:
+    """:func:`make_registry`, as a fixture."""
+    return make_registry
+
+
+@pytest.fixture
+def make_dataset(minzheng_registry: Registry) -> Callable[[Mapping[str, Any]], Dataset]:
+    """Build a dataset from plain data (as a YAML file would hold it), fully validated."""
+
+    def make(data: Mapping[str, Any]) -> Dataset:
+        return read_dataset(
+            json.dumps(data, ensure_ascii=False, default=str),
+            "json",
+            minzheng_registry.indicators,
+            label="<test data>",
+        )
+
+    return make

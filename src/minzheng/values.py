@@ -1,0 +1,256 @@
+"""Reading and writing fact values and periods, exactly.
+
+A dataset file says ``38%``, ``"1‰"``, ``23000`` or ``[phone, computer]``; this module
+turns such raw values into the Python value an :class:`~minzheng.models.Indicator`
+declares, or raises :class:`ValueProblem` saying what was expected and what was found.
+It never goes through binary floating point.
+
+Percentages and per-mille values (:attr:`Kind.RATE <minzheng.models.Kind.RATE>`) are
+stored in the indicator's declared measure (``%`` or ``‰``). A value with its sign
+(``"38%"``, ``"0.5‰"``) is always clear and is converted exactly. A bare number is read
+in the declared measure only when it cannot be misread: ``0``, or a number greater than
+1 (``38`` for a ``%`` indicator is 38 %). A bare number between 0 and 1 inclusive
+could be a fraction (0.38 = 38 %) or a tiny rate (0.38 %), so it is refused with a hint.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from .models import Indicator, Kind, Value
+
+__all__ = [
+    "ValueProblem",
+    "closest",
+    "dump_value",
+    "format_decimal",
+    "parse_decimal",
+    "parse_period",
+    "parse_value",
+    "period_end",
+    "period_year",
+]
+
+
+class ValueProblem(ValueError):
+    """A raw value that does not fit: what was expected and what was found."""
+
+    def __init__(self, expected: str, found: object, hint: str = "") -> None:
+        self.expected = expected
+        self.found = found
+        self.hint = hint
+        text = f"expected {expected}, found {found!r}"
+        super().__init__(f"{text}; {hint}" if hint else text)
+
+
+def closest(word: str, candidates: Iterable[str]) -> str | None:
+    """The candidate closest to ``word`` (for "did you mean"), if one is close enough."""
+    matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_TRUE = {"true", "yes", "y", "是", "有"}
+_FALSE = {"false", "no", "n", "否", "无"}
+_ITEM_SEPARATORS = re.compile(r"[;；、,，]")
+
+
+def parse_decimal(raw: object) -> Decimal:
+    """An exact decimal from an int, a Decimal or a plain decimal string.
+
+    Floats are refused: they may already have lost the value the file meant.
+    """
+    if isinstance(raw, bool):
+        raise ValueProblem("a number", raw)
+    if isinstance(raw, int):
+        return Decimal(raw)
+    if isinstance(raw, Decimal):
+        if not raw.is_finite():
+            raise ValueProblem("a finite number", raw)
+        return raw
+    if isinstance(raw, str):
+        text = raw.strip()
+        if _THOUSANDS.match(text):  # "23,000" as spreadsheets write it
+            text = text.replace(",", "")
+        if _NUMBER.match(text):
+            try:
+                return Decimal(text)
+            except InvalidOperation:  # pragma: no cover - the pattern admits only valid text
+                pass
+    raise ValueProblem("a number", raw)
+
+
+def format_decimal(value: Decimal | int) -> str:
+    """A decimal as plain text without exponent, keeping its exact digits."""
+    if isinstance(value, int):
+        return str(value)
+    return format(value, "f")
+
+
+def _check_range(indicator: Indicator, value: Decimal | int, shown: object) -> None:
+    lo, hi = indicator.minimum, indicator.maximum
+    measure = indicator.measure if indicator.kind is Kind.RATE else ""
+    if lo is not None and value < lo:
+        raise ValueProblem(f"a value of at least {format_decimal(lo)}{measure}", shown)
+    if hi is not None and value > hi:
+        raise ValueProblem(f"a value of at most {format_decimal(hi)}{measure}", shown)
+
+
+def _parse_rate(indicator: Indicator, raw: object) -> Decimal:
+    declared = indicator.measure
+    if isinstance(raw, str) and raw.strip().endswith(("%", "‰", "％")):
+        text = raw.strip()
+        sign = "‰" if text.endswith("‰") else "%"
+        number = parse_decimal(text[:-1])
+        if sign == declared:
+            value = number
+        elif sign == "%":  # given in per cent, declared per mille
+            value = number * 10
+        else:  # given per mille, declared per cent
+            value = number / 10
+        _check_range(indicator, value, raw)
+        return value
+    try:
+        number = parse_decimal(raw)
+    except ValueProblem:
+        raise ValueProblem(f"a rate such as '38{declared}'", raw) from None
+    if 0 < number <= 1:
+        raise ValueProblem(
+            f"a rate written with its sign, e.g. '{format_decimal(number * 100)}%' or "
+            f"'{format_decimal(number)}{declared}'",
+            raw,
+            "a bare number between 0 and 1 is ambiguous (a fraction or a rate?)",
+        )
+    _check_range(indicator, number, raw)
+    return number
+
+
+def _parse_count(indicator: Indicator, raw: object) -> int:
+    try:
+        number = parse_decimal(raw)
+    except ValueProblem:
+        raise ValueProblem("a whole number", raw) from None
+    if number != number.to_integral_value():
+        raise ValueProblem("a whole number", raw)
+    _check_range(indicator, number, raw)
+    return int(number)
+
+
+def _parse_flag(raw: object) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, str):
+        text = raw.strip().lower()
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+    raise ValueProblem("yes or no (true/false, 是/否)", raw)
+
+
+def _parse_items(indicator: Indicator, raw: object) -> frozenset[str]:
+    if isinstance(raw, str):
+        parts = [p.strip() for p in _ITEM_SEPARATORS.split(raw)] if raw.strip() else []
+    elif isinstance(raw, list | tuple | set | frozenset):
+        parts = list(raw)
+    else:
+        raise ValueProblem("a list of checklist items", raw)
+    known = [i.id for i in indicator.items]
+    present: set[str] = set()
+    for part in parts:
+        if not isinstance(part, str) or part not in known:
+            guess = closest(str(part), known)
+            raise ValueProblem(
+                f"one of the items {', '.join(known)}",
+                part,
+                f"did you mean {guess!r}?" if guess else "",
+            )
+        present.add(part)
+    return frozenset(present)
+
+
+def parse_value(indicator: Indicator, raw: object) -> Value:
+    """Turn a raw value from a file into the value ``indicator`` declares.
+
+    Raises :class:`ValueProblem` when the value does not fit its kind or range.
+    """
+    match indicator.kind:
+        case Kind.COUNT:
+            return _parse_count(indicator, raw)
+        case Kind.AMOUNT:
+            number = parse_decimal(raw)
+            _check_range(indicator, number, raw)
+            return number
+        case Kind.RATE:
+            return _parse_rate(indicator, raw)
+        case Kind.FLAG:
+            return _parse_flag(raw)
+        case Kind.ITEMS:
+            return _parse_items(indicator, raw)
+        case Kind.TEXT:
+            if isinstance(raw, str | int) and not isinstance(raw, bool):
+                return str(raw)
+            raise ValueProblem("text", raw)
+
+
+def dump_value(indicator: Indicator, value: Value) -> Any:
+    """The plain (JSON/YAML-ready) form of a value, which :func:`parse_value` reads back.
+
+    Numbers become strings of exact decimals; rates carry their sign (``"38%"``).
+    """
+    match indicator.kind:
+        case Kind.COUNT:
+            return value
+        case Kind.AMOUNT:
+            assert isinstance(value, Decimal)
+            return format_decimal(value)
+        case Kind.RATE:
+            assert isinstance(value, Decimal)
+            return f"{format_decimal(value)}{indicator.measure}"
+        case Kind.FLAG | Kind.TEXT:
+            return value
+        case Kind.ITEMS:
+            assert isinstance(value, frozenset)
+            return sorted(value)
+
+
+_YEAR = re.compile(r"^\d{4}$")
+
+
+def parse_period(raw: object) -> str:
+    """A period as canonical text: a year (``"2018"``) or a day (``"2018-06-30"``)."""
+    if isinstance(raw, date):
+        return raw.isoformat()
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        raw = str(raw)
+    if isinstance(raw, str):
+        text = raw.strip()
+        if _YEAR.match(text) and 1900 <= int(text) <= 2200:
+            return text
+        try:
+            return date.fromisoformat(text).isoformat() if len(text) == 10 else _bad_period(raw)
+        except ValueError:
+            pass
+    return _bad_period(raw)
+
+
+def _bad_period(raw: object) -> str:
+    raise ValueProblem("a period: a year such as 2018 or a day such as 2018-12-31", raw)
+
+
+def period_end(period: str) -> date:
+    """The last day a period covers: 31 December for a year, the day itself otherwise."""
+    if len(period) == 4:
+        return date(int(period), 12, 31)
+    return date.fromisoformat(period)
+
+
+def period_year(period: str) -> int:
+    """The calendar year a period falls in."""
+    return int(period[:4])

@@ -1,0 +1,36 @@
+"""A plugin whose one rule raises while checking a unit."""
+
+from attrs import frozen
+
+from minzheng import Citation, Outcome, PackInfo, RegionInfo, Rule, UnitContext, hookimpl
+from minzheng.models import Level
+
+
+@frozen(kw_only=True)
+class Exploding(Rule):
+    def check(self, ctx: UnitContext) -> Outcome:
+        raise ZeroDivisionError("division by zero in a pack's rule")
+
+
+@hookimpl
+def minzheng_pack() -> PackInfo:
+    return PackInfo(
+        name="badrule",
+        title_zh="坏规则包",
+        title_en="Bad rule",
+        region=RegionInfo("x", "x", ("99",)),
+    )
+
+
+@hookimpl
+def minzheng_rules():  # type: ignore[no-untyped-def]
+    return [
+        Exploding(
+            id="B-explodes",
+            title_zh="出错规则",
+            title_en="Explodes",
+            citation=Citation("x.txt", "一", "某条款"),
+            reading="raises",
+            levels=(Level.COUNTY,),
+        )
+    ]
