@@ -13,15 +13,15 @@ import functools
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
-from enum import Enum
+from enum import Enum, StrEnum
 from typing import Any
 
 import cattrs
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError
 from cattrs.gen import make_dict_unstructure_fn
 
-from .models import Bracket, Finding, Status
-from .values import ValueProblem, format_decimal, parse_decimal
+from .models import Bracket, Finding, InvalidField, Status
+from .values import ValueProblem, format_decimal, parse_decimal, show
 
 __all__ = ["describe_error", "get_converter", "make_converter", "to_plain"]
 
@@ -113,14 +113,12 @@ def make_converter() -> cattrs.Converter:
     converter = cattrs.Converter(forbid_extra_keys=True)
     converter.register_structure_hook(Decimal, _structure_decimal)
     converter.register_structure_hook(date, _structure_date)
-    # Predicates, not single dispatch: a StrEnum is a str subclass and must reach the
-    # enum hook, and a bool must not pass for an int.
-    converter.register_structure_hook_func(lambda t: t is str, _structure_str)
-    converter.register_structure_hook_func(lambda t: t is int, _structure_int)
-    converter.register_structure_hook_func(lambda t: t is bool, _structure_bool)
-    converter.register_structure_hook_func(
-        lambda t: isinstance(t, type) and issubclass(t, Enum), _structure_enum
-    )
+    converter.register_structure_hook(str, _structure_str)
+    converter.register_structure_hook(int, _structure_int)
+    converter.register_structure_hook(bool, _structure_bool)
+    # A StrEnum is also a str: register it by name so it does not fall to the str hook.
+    converter.register_structure_hook(Enum, _structure_enum)
+    converter.register_structure_hook(StrEnum, _structure_enum)
     converter.register_structure_hook(Bracket, _structure_bracket)
     converter.register_unstructure_hook(Bracket, _unstructure_bracket)
     converter.register_unstructure_hook(Decimal, format_decimal)
@@ -156,9 +154,11 @@ def describe_error(exc: BaseException, raw: object) -> list[tuple[str | None, st
     ``raw`` is the plain data that was being structured; the value found is looked up in
     it by the failing field's path.
     """
+    if isinstance(exc, InvalidField):
+        return [(exc.field, exc.expected, show(exc.found))]
     if not isinstance(exc, ClassValidationError):
         if isinstance(exc, ValueProblem):
-            return [(None, exc.expected, repr(exc.found))]
+            return [(None, exc.expected, show(exc.found))]
         return [(None, "valid data", str(exc))]
     triples: list[tuple[str | None, str, str]] = []
     for message in cattrs.transform_error(exc, path="$", format_exception=_format_exception):
@@ -169,10 +169,14 @@ def describe_error(exc: BaseException, raw: object) -> list[tuple[str | None, st
             extra = text.removeprefix("extra:")
             triples.append((extra, "no such field", f"field {extra!r}"))
             continue
+        if text.startswith("invalid:"):
+            fld, expected, found = text.removeprefix("invalid:").split("\x00")
+            triples.append((".".join([*parts, fld]), expected, found))
+            continue
         if text == "missing":
             triples.append((field, "a value (the field is required)", "nothing"))
             continue
-        triples.append((field, text, repr(_lookup(raw, parts))))
+        triples.append((field, text, show(_lookup(raw, parts))))
     return triples
 
 
@@ -189,6 +193,8 @@ def _lookup(raw: object, parts: list[str]) -> object:
 
 
 def _format_exception(exc: BaseException, type_: Any) -> str:
+    if isinstance(exc, InvalidField):  # a model's own validator: it names its field
+        return f"invalid:{exc.field}\x00{exc.expected}\x00{show(exc.found)}"
     if isinstance(exc, ForbiddenExtraKeysError):
         return "extra:" + ", ".join(sorted(exc.extra_fields))
     if isinstance(exc, KeyError):

@@ -18,8 +18,8 @@ A dataset in JSON or YAML is a mapping::
 
 In CSV, a dataset is a folder (or a ``facts.csv`` with a ``units.csv`` beside it):
 ``units.csv`` has the columns ``code,name,level,parent,area,type`` and ``facts.csv`` the
-long form ``unit,indicator,period,value`` (an empty period is undated; a checklist's
-items are separated by ``;``).
+long form ``unit,indicator,period,value`` (an empty period is undated, an empty value
+not known; a checklist's items are separated by ``;``, and ``none`` means none of them).
 
 Loading checks everything it can and reports every problem at once in a
 :class:`~minzheng.errors.DatasetError`: malformed files, unknown indicators (with the
@@ -46,7 +46,7 @@ from ._files import parse_json, parse_yaml, read_text
 from .converter import describe_error, get_converter
 from .errors import DatasetError, InputError, Problem
 from .models import Fact, Indicator, Level, Unit, Value, check_code, natural_parent
-from .values import ValueProblem, closest, dump_value, parse_period, parse_value, period_end
+from .values import ValueProblem, closest, dump_value, parse_period, parse_value, period_end, show
 
 __all__ = ["Dataset", "dump_dataset", "load_dataset", "read_dataset", "write_dataset"]
 
@@ -176,6 +176,8 @@ class _Builder:
             )
             return None
         data = {k: v for k, v in raw.items() if k != "facts"}
+        if isinstance(data.get("name"), str):
+            data["name"] = data["name"].strip()
         for key in ("code", "parent"):  # YAML reads 360821 unquoted as a number
             if isinstance(data.get(key), int) and not isinstance(data.get(key), bool):
                 data[key] = str(data[key])
@@ -224,7 +226,7 @@ class _Builder:
             try:
                 key = parse_period(period)
             except ValueProblem as exc:
-                self.problem(code, indicator, exc.expected, repr(exc.found), row=row)
+                self.problem(code, indicator, exc.expected, show(exc.found), row=row)
                 return
         if raw is None:
             return  # not known: rules that need it report unknown
@@ -232,7 +234,7 @@ class _Builder:
             value = parse_value(ind, raw)
         except ValueProblem as exc:
             fld = indicator if key is None else f"{indicator}[{key}]"
-            self.problem(code, fld, exc.expected, repr(exc.found), exc.hint, row=row)
+            self.problem(code, fld, exc.expected, show(exc.found), exc.hint, row=row)
             return
         periods = self.facts.setdefault(code, {}).setdefault(indicator, {})
         if periods and (key is None) != (None in periods):
@@ -429,7 +431,7 @@ def _meta(builder: _Builder, data: Mapping[str, Any]) -> dict[str, Any]:
         try:
             meta["as_of"] = get_converter().structure(data["as_of"], date)
         except ValueProblem as exc:
-            builder.problem(None, "as_of", exc.expected, repr(exc.found))
+            builder.problem(None, "as_of", exc.expected, show(exc.found))
     return meta
 
 
@@ -552,7 +554,8 @@ def dump_dataset(dataset: Dataset, indicators: Mapping[str, Indicator]) -> dict[
 
 
 def write_dataset(dataset: Dataset, path: str | Path, indicators: Mapping[str, Indicator]) -> None:
-    """Write a dataset as JSON, YAML, or (to a folder or ``.csv`` path) CSV."""
+    """Write a dataset as JSON or YAML (by suffix), else as CSV: ``units.csv`` and
+    ``facts.csv`` in the folder ``path`` (or beside it, for a ``.csv`` path)."""
     path = Path(path)
     if path.suffix.lower() == ".json":
         path.write_text(
@@ -565,8 +568,9 @@ def write_dataset(dataset: Dataset, path: str | Path, indicators: Mapping[str, I
         )
         path.write_text(text, "utf-8")
     else:
-        units_path, facts_path = _csv_paths(path)
-        units_path.parent.mkdir(parents=True, exist_ok=True)
+        folder = path.parent if path.suffix.lower() == ".csv" else path
+        folder.mkdir(parents=True, exist_ok=True)
+        units_path, facts_path = folder / "units.csv", folder / "facts.csv"
         with units_path.open("w", newline="", encoding="utf-8") as out:
             writer = csv.writer(out)
             writer.writerow(["code", "name", "level", "parent", "area", "type"])
@@ -587,7 +591,7 @@ def write_dataset(dataset: Dataset, path: str | Path, indicators: Mapping[str, I
             for fact in dataset.iter_facts():
                 value = dump_value(indicators[fact.indicator], fact.value)
                 if isinstance(value, list):
-                    value = ";".join(value)
+                    value = ";".join(value) or "none"  # an empty cell would mean "not known"
                 elif isinstance(value, bool):
                     value = "yes" if value else "no"
                 writer.writerow([fact.unit, fact.indicator, fact.period or "", value])

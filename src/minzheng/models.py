@@ -37,6 +37,7 @@ __all__ = [
     "Fact",
     "Finding",
     "Indicator",
+    "InvalidField",
     "Item",
     "Kind",
     "Level",
@@ -65,6 +66,14 @@ __all__ = [
 #: count, ``Decimal`` for an amount or a rate, ``bool`` for a flag, ``frozenset[str]``
 #: for the items present in a checklist, ``str`` for free text.
 Value: TypeAlias = int | Decimal | bool | str | frozenset[str]
+
+
+class InvalidField(ValueError):
+    """A model's own check failed on one field: what was expected and what was found."""
+
+    def __init__(self, field: str, expected: str, found: object) -> None:
+        self.field, self.expected, self.found = field, expected, found
+        super().__init__(f"{field}: expected {expected}, found {found!r}")
 
 
 class Level(StrEnum):
@@ -226,7 +235,7 @@ def check_code(code: str, level: Level) -> str | None:
 def _check_code(instance: Unit, attribute: attrs.Attribute[str], value: str) -> None:
     problem = check_code(value, instance.level)
     if problem:
-        raise ValueError(f"expected {problem}, found {value!r}")
+        raise InvalidField("code", problem, value)
 
 
 def natural_parent(code: str, level: Level) -> str | None:
@@ -253,8 +262,16 @@ class Unit:
     """
 
     code: str = field(validator=_check_code)
-    name: str
-    level: Level
+    name: str = field()
+    level: Level = field()
+
+    @name.validator
+    def _check_name(self, attribute: attrs.Attribute[str], value: str) -> None:
+        if not value.strip() or value != value.strip():
+            raise InvalidField(
+                "name", "a name that is not blank, without surrounding spaces", value
+            )
+
     parent: str | None = None
     area: Area | None = None
     type: str | None = None
@@ -274,9 +291,8 @@ _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 def _check_id(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
     if not _ID.match(value):
-        raise ValueError(
-            f"{attribute.name} must be lower-case letters, digits and '_', "
-            f"starting with a letter; found {value!r}"
+        raise InvalidField(
+            attribute.name, "lower-case letters, digits and '_', starting with a letter", value
         )
 
 
@@ -316,17 +332,17 @@ class Indicator:
     @measure.validator
     def _check_measure(self, attribute: attrs.Attribute[str], value: str) -> None:
         if self.kind is Kind.RATE and value not in ("%", "‰"):
-            raise ValueError(f"a rate's measure is '%' or '‰', found {value!r}")
+            raise InvalidField("measure", "'%' or '‰' for a rate", value)
 
     @items.validator
     def _check_items(
         self, attribute: attrs.Attribute[tuple[Item, ...]], value: tuple[Item, ...]
     ) -> None:
         if self.kind is Kind.ITEMS and not value:
-            raise ValueError("a checklist (items) indicator lists its items")
+            raise InvalidField("items", "the items of a checklist indicator", "none")
         ids = [i.id for i in value]
         if len(set(ids)) != len(ids):
-            raise ValueError(f"item ids repeat: {ids}")
+            raise InvalidField("items", "item ids used once each", ids)
 
     def item(self, item_id: str) -> Item | None:
         """The checklist item with this id, if the indicator has one."""

@@ -34,7 +34,26 @@ __all__ = [
     "parse_value",
     "period_end",
     "period_year",
+    "show",
+    "tidy",
 ]
+
+
+def show(value: object) -> str:
+    """A value as a message shows it: text quoted, numbers as written, no Python reprs."""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, frozenset | set):
+        return repr(sorted(value))
+    return repr(value)
+
+
+def tidy(value: Decimal) -> str:
+    """A decimal without trailing zeros or exponent (``98.00`` → ``98``)."""
+    text = format(value.normalize(), "f")
+    return text
 
 
 class ValueProblem(ValueError):
@@ -44,7 +63,7 @@ class ValueProblem(ValueError):
         self.expected = expected
         self.found = found
         self.hint = hint
-        text = f"expected {expected}, found {found!r}"
+        text = f"expected {expected}, found {show(found)}"
         super().__init__(f"{text}; {hint}" if hint else text)
 
 
@@ -59,6 +78,8 @@ _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _TRUE = {"true", "yes", "y", "是", "有"}
 _FALSE = {"false", "no", "n", "否", "无"}
 _ITEM_SEPARATORS = re.compile(r"[;；、,，]")
+#: How a cell says "none of the items" (in CSV an empty cell means "not known").
+_NO_ITEMS = {"none", "无", "-"}
 
 
 def parse_decimal(raw: object) -> Decimal:
@@ -122,8 +143,8 @@ def _parse_rate(indicator: Indicator, raw: object) -> Decimal:
         raise ValueProblem(f"a rate such as '38{declared}'", raw) from None
     if 0 < number <= 1:
         raise ValueProblem(
-            f"a rate written with its sign, e.g. '{format_decimal(number * 100)}%' or "
-            f"'{format_decimal(number)}{declared}'",
+            f"a rate written with its sign, e.g. '{tidy(number * 100)}%' or "
+            f"'{tidy(number)}{declared}'",
             raw,
             "a bare number between 0 and 1 is ambiguous (a fraction or a rate?)",
         )
@@ -156,7 +177,9 @@ def _parse_flag(raw: object) -> bool:
 
 def _parse_items(indicator: Indicator, raw: object) -> frozenset[str]:
     if isinstance(raw, str):
-        parts = [p.strip() for p in _ITEM_SEPARATORS.split(raw)] if raw.strip() else []
+        text = raw.strip()
+        empty = not text or text.lower() in _NO_ITEMS
+        parts = [] if empty else [p.strip() for p in _ITEM_SEPARATORS.split(text)]
     elif isinstance(raw, list | tuple | set | frozenset):
         parts = list(raw)
     else:
