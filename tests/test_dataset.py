@@ -338,7 +338,11 @@ def datasets(draw: st.DrawFn) -> Dataset:
         county = f"9901{c:02d}"
         units[county] = Unit(
             county,
-            draw(st.text(min_size=1, max_size=8).map(str.strip).filter(bool)),
+            draw(
+                st.text(st.characters(exclude_categories=["Cc", "Cs"]), min_size=1, max_size=8)
+                .map(str.strip)
+                .filter(bool)
+            ),
             Level.COUNTY,
             "9901",
             draw(st.sampled_from([None, *list(__import__("minzheng").Area)])),

@@ -91,7 +91,7 @@ def test_a_bare_number_between_0_and_1_is_ambiguous(raw: object) -> None:
 
 @pytest.mark.parametrize("raw", ["101%", 101, "1001‰", "-1%"])
 def test_percentages_are_range_checked(raw: object) -> None:
-    with pytest.raises(ValueProblem, match="at (most 100%|least 0%)"):
+    with pytest.raises(ValueProblem, match=r"at (most 100%|least 0%)"):
         parse_value(PCT, raw)
 
 

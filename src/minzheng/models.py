@@ -15,6 +15,7 @@ code, a hyphen and a local id (``360821101-NH1``).
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
@@ -265,16 +266,22 @@ class Unit:
     name: str = field()
     level: Level = field()
 
-    @name.validator
-    def _check_name(self, attribute: attrs.Attribute[str], value: str) -> None:
-        if not value.strip() or value != value.strip():
-            raise InvalidField(
-                "name", "a name that is not blank, without surrounding spaces", value
-            )
-
     parent: str | None = None
     area: Area | None = None
     type: str | None = None
+
+    @name.validator
+    def _check_name(self, attribute: attrs.Attribute[str], value: str) -> None:
+        if (
+            not value.strip()
+            or value != value.strip()
+            or any(unicodedata.category(ch) == "Cc" for ch in value)
+        ):
+            raise InvalidField(
+                "name",
+                "a name that is not blank, without surrounding spaces or control characters",
+                value,
+            )
 
 
 @frozen

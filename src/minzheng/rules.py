@@ -60,7 +60,7 @@ from .models import (
     Unit,
     Value,
 )
-from .values import format_decimal, period_end, period_year
+from .values import closest, format_decimal, period_end, period_year
 
 if TYPE_CHECKING:
     from .dataset import Dataset
@@ -763,6 +763,7 @@ def load_rules(
         kind = raw.get("kind")
         cls = known.get(str(kind))
         if cls is None:
+            guess = closest(str(kind), known)
             problems.append(
                 Problem(
                     label,
@@ -770,6 +771,7 @@ def load_rules(
                     "kind",
                     f"one of {', '.join(sorted(known))}",
                     repr(kind),
+                    f"did you mean {guess!r}?" if guess else "",
                     subject="rule",
                 )
             )
