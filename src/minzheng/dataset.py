@@ -308,7 +308,7 @@ class _Builder:
                 self.problem(
                     code,
                     "parent",
-                    f"a parent whose code begins {code!r}",
+                    f"a parent whose code is the start of {code!r}",
                     repr(above.code),
                     "a unit's code starts with its parent's code",
                 )

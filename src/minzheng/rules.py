@@ -15,13 +15,19 @@ cannot report ``met`` on missing data by accident.
 Most requirements fit one of the declarative kinds below, which a pack can write in a
 YAML file and load with :func:`load_rules`:
 
-``threshold``  a fact compared with a fixed value (火化率 = 100%)
-``derived``    a fact compared with ``factor × another fact`` (社工 ≥ 1‰ × 常住人口)
-``bracket``    a fact compared with a value that depends on the band another fact
-               falls in (民政所 staff by township population)
-``checklist``  every listed item present (the "七有"); reports the missing ones
-``flag``       a yes/no fact that must be yes (or no)
-``trajectory`` a fact on its way from a baseline to a target by a deadline
+``threshold``
+    a fact compared with a fixed value (火化率 = 100%)
+``derived``
+    a fact compared with ``factor × another fact`` (社工 ≥ 1‰ × 常住人口)
+``bracket``
+    a fact compared with a value that depends on the band another fact falls in
+    (民政所 staff by township population)
+``checklist``
+    every listed item present (the "七有"); reports the missing ones
+``flag``
+    a yes/no fact that must be yes (or no)
+``trajectory``
+    a fact on its way from a baseline to a target by a deadline
 
 A requirement that fits none of them is a subclass of :class:`Rule` in the pack's code.
 """

@@ -1,0 +1,82 @@
+"""Sessions: tests, lint, typecheck, docs, bench, and assess (the main job).
+
+Run ``nox -s tests lint typecheck docs`` for every check CI runs, ``nox -s assess`` to
+install the core with every pack under ``plugins/`` and assess the sample datasets.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nox
+
+nox.options.default_venv_backend = "venv"
+nox.options.reuse_existing_virtualenvs = False
+nox.options.sessions = ["tests", "lint", "typecheck", "docs"]
+
+ROOT = Path(__file__).parent
+PLUGINS = sorted(p for p in (ROOT / "plugins").glob("*/pyproject.toml"))
+EXAMPLES = sorted(p for p in (ROOT / "examples").iterdir() if p.suffix in (".yaml", ".yml", ".json") or p.is_dir())
+
+
+def _install_all(session: nox.Session, extra: str = "") -> None:
+    """The core (with ``extra``) and every pack under plugins/, editable."""
+    session.install("-e", f".{extra}")
+    for pyproject in PLUGINS:
+        session.install("-e", f"{pyproject.parent}{extra}")
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """The core's tests, then each pack's own tests."""
+    _install_all(session, "[test]")
+    session.run("pytest", "tests", *session.posargs)
+    for pyproject in PLUGINS:
+        tests_dir = pyproject.parent / "tests"
+        if tests_dir.is_dir():
+            session.run("pytest", str(tests_dir), "--rootdir", str(pyproject.parent), *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff: lint and formatting."""
+    session.install("ruff>=0.4")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session
+def typecheck(session: nox.Session) -> None:
+    """mypy, strict, on the core's src/ and each pack's src/."""
+    _install_all(session, "[typecheck]")
+    session.run("mypy")
+    for pyproject in PLUGINS:
+        src = pyproject.parent / "src"
+        if src.is_dir():
+            session.run("mypy", "--strict", str(src))
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the Sphinx site with warnings as errors, and run its examples (doctest)."""
+    _install_all(session, "[docs]")
+    session.run("sphinx-build", "-W", "--keep-going", "-b", "html", "docs", "docs/_build/html")
+    session.run("sphinx-build", "-W", "--keep-going", "-b", "doctest", "docs", "docs/_build/doctest")
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Benchmarks (see benchmarks/README.md)."""
+    _install_all(session)
+    session.run("python", "benchmarks/run.py", *session.posargs)
+
+
+@nox.session
+def assess(session: nox.Session) -> None:
+    """The main job: install the core and every pack, assess every sample dataset."""
+    _install_all(session)
+    session.run("minzheng", "packs")
+    for example in EXAMPLES:
+        session.log(f"assessing {example.relative_to(ROOT)}")
+        # exit status 1 means "something is not met": a result, not a failure of the run
+        session.run("minzheng", "assess", str(example), success_codes=[0, 1])
