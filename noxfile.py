@@ -16,7 +16,9 @@ nox.options.sessions = ["tests", "lint", "typecheck", "docs"]
 
 ROOT = Path(__file__).parent
 PLUGINS = sorted(p for p in (ROOT / "plugins").glob("*/pyproject.toml"))
-EXAMPLES = sorted(p for p in (ROOT / "examples").iterdir() if p.suffix in (".yaml", ".yml", ".json") or p.is_dir())
+EXAMPLES = sorted(
+    p for p in (ROOT / "examples").glob("*") if p.suffix in (".yaml", ".yml", ".json") or p.is_dir()
+)
 
 
 def _install_all(session: nox.Session, extra: str = "") -> None:
