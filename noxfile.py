@@ -36,7 +36,9 @@ def tests(session: nox.Session) -> None:
     for pyproject in PLUGINS:
         tests_dir = pyproject.parent / "tests"
         if tests_dir.is_dir():
-            session.run("pytest", str(tests_dir), "--rootdir", str(pyproject.parent), *session.posargs)
+            session.run(
+                "pytest", str(tests_dir), "--rootdir", str(pyproject.parent), *session.posargs
+            )
 
 
 @nox.session
@@ -63,7 +65,9 @@ def docs(session: nox.Session) -> None:
     """Build the Sphinx site with warnings as errors, and run its examples (doctest)."""
     _install_all(session, "[docs]")
     session.run("sphinx-build", "-W", "--keep-going", "-b", "html", "docs", "docs/_build/html")
-    session.run("sphinx-build", "-W", "--keep-going", "-b", "doctest", "docs", "docs/_build/doctest")
+    session.run(
+        "sphinx-build", "-W", "--keep-going", "-b", "doctest", "docs", "docs/_build/doctest"
+    )
 
 
 @nox.session

@@ -18,6 +18,7 @@ import sys
 import time
 from collections.abc import Callable
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 import minzheng
@@ -72,6 +73,10 @@ def generate(scale: str, registry: Registry, seed: int = 2026) -> Dataset:
     return Dataset(units=units, facts=facts, name=f"synthetic-{scale}")  # type: ignore[arg-type]
 
 
+def _count(engine: minzheng.Engine, dataset: Dataset) -> int:
+    return sum(1 for _ in engine.iter_assess(dataset, what_if=True))
+
+
 def _median(func: Callable[[], object], runs: int) -> float:
     times = []
     for _ in range(runs):
@@ -94,11 +99,13 @@ def main(argv: list[str] | None = None) -> int:
         dataset = generate(scale, registry)
         path = folder / scale
         minzheng.write_dataset(dataset, path, registry.indicators)
-        load = _median(lambda p=path: minzheng.load_dataset(p, registry.indicators), args.runs)  # type: ignore[misc]
+        load = _median(partial(minzheng.load_dataset, path, registry.indicators), args.runs)
         findings = list(engine.iter_assess(dataset, what_if=True))
-        assess = _median(lambda: sum(1 for _ in engine.iter_assess(dataset, what_if=True)), args.runs)
-        write = _median(lambda: write_jsonl(findings, io.StringIO()), args.runs)
-        print(f"{scale:10} {len(dataset):>9} {load:>8.2f} {assess:>9.2f} {write:>8.2f} {len(findings):>9}")
+        assess = _median(partial(_count, engine, dataset), args.runs)
+        write = _median(partial(write_jsonl, findings, io.StringIO()), args.runs)
+        print(
+            f"{scale:10} {len(dataset):>9} {load:>8.2f} {assess:>9.2f} {write:>8.2f} {len(findings):>9}"
+        )
     return 0
 
 
