@@ -22,7 +22,7 @@ DEMO = str(DATA / "demo.yaml")
 @pytest.fixture(autouse=True)
 def demo_installed(monkeypatch: pytest.MonkeyPatch) -> None:
     """The CLI sees the core and the demo pack, whatever else is installed."""
-    monkeypatch.setattr(minzheng.cli, "_registry", lambda: make_registry(("demo", demo_pack)))
+    monkeypatch.setattr(minzheng.cli, "_registry", lambda **_: make_registry(("demo", demo_pack)))
 
 
 def run(*args: str) -> Result:
@@ -44,7 +44,9 @@ def test_packs_reports_a_broken_plugin(monkeypatch: pytest.MonkeyPatch) -> None:
     from broken_packs import raises
 
     monkeypatch.setattr(
-        minzheng.cli, "_registry", lambda: make_registry(("demo", demo_pack), ("raises", raises))
+        minzheng.cli,
+        "_registry",
+        lambda **_: make_registry(("demo", demo_pack), ("raises", raises)),
     )
     result = run("packs")
     assert result.exit_code == 0
@@ -225,7 +227,9 @@ def test_assess_with_a_failing_rule_exits_1(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setattr(
-        minzheng.cli, "_registry", lambda: make_registry(("demo", demo_pack), ("badrule", bad_rule))
+        minzheng.cli,
+        "_registry",
+        lambda **_: make_registry(("demo", demo_pack), ("badrule", bad_rule)),
     )
     path = tmp_path / "c.yaml"
     path.write_text("units:\n  - {code: '990101', name: 县, level: county}\n", "utf-8")

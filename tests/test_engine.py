@@ -411,3 +411,20 @@ def test_a_larger_actual_is_never_worse_for_higher_is_better(
 
     low, high = sorted((a, b))
     assert order.index(pos(low)) <= order.index(pos(high))
+
+
+def test_a_fact_for_one_period_and_a_standard_from_above() -> None:
+    from minzheng import MissingFact, UnitContext
+
+    ds = dataset(county(county_budget={2017: 5, 2018: 6}), township(registered_population=3))
+    unit_ctx = UnitContext(ds.units["990101001"], ds, date(2018, 12, 31), REGISTRY.indicators)
+    county_ctx = UnitContext(ds.units["990101"], ds, date(2018, 12, 31), REGISTRY.indicators)
+    assert county_ctx.value_in("county_budget", 2017) == 5
+    with pytest.raises(MissingFact) as missing:
+        county_ctx.value_in("county_budget", 2019)
+    assert (missing.value.indicators, missing.value.period) == (("county_budget",), "2019")
+    found = unit_ctx.inherited("county_budget")
+    assert found is not None
+    assert (found[0].code, found[1]) == ("990101", 6)
+    assert unit_ctx.inherited("social_workers") is None
+    assert unit_ctx.inherited("registered_population") == (ds.units["990101001"], 3)

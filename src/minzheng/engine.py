@@ -227,10 +227,18 @@ class Engine:
         en = ", ".join(
             f"{indicators[i].name_en} ({i})" if i in indicators else i for i in missing.indicators
         )
+        if missing.period:
+            zh, en = (
+                f"{zh}({missing.period}年)"
+                if len(missing.period) == 4
+                else f"{zh}({missing.period})",
+                f"{en} for {missing.period}",
+            )
         return Finding(
             status=Status.UNKNOWN,
             message_zh=f"缺少数据:{zh}",
             message_en=f"missing data: {en}",
+            period=missing.period,
             missing=missing.indicators,
             **base,
         )

@@ -90,11 +90,17 @@ __all__ = [
 
 
 class MissingFact(LookupError):
-    """A rule asked for facts the dataset does not have (→ an ``unknown`` finding)."""
+    """A rule asked for facts the dataset does not have (→ an ``unknown`` finding).
 
-    def __init__(self, *indicators: str) -> None:
+    ``period`` names the period a rule needed when it needed one in particular (an
+    annual budget line for 2018, say).
+    """
+
+    def __init__(self, *indicators: str, period: str | None = None) -> None:
         self.indicators = indicators
-        super().__init__(f"missing fact(s): {', '.join(indicators)}")
+        self.period = period
+        suffix = f" for {period}" if period else ""
+        super().__init__(f"missing fact(s): {', '.join(indicators)}{suffix}")
 
 
 class UnitContext:
@@ -142,6 +148,35 @@ class UnitContext:
         if isinstance(value, bool) or not isinstance(value, int | Decimal):
             raise TypeError(f"fact {indicator!r} is not a number: {value!r}")
         return Decimal(value)
+
+    def value_in(self, indicator: str, period: str | int) -> Value:
+        """The fact's value for exactly ``period`` (a year or a day), for rules that
+        speak of one year's figure; :class:`MissingFact` naming the period if none."""
+        key = str(period)
+        values = self._dataset.facts.get(self.unit.code, {}).get(indicator, {})
+        if key not in values:
+            raise MissingFact(indicator, period=key)
+        return values[key]
+
+    def get_in(
+        self, indicator: str, period: str | int, default: Value | None = None
+    ) -> Value | None:
+        """The fact's value for exactly ``period``, or ``default`` when there is none."""
+        return (
+            self._dataset.facts.get(self.unit.code, {}).get(indicator, {}).get(str(period), default)
+        )
+
+    def inherited(self, indicator: str) -> tuple[Unit, Value] | None:
+        """The fact from this unit or, failing that, the nearest unit above that has it.
+
+        For standards a higher level sets (a county's or a province's pay standard).
+        Returns the unit the value came from with the value, or ``None``.
+        """
+        for unit in (self.unit, *self._dataset.ancestors(self.unit.code)):
+            found = self._dataset.value_as_of(unit.code, indicator, self.on)
+            if found is not None:
+                return unit, found[1]
+        return None
 
     def get(self, indicator: str, default: Value | None = None) -> Value | None:
         """The fact's value, or ``default`` when the dataset does not have it."""

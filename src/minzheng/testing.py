@@ -41,7 +41,7 @@ from .dataset import Dataset, read_dataset
 from .engine import Engine
 from .errors import InputError
 from .plugins import LoadedPack, Registry
-from .rules import load_indicators, load_rules
+from .rules import Rule, load_indicators, load_rules
 
 __all__ = ["assert_pack_conforms", "check_pack", "make_registry"]
 
@@ -71,8 +71,10 @@ def check_pack(
     if pack is None:
         return problems or [f"plugin {name!r} did not load as a pack"]
     problems += _check_loaded(pack, registry)
+    classes: list[type[Rule]] = [type(rule) for rule in pack.rules]
+    kinds = {cls.kind: cls for cls in classes if cls.kind}  # the pack's own rule kinds
     for path in data_files:
-        problems += _check_data_file(Path(path))
+        problems += _check_data_file(Path(path), kinds)
     return problems
 
 
@@ -119,14 +121,14 @@ def _check_loaded(pack: LoadedPack, registry: Registry) -> list[str]:
     return problems
 
 
-def _check_data_file(path: Path) -> list[str]:
+def _check_data_file(path: Path, kinds: Mapping[str, type[Rule]]) -> list[str]:
     try:
         data = read_structured(path)
     except InputError as exc:
         return [str(exc)]
     try:
         if isinstance(data, Mapping) and "rules" in data:
-            load_rules(path)
+            load_rules(path, kinds=kinds)
         elif isinstance(data, Mapping) and "indicators" in data:
             load_indicators(path)
     except InputError as exc:

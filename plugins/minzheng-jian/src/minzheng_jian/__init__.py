@@ -1,0 +1,81 @@
+"""Ji'an (吉安市) rule pack: strengthening grassroots civil-affairs capacity.
+
+Encodes seed ``001_6660e7514066a487.txt``, the 吉安市 implementation opinions on
+strengthening grassroots civil-affairs capacity, whose goal is set "确保到2018年". Every
+rule id is that of the rule digest (``J-*``); every number — thresholds, population
+bands, ratios, the 2018 dates, 200 yuan/month, 8 m², 2‰ and 2% — lives in
+``data/rules.yaml`` and is read through the core's converter, so a revision of the
+document is a change of data. Region: 吉安市, GB/T 2260 prefix 3608.
+"""
+
+from __future__ import annotations
+
+from importlib.resources import files
+
+from minzheng import (
+    Document,
+    Indicator,
+    PackInfo,
+    RegionInfo,
+    Rule,
+    hookimpl,
+    load_indicators,
+    load_rules,
+)
+
+from .rules import (
+    AnnualTrainingRule,
+    BudgetShareRule,
+    HiringRule,
+    HomeStaffRule,
+    OfficeNameRule,
+    PayFloorRule,
+    PerCapitaFundingRule,
+)
+
+__all__ = ["DOCUMENT", "KINDS", "minzheng_indicators", "minzheng_pack", "minzheng_rules"]
+
+_DATA = files(__name__) / "data"
+
+#: The seed this pack encodes.
+DOCUMENT = Document(
+    "001_6660e7514066a487.txt",
+    "吉安市关于加强基层民政能力建设的实施意见",
+    "Ji'an City implementation opinions on strengthening grassroots civil-affairs capacity",
+)
+
+#: The pack's own rule kinds, by the name ``data/rules.yaml`` uses.
+KINDS: dict[str, type[Rule]] = {
+    cls.kind: cls
+    for cls in (
+        OfficeNameRule,
+        HomeStaffRule,
+        PayFloorRule,
+        BudgetShareRule,
+        PerCapitaFundingRule,
+        HiringRule,
+        AnnualTrainingRule,
+    )
+    if cls.kind
+}
+
+
+@hookimpl
+def minzheng_pack() -> PackInfo:
+    return PackInfo(
+        name="jian",
+        title_zh="吉安市基层民政能力建设",
+        title_en="Ji'an: grassroots civil-affairs capacity",
+        region=RegionInfo("吉安市", "Ji'an City", ("3608",)),
+        documents=(DOCUMENT,),
+    )
+
+
+@hookimpl
+def minzheng_indicators() -> tuple[Indicator, ...]:
+    return load_indicators(_DATA / "indicators.yaml")
+
+
+@hookimpl
+def minzheng_rules() -> tuple[Rule, ...]:
+    return load_rules(_DATA / "rules.yaml", kinds=KINDS)
