@@ -186,14 +186,14 @@ def test_assess_json_is_the_report(tmp_path: Path) -> None:
     data = json.loads(out.read_text("utf-8"))
     assert data["format"] == "1"
     assert data["on"] == "2022-12-31"
-    assert len(data["findings"]) == 18
+    assert len(data["findings"]) == 24
     assert all(isinstance(f["status"], str) for f in data["findings"])
 
 
 def test_assess_jsonl_streams_findings() -> None:
     result = run("assess", DEMO, "--format", "jsonl")
     lines = [json.loads(line) for line in result.stdout.splitlines()]
-    assert len(lines) == 18
+    assert len(lines) == 24
     assert {"rule", "unit", "status"} <= set(lines[0])
 
 

@@ -428,3 +428,54 @@ def test_a_fact_for_one_period_and_a_standard_from_above() -> None:
     assert (found[0].code, found[1]) == ("990101", 6)
     assert unit_ctx.inherited("social_workers") is None
     assert unit_ctx.inherited("registered_population") == (ds.units["990101001"], 3)
+
+
+def test_share_is_compared_exactly() -> None:
+    f = only(dataset(county(gov_run_beds=30, elderly_care_beds=100)), "D-gov-bed-share")
+    assert (f.status, f.actual) == (Status.MET, Decimal("30.00"))
+    f = only(dataset(county(gov_run_beds=1, elderly_care_beds=3)), "D-gov-bed-share")
+    assert (f.status, f.actual) == (Status.NOT_MET, Decimal("33.33"))
+    # 3/10 is exactly 30%: met, though 0.3 is not exact in binary
+    assert (
+        only(dataset(county(gov_run_beds=3, elderly_care_beds=10)), "D-gov-bed-share").status
+        is Status.MET
+    )
+    assert (
+        only(dataset(county(gov_run_beds=0, elderly_care_beds=0)), "D-gov-bed-share").status
+        is Status.NOT_APPLICABLE
+    )
+    assert only(dataset(county(gov_run_beds=3)), "D-gov-bed-share").status is Status.UNKNOWN
+
+
+def test_thresholds_all_must_hold() -> None:
+    assert (
+        only(
+            dataset(county(verification_rate="100%", accuracy_rate="90%")), "D-verification"
+        ).status
+        is Status.MET
+    )
+    f = only(dataset(county(verification_rate="99%", accuracy_rate="95%")), "D-verification")
+    assert f.status is Status.NOT_MET
+    assert f.details == ("verification rate: 99%, required exactly 100%; short by 1%",)
+    # a known shortfall stays not met when the other fact is missing
+    f = only(dataset(county(accuracy_rate="80%")), "D-verification")
+    assert (f.status, f.missing) == (Status.NOT_MET, ("verification_rate",))
+    f = only(dataset(county(accuracy_rate="95%")), "D-verification")
+    assert (f.status, f.missing) == (Status.UNKNOWN, ("verification_rate",))
+
+
+def test_observe_reports_value_and_trend() -> None:
+    f = only(dataset(county(social_organisations={2021: 150, 2022: 148})), "D-organisations")
+    assert f.status is Status.NOT_APPLICABLE
+    assert f.actual == 148
+    assert "down, -2 since 2021" in f.message_en
+    assert "the plan sets no number" in f.message_en
+    assert "规划未设定目标值" in f.message_zh
+    first = only(dataset(county(social_organisations={2021: 150})), "D-organisations")
+    assert "up, +9 since 2020" in first.message_en  # against the plan's baseline of 141
+    assert only(dataset(county()), "D-organisations").status is Status.UNKNOWN
+
+
+def test_fixed_thresholds_are_targets_too() -> None:
+    targets = {(t.rule, t.indicator): t for t in ENGINE.iter_targets(dataset(county()))}
+    assert targets[("D-cremation", "cremation_rate")].required == 100

@@ -172,3 +172,19 @@ def test_severity() -> None:
     assert _finding(Status.ERROR, Attribute.EXPECTED, None).severity is Severity.FAILURE
     assert _finding(Status.MET, Attribute.BINDING, True).severity is None
     assert _finding(Status.UNKNOWN, Attribute.BINDING, True).severity is None
+
+
+def test_compound_growth_against_the_seed() -> None:
+    from minzheng.models import compound_growth
+
+    # 农村低保标准 270 (2015) → 410 (2020): 8.7 % a year to one decimal (seed 003, 一(一)1)
+    rate = compound_growth(Decimal(270), Decimal(410), 5)
+    assert rate is not None
+    assert (rate * 100).quantize(Decimal("0.1")) == Decimal("8.7")
+    assert compound_growth(Decimal(0), Decimal(1), 5) is None
+    assert compound_growth(Decimal(1), Decimal(1), 0) is None
+    assert compound_growth(Decimal(100), Decimal(100), 3) == 0
+    schedule = Schedule(((date(2015, 1, 1), Decimal(50)), (date(2020, 5, 1), Decimal(70))))
+    growth = schedule.growth()
+    assert growth is not None
+    assert (growth * 100).quantize(Decimal("0.1")) == Decimal("7.0")

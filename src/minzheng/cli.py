@@ -27,7 +27,7 @@ from . import __version__
 from .dataset import Dataset, load_dataset
 from .engine import Engine, Tally, resolve_date
 from .errors import MinzhengError
-from .models import Finding, Report, Status
+from .models import Finding, Report, Status, TargetValue
 from .plugins import Registry
 from .render import (
     label,
@@ -363,6 +363,14 @@ def assess(
     raise _Exit(_exit_code(tally, fail_on, bool(registry.errors)))
 
 
+def _trajectory_text(target: TargetValue, zh: bool) -> str:
+    """The yearly points of a target's straight line, for the table."""
+    if not target.trajectory:
+        return ""
+    points = ", ".join(f"{year}: {format_decimal(value)}" for year, value in target.trajectory)
+    return f"\n{'逐年进度' if zh else 'by year'}: {points}"
+
+
 def _opt_decimal(value: Decimal | None) -> str | None:
     return None if value is None else format_decimal(value)
 
@@ -428,6 +436,11 @@ def targets(
                         "name_en": s.name_en,
                         "measure": s.schedule.measure,
                         "value": _opt_decimal(s.schedule.on(day)),
+                        "changes": [
+                            {"from": d.isoformat(), "value": format_decimal(v)}
+                            for d, v in s.schedule.changes
+                        ],
+                        "growth": _opt_decimal(s.schedule.growth()),
                     }
                     for p, prog, s in standards
                 ],
@@ -455,7 +468,7 @@ def targets(
                 name,
                 required,
                 t.deadline.isoformat() if t.deadline else "—",
-                t.basis_zh if zh else t.basis_en,
+                (t.basis_zh if zh else t.basis_en) + _trajectory_text(t, zh),
             )
         console.print(table)
         if standards:
@@ -464,14 +477,31 @@ def targets(
                 ("规则包", "pack"),
                 ("项目", "programme"),
                 ("标准", "standard"),
-                ("值", "value"),
+                ("现行值", "value in force"),
+                ("历次调整", "changes"),
+                ("年均增长", "annual growth"),
             ):
-                st.add_column(head[0] if zh else head[1])
+                st.add_column(head[0] if zh else head[1], overflow="fold")
             for p, prog, s in standards:
                 value = s.schedule.on(day)
                 shown = "—" if value is None else f"{format_decimal(value)} {s.schedule.measure}"
+                changes = ", ".join(
+                    f"{d.isoformat()}: {format_decimal(v)}" for d, v in s.schedule.changes
+                )
+                growth = s.schedule.growth()
+                years = f"{s.schedule.changes[0][0].year}→{s.schedule.changes[-1][0].year}"
+                rate = (
+                    "—"
+                    if growth is None
+                    else f"{(growth * 100).quantize(Decimal('0.1'))}% ({years})"
+                )
                 st.add_row(
-                    p, prog.name_zh if zh else prog.name_en, s.name_zh if zh else s.name_en, shown
+                    p,
+                    prog.name_zh if zh else prog.name_en,
+                    s.name_zh if zh else s.name_en,
+                    shown,
+                    changes,
+                    rate,
                 )
             console.print(st)
     finally:

@@ -18,7 +18,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from enum import StrEnum
 from fractions import Fraction
 from typing import TypeAlias
@@ -59,6 +59,7 @@ __all__ = [
     "Unit",
     "Value",
     "check_code",
+    "compound_growth",
     "natural_parent",
     "round_value",
 ]
@@ -437,6 +438,19 @@ class Derivation:
         return round_value(raw, self.rounding)
 
 
+def compound_growth(start: Decimal, end: Decimal, years: int) -> Decimal | None:
+    """The compound annual growth rate from ``start`` to ``end`` over ``years`` years, as
+    a fraction (0.087 = 8.7 % a year), to 28 significant digits.
+
+    ``None`` when it is undefined: no years between, or a start that is not positive.
+    """
+    if years <= 0 or start <= 0:
+        return None
+    with localcontext() as ctx:
+        ctx.prec = 28
+        return (end / start) ** (Decimal(1) / Decimal(years)) - 1
+
+
 def _plain(value: Decimal) -> str:
     return format(value, "f")
 
@@ -544,6 +558,15 @@ class Schedule:
 
     changes: tuple[tuple[date, Decimal], ...] = field(validator=_check_changes)
     measure: str = ""
+
+    def growth(self) -> Decimal | None:
+        """Compound annual growth from the first value to the last, over the calendar
+        years between their effective dates (``None`` with one value or a zero start).
+
+        E.g. 农村低保标准 270 (2015) → 410 (2020): (410/270)^(1/5) − 1 ≈ 0.0870.
+        """
+        (start, first), (end, last) = self.changes[0], self.changes[-1]
+        return compound_growth(first, last, end.year - start.year)
 
     def on(self, day: date) -> Decimal | None:
         """The value in force on ``day``; ``None`` before the first effective date."""

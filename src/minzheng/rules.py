@@ -28,6 +28,12 @@ YAML file and load with :func:`load_rules`:
     a yes/no fact that must be yes (or no)
 ``trajectory``
     a fact on its way from a baseline to a target by a deadline
+``share``
+    one count as a share of another, compared with a percentage (政府运营床位 ≤ 30%)
+``thresholds``
+    several facts, each compared with a fixed value; all must hold
+``observe``
+    a plan indicator with no number ("--"): its value and trend are reported
 
 A requirement that fits none of them is a subclass of :class:`Rule` in the pack's code.
 """
@@ -74,12 +80,16 @@ if TYPE_CHECKING:
 __all__ = [
     "BracketRule",
     "ChecklistRule",
+    "Condition",
     "DerivedRule",
     "FlagRule",
     "MissingFact",
+    "ObservedRule",
     "Outcome",
     "Rule",
+    "ShareRule",
     "ThresholdRule",
+    "ThresholdsRule",
     "TrajectoryRule",
     "UnitContext",
     "compare",
@@ -379,6 +389,189 @@ class ThresholdRule(Rule):
             what_en=en,
             measure=measure,
             period=ctx.period(self.indicator),
+        )
+
+    def targets(self, ctx: UnitContext) -> Iterable[TargetValue]:
+        _, _, measure = _indicator_name(ctx, self.indicator)
+        yield TargetValue(
+            pack="",
+            rule=self.id,
+            unit=ctx.unit.code,
+            indicator=self.indicator,
+            comparator=self.comparator,
+            required=self.value,
+            measure=measure,
+            basis_zh="文件规定的固定值",
+            basis_en="a fixed value set by the document",
+            deadline=self.deadline,
+        )
+
+
+@frozen(kw_only=True)
+class ShareRule(Rule):
+    """A share of one count in another compared with a percentage.
+
+    "政府运营的养老床位数占养老床位总数的比例不超过30%": ``numerator`` government-run
+    beds, ``denominator`` all beds, ``comparator`` ``<=``, ``value`` 30. The comparison
+    is exact (``numerator × 100 ≤ 30 × denominator``); the share reported is rounded to
+    two decimal places of a per cent. A zero denominator has no share: not applicable.
+    """
+
+    kind: ClassVar[str | None] = "share"
+
+    numerator: str
+    denominator: str
+    comparator: Comparator
+    value: Decimal
+
+    def reads(self) -> tuple[str, ...]:
+        return _unique((self.numerator, self.denominator, *self.inputs))
+
+    def check(self, ctx: UnitContext) -> Outcome:
+        part, whole = (
+            _as_number(i, v)
+            for i, v in zip(
+                (self.numerator, self.denominator),
+                ctx.values(self.numerator, self.denominator),
+                strict=True,
+            )
+        )
+        nzh, nen, _ = _indicator_name(ctx, self.numerator)
+        dzh, den, _ = _indicator_name(ctx, self.denominator)
+        if whole == 0:
+            return Outcome(
+                status=Status.NOT_APPLICABLE,
+                message_zh=f"{dzh}为0,无法计算比例",
+                message_en=f"{den} is 0: there is no share to compare",
+            )
+        exact = Fraction(part) * 100 / Fraction(whole)
+        shown = (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"))
+        met = self.comparator.holds(exact, self.value)
+        gap = Decimal(0) if met else abs(Decimal(self.value) - shown)
+        words_zh = f"{nzh}占{dzh}的比例"
+        words_en = f"share of {nen} in {den}"
+        zh = f"{words_zh}:{shown}%({part}/{whole}),要求{_COMPARATOR_ZH[self.comparator]} {_show(self.value, '%')}"
+        en = f"{words_en}: {shown}% ({part}/{whole}), required {_COMPARATOR_EN[self.comparator]} {_show(self.value, '%')}"
+        return Outcome(
+            status=Status.MET if met else Status.NOT_MET,
+            message_zh=zh,
+            message_en=en,
+            actual=shown,
+            required=self.value,
+            comparator=self.comparator,
+            gap=gap,
+            measure="%",
+            period=ctx.period(self.numerator),
+        )
+
+
+@frozen
+class Condition:
+    """One condition of a :class:`ThresholdsRule`: ``indicator comparator value``."""
+
+    indicator: str
+    comparator: Comparator
+    value: Decimal
+
+
+@frozen(kw_only=True)
+class ThresholdsRule(Rule):
+    """Several facts compared with fixed values; met when every condition holds.
+
+    "救助对象经济状况核对率达100%,审核认定准确率达90%以上" is two conditions. A known
+    shortfall is not met even when another fact is missing; with no shortfall, a
+    missing fact makes the finding unknown.
+    """
+
+    kind: ClassVar[str | None] = "thresholds"
+
+    conditions: tuple[Condition, ...]
+
+    def reads(self) -> tuple[str, ...]:
+        return _unique((*(c.indicator for c in self.conditions), *self.inputs))
+
+    def check(self, ctx: UnitContext) -> Outcome:
+        parts: list[Outcome] = []
+        missing: list[str] = []
+        for condition in self.conditions:
+            value = ctx.get(condition.indicator)
+            if value is None:
+                missing.append(condition.indicator)
+                continue
+            zh, en, measure = _indicator_name(ctx, condition.indicator)
+            parts.append(
+                compare(
+                    _as_number(condition.indicator, value),
+                    condition.comparator,
+                    condition.value,
+                    what_zh=zh,
+                    what_en=en,
+                    measure=measure,
+                )
+            )
+        short = [p for p in parts if p.status is Status.NOT_MET]
+        if missing and not short:
+            raise MissingFact(*missing)
+        return Outcome(
+            status=Status.NOT_MET if short else Status.MET,
+            message_zh=";".join(p.message_zh for p in parts),
+            message_en="; ".join(p.message_en for p in parts),
+            details=tuple(p.message_en for p in short),
+            missing=tuple(missing),
+        )
+
+
+@frozen(kw_only=True)
+class ObservedRule(Rule):
+    """A plan indicator with no number to reach ("--"): report its value and trend.
+
+    The finding is ``not_applicable`` — there is nothing to meet — and says so, with the
+    latest value, the change from the value before it, and the plan's baseline when one
+    is given. Without any value it is ``unknown``.
+    """
+
+    kind: ClassVar[str | None] = "observe"
+
+    indicator: str
+    baseline_year: int | None = None
+    baseline: Decimal | None = None
+
+    def reads(self) -> tuple[str, ...]:
+        return _unique((self.indicator, *self.inputs))
+
+    def check(self, ctx: UnitContext) -> Outcome:
+        value = ctx.number(self.indicator)
+        period = ctx.period(self.indicator)
+        zh, en, measure = _indicator_name(ctx, self.indicator)
+        history: dict[str, Decimal] = {
+            p: _as_number(self.indicator, v)
+            for p, v in ctx.series(self.indicator).items()
+            if period is None or period_end(p) < period_end(period)
+        }
+        if (
+            self.baseline_year is not None
+            and self.baseline is not None
+            and (period is None or self.baseline_year < period_year(period))
+        ):
+            history.setdefault(str(self.baseline_year), self.baseline)  # the plan's own figure
+        when_zh = f"{period}年" if period and len(period) == 4 else (period or "")
+        text_zh = f"{zh}:{when_zh} {_show(value, measure)}"
+        text_en = f"{en}: {_show(value, measure)}" + (f" in {period}" if period else "")
+        if history:
+            before_period = max(history, key=period_end)
+            change = value - history[before_period]
+            trend_zh = "上升" if change > 0 else "下降" if change < 0 else "持平"
+            trend_en = "up" if change > 0 else "down" if change < 0 else "unchanged"
+            sign = "+" if change > 0 else ""
+            text_zh += f"(较{before_period}年 {sign}{format_decimal(change)},{trend_zh})"
+            text_en += f" ({trend_en}, {sign}{format_decimal(change)} since {before_period})"
+        return Outcome(
+            status=Status.NOT_APPLICABLE,
+            message_zh=f"{text_zh};规划未设定目标值",
+            message_en=f"{text_en}; the plan sets no number",
+            actual=value,
+            measure=measure,
+            period=period,
         )
 
 
@@ -769,7 +962,17 @@ def _unique(ids: Iterable[str]) -> tuple[str, ...]:
 #: The declarative rule kinds, by the name a rules file uses in ``kind:``.
 RULE_KINDS: dict[str, type[Rule]] = {
     cls.kind: cls
-    for cls in (ThresholdRule, DerivedRule, BracketRule, ChecklistRule, FlagRule, TrajectoryRule)
+    for cls in (
+        ThresholdRule,
+        ThresholdsRule,
+        ShareRule,
+        DerivedRule,
+        BracketRule,
+        ChecklistRule,
+        FlagRule,
+        TrajectoryRule,
+        ObservedRule,
+    )
     if cls.kind
 }
 
@@ -868,12 +1071,16 @@ def _top_list(data: object, key: str, label: str) -> list[Any]:
     return list(data[key])
 
 
+_SPLIT_HINT = (
+    "an unquoted text with a comma inside a {…} mapping is split at the comma: quote the text"
+)
+
+
 def _problems(
     label: str, subject_id: str, exc: BaseException, raw: object, subject: str
 ) -> list[Problem]:
-    if not hasattr(exc, "exceptions"):
-        return [Problem(label, subject_id, None, "valid fields", str(exc), subject=subject)]
-    return [
-        Problem(label, subject_id, fld, expected, found, subject=subject)
-        for fld, expected, found in describe_error(exc, raw)
-    ]
+    problems = []
+    for fld, expected, found in describe_error(exc, raw):
+        hint = _SPLIT_HINT if expected == "no such field" and fld and not fld.isascii() else ""
+        problems.append(Problem(label, subject_id, fld, expected, found, hint, subject=subject))
+    return problems
