@@ -69,6 +69,7 @@ from .rules import (
     UnitContext,
     compare,
     load_indicators,
+    load_programs,
     load_rules,
     trajectory,
 )
@@ -143,6 +144,7 @@ __all__ = [
     "iter_targets",
     "load_dataset",
     "load_indicators",
+    "load_programs",
     "load_rules",
     "read_dataset",
     "report_to_json",

@@ -66,6 +66,7 @@ from .models import (
     Indicator,
     Level,
     Position,
+    Program,
     Status,
     TargetValue,
     Trajectory,
@@ -94,6 +95,7 @@ __all__ = [
     "UnitContext",
     "compare",
     "load_indicators",
+    "load_programs",
     "load_rules",
     "trajectory",
 ]
@@ -452,6 +454,9 @@ class ShareRule(Rule):
         words_en = f"share of {nen} in {den}"
         zh = f"{words_zh}:{shown}%({part}/{whole}),要求{_COMPARATOR_ZH[self.comparator]} {_show(self.value, '%')}"
         en = f"{words_en}: {shown}% ({part}/{whole}), required {_COMPARATOR_EN[self.comparator]} {_show(self.value, '%')}"
+        if not met:
+            zh += f",差 {_show(gap, '%')}"
+            en += f"; short by {_show(gap, '%')}"
         return Outcome(
             status=Status.MET if met else Status.NOT_MET,
             message_zh=zh,
@@ -1061,6 +1066,26 @@ def load_indicators(source: Source) -> tuple[Indicator, ...]:
     if problems:
         raise InputError(problems)
     return tuple(indicators)
+
+
+def load_programs(source: Source) -> tuple[Program, ...]:
+    """Read a pack's programmes file: ``programs:`` a list of programme mappings, each
+    with its ``standards`` and their ``schedule`` of ``changes`` (``[date, value]``)."""
+    data = read_structured(source)
+    label = str(source)
+    problems: list[Problem] = []
+    programs: list[Program] = []
+    for index, raw in enumerate(_top_list(data, "programs", label)):
+        program_id = (
+            str(raw.get("id", f"#{index + 1}")) if isinstance(raw, Mapping) else f"#{index + 1}"
+        )
+        try:
+            programs.append(get_converter().structure(raw, Program))
+        except Exception as exc:
+            problems.extend(_problems(label, program_id, exc, raw, "programme"))
+    if problems:
+        raise InputError(problems)
+    return tuple(programs)
 
 
 def _top_list(data: object, key: str, label: str) -> list[Any]:
