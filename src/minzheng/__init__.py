@@ -34,6 +34,7 @@ from .models import (
     Kind,
     Level,
     PackInfo,
+    Part,
     Position,
     Program,
     RegionInfo,
@@ -41,6 +42,7 @@ from .models import (
     RollUp,
     Rounding,
     Schedule,
+    Scores,
     Severity,
     Standard,
     Status,
@@ -73,6 +75,7 @@ from .rules import (
     load_rules,
     trajectory,
 )
+from .scoring import Category, Scorecard, ScoredItem, ScoreTable, load_score_table
 
 try:
     __version__ = version("minzheng")
@@ -84,6 +87,7 @@ __all__ = [
     "Attribute",
     "Bracket",
     "BracketRule",
+    "Category",
     "ChecklistRule",
     "Citation",
     "Comparator",
@@ -109,6 +113,7 @@ __all__ = [
     "ObservedRule",
     "Outcome",
     "PackInfo",
+    "Part",
     "PluginError",
     "Position",
     "Problem",
@@ -120,6 +125,10 @@ __all__ = [
     "Rounding",
     "Rule",
     "Schedule",
+    "ScoreTable",
+    "Scorecard",
+    "ScoredItem",
+    "Scores",
     "Severity",
     "ShareRule",
     "Standard",
@@ -146,6 +155,7 @@ __all__ = [
     "load_indicators",
     "load_programs",
     "load_rules",
+    "load_score_table",
     "read_dataset",
     "report_to_json",
     "resolve_date",

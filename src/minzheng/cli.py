@@ -37,6 +37,7 @@ from .render import (
     targets_to_json,
     write_jsonl,
 )
+from .scoring import load_score_table
 from .template import template_yaml
 from .values import format_decimal
 
@@ -77,6 +78,11 @@ def _registry(*, warn: bool = True) -> Registry:
         for error in registry.errors:
             err.print(f"[yellow]warning:[/] {escape(str(error))}")
     return registry
+
+
+def _options(table: Path | None) -> dict[str, object]:
+    """The options handed to the packs: a scoring table given with ``--table``."""
+    return {} if table is None else {"score_table": load_score_table(table)}
 
 
 def _load(path: str, registry: Registry) -> Dataset:
@@ -259,6 +265,14 @@ def _common_assess_options(func: F) -> F:
         "--what-if", is_flag=True, help="Apply the packs to units outside their region too."
     )(func)
     func = click.option(
+        "--table",
+        "table",
+        type=click.Path(dir_okay=False, path_type=Path),
+        metavar="FILE",
+        help="A scoring table (指标体系表) for the packs that score against one, e.g. the "
+        "official Yancheng table; default: the table the pack ships.",
+    )(func)
+    func = click.option(
         "-o",
         "--output",
         type=click.Path(dir_okay=False, writable=True, path_type=Path),
@@ -319,6 +333,7 @@ def assess(
     packs: tuple[str, ...],
     on: date | None,
     what_if: bool,
+    table: Path | None,
     output: Path | None,
     fmt: str,
     fail_on: str,
@@ -326,12 +341,14 @@ def assess(
 ) -> None:
     """Assess the units of a dataset FILE against the installed packs."""
     registry = _registry()
+    options = _options(table)
     dataset = _load(file, registry)
     engine = Engine(registry)
     names = list(packs) or None
     tally = Tally(dataset)
     stream = _progress(
-        engine.iter_assess(dataset, names, on, what_if=what_if, tally=tally), len(dataset)
+        engine.iter_assess(dataset, names, on, what_if=what_if, tally=tally, options=options),
+        len(dataset),
     )
     out, close = _open_output(output)
     try:
@@ -403,6 +420,7 @@ def targets(
     packs: tuple[str, ...],
     on: date | None,
     what_if: bool,
+    table: Path | None,
     output: Path | None,
     fmt: str,
     lang: str,
@@ -410,10 +428,13 @@ def targets(
     """Derived targets for each unit of FILE (what it must reach, by when), and the
     programme standards in force."""
     registry = _registry()
+    options = _options(table)
     dataset = _load(file, registry)
     engine = Engine(registry)
     day = resolve_date(dataset, on)
-    found = list(engine.iter_targets(dataset, list(packs) or None, on, what_if=what_if))
+    found = list(
+        engine.iter_targets(dataset, list(packs) or None, on, what_if=what_if, options=options)
+    )
     standards = [
         (pack.name, program, standard)
         for pack in registry.packs.values()
@@ -450,9 +471,9 @@ def targets(
             return
         zh = lang == "zh"
         console = Console(file=out, highlight=False) if close else _stdout()
-        table = Table(title=f"{'目标' if zh else 'Targets'} · {day.isoformat()}")
+        grid = Table(title=f"{'目标' if zh else 'Targets'} · {day.isoformat()}")
         for key in ("unit", "pack", "rule", "indicator", "required", "deadline", "basis"):
-            table.add_column(label(key, lang), overflow="fold")
+            grid.add_column(label(key, lang), overflow="fold")
         for t in found:
             required = (
                 "?"
@@ -461,7 +482,7 @@ def targets(
             )
             ind = registry.indicators.get(t.indicator)
             name = (ind.name_zh if zh else ind.name_en) if ind else t.indicator
-            table.add_row(
+            grid.add_row(
                 t.unit,
                 t.pack,
                 t.rule,
@@ -470,7 +491,7 @@ def targets(
                 t.deadline.isoformat() if t.deadline else "—",
                 (t.basis_zh if zh else t.basis_en) + _trajectory_text(t, zh),
             )
-        console.print(table)
+        console.print(grid)
         if standards:
             st = Table(title=f"{'标准' if zh else 'Standards in force'} · {day.isoformat()}")
             for head in (

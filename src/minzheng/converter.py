@@ -20,7 +20,7 @@ import cattrs
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError
 from cattrs.gen import make_dict_unstructure_fn
 
-from .models import Bracket, Finding, InvalidField, Status
+from .models import Bracket, Finding, InvalidField, Scores, Status
 from .values import ValueProblem, format_decimal, parse_decimal, show
 
 __all__ = ["describe_error", "get_converter", "make_converter", "to_plain"]
@@ -126,6 +126,9 @@ def make_converter() -> cattrs.Converter:
     converter.register_unstructure_hook(int, str)
     converter.register_unstructure_hook(date, date.isoformat)
     converter.register_unstructure_hook(frozenset, lambda s: sorted(s))
+    converter.register_unstructure_hook(
+        Scores, lambda s: {k: format_decimal(v) for k, v in s.points}
+    )
     converter.register_unstructure_hook(Finding, _unstructure_finding(converter))
     converter.register_unstructure_hook_func(
         lambda t: t is Mapping or getattr(t, "__origin__", None) is Mapping,

@@ -45,7 +45,7 @@ from attrs import field, frozen
 from ._files import parse_json, parse_yaml, read_text
 from .converter import describe_error, get_converter
 from .errors import DatasetError, InputError, Problem
-from .models import Fact, Indicator, Level, Unit, Value, check_code, natural_parent
+from .models import Fact, Indicator, Kind, Level, Unit, Value, check_code, natural_parent
 from .values import ValueProblem, closest, dump_value, parse_period, parse_value, period_end, show
 
 __all__ = ["Dataset", "dump_dataset", "load_dataset", "read_dataset", "write_dataset"]
@@ -258,11 +258,19 @@ class _Builder:
         for indicator, value in raw.items():
             if isinstance(value, Mapping) and self.known(code, str(indicator)) is None:
                 continue  # reported once, not once per period
-            if isinstance(value, Mapping):
+            if isinstance(value, Mapping) and not self._is_score_sheet(str(indicator), value):
                 for period, item in value.items():
                     self.add_fact(code, str(indicator), period, item)
             else:
                 self.add_fact(code, str(indicator), None, value)
+
+    def _is_score_sheet(self, indicator: str, value: Mapping[Any, Any]) -> bool:
+        """A mapping is a score sheet (one undated value) rather than values by period
+        when the indicator takes scores and its keys are not all periods."""
+        ind = self.indicators.get(indicator)
+        if ind is None or ind.kind is not Kind.SCORES:
+            return False
+        return not all(_is_period(k) for k in value)
 
     def check_tree(self) -> None:
         """Parents exist, form no cycle, sit above their children and prefix their codes."""
@@ -325,6 +333,14 @@ class _Builder:
             as_of=as_of,
             source=self.label,
         )
+
+
+def _is_period(key: object) -> bool:
+    try:
+        parse_period(key)
+    except ValueProblem:
+        return False
+    return True
 
 
 def _prefixed(code: str, level: Level, parent: str) -> bool:
@@ -592,6 +608,8 @@ def write_dataset(dataset: Dataset, path: str | Path, indicators: Mapping[str, I
                 value = dump_value(indicators[fact.indicator], fact.value)
                 if isinstance(value, list):
                     value = ";".join(value) or "none"  # an empty cell would mean "not known"
+                elif isinstance(value, dict):
+                    value = "; ".join(f"{k}={v}" for k, v in value.items()) or "none"
                 elif isinstance(value, bool):
                     value = "yes" if value else "no"
                 writer.writerow([fact.unit, fact.indicator, fact.period or "", value])

@@ -18,7 +18,7 @@ summary and roll-ups (the share of units below each unit that meet each rule).
 from __future__ import annotations
 
 import collections
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from typing import Any, ClassVar
 
@@ -139,18 +139,21 @@ class Engine:
         *,
         what_if: bool = False,
         tally: Tally | None = None,
+        options: Mapping[str, object] | None = None,
     ) -> Iterator[Finding]:
         """Stream the findings of every applicable rule on every unit, unit by unit.
 
         ``packs`` names the packs to apply (default: every installed pack with rules);
         ``what_if`` applies them to units outside their region too. Pass a
-        :class:`Tally` to count and roll up the findings as they pass.
+        :class:`Tally` to count and roll up the findings as they pass. ``options`` are
+        handed to every rule (``UnitContext.options``), e.g. ``{"score_table": table}``
+        for the packs that score against an indicator table.
         """
         day = resolve_date(dataset, on)
         chosen = self._chosen(packs)
         indicators = self.registry.indicators
         for unit in dataset.units.values():
-            ctx = UnitContext(unit, dataset, day, indicators)
+            ctx = UnitContext(unit, dataset, day, indicators, options)
             for pack, rule in self._applicable(unit, chosen, what_if):
                 finding = self.evaluate(pack, rule, ctx)
                 if tally is not None:
@@ -164,11 +167,14 @@ class Engine:
         on: date | None = None,
         *,
         what_if: bool = False,
+        options: Mapping[str, object] | None = None,
     ) -> Report:
         """Assess every unit and collect a :class:`~minzheng.models.Report`."""
         packs = list(packs) if packs is not None else None
         tally = Tally(dataset)
-        findings = tuple(self.iter_assess(dataset, packs, on, what_if=what_if, tally=tally))
+        findings = tuple(
+            self.iter_assess(dataset, packs, on, what_if=what_if, tally=tally, options=options)
+        )
         return Report(
             on=resolve_date(dataset, on),
             dataset=dataset.name or dataset.source,
@@ -250,6 +256,7 @@ class Engine:
         on: date | None = None,
         *,
         what_if: bool = False,
+        options: Mapping[str, object] | None = None,
     ) -> Iterator[TargetValue]:
         """Stream the targets each applicable rule derives for each unit.
 
@@ -260,7 +267,7 @@ class Engine:
         chosen = self._chosen(packs)
         indicators = self.registry.indicators
         for unit in dataset.units.values():
-            ctx = UnitContext(unit, dataset, day, indicators)
+            ctx = UnitContext(unit, dataset, day, indicators, options)
             for pack, rule in self._applicable(unit, chosen, what_if):
                 try:
                     derived = list(rule.targets(ctx))
@@ -296,9 +303,10 @@ def assess(
     *,
     what_if: bool = False,
     registry: Registry | None = None,
+    options: Mapping[str, object] | None = None,
 ) -> Report:
     """Assess ``dataset`` with the installed packs (see :meth:`Engine.assess`)."""
-    return Engine(registry).assess(dataset, packs, on, what_if=what_if)
+    return Engine(registry).assess(dataset, packs, on, what_if=what_if, options=options)
 
 
 def iter_assess(
@@ -309,9 +317,12 @@ def iter_assess(
     what_if: bool = False,
     registry: Registry | None = None,
     tally: Tally | None = None,
+    options: Mapping[str, object] | None = None,
 ) -> Iterator[Finding]:
     """Stream findings (see :meth:`Engine.iter_assess`)."""
-    return Engine(registry).iter_assess(dataset, packs, on, what_if=what_if, tally=tally)
+    return Engine(registry).iter_assess(
+        dataset, packs, on, what_if=what_if, tally=tally, options=options
+    )
 
 
 def iter_targets(
@@ -321,6 +332,7 @@ def iter_targets(
     *,
     what_if: bool = False,
     registry: Registry | None = None,
+    options: Mapping[str, object] | None = None,
 ) -> Iterator[TargetValue]:
     """Stream derived targets (see :meth:`Engine.iter_targets`)."""
-    return Engine(registry).iter_targets(dataset, packs, on, what_if=what_if)
+    return Engine(registry).iter_targets(dataset, packs, on, what_if=what_if, options=options)

@@ -43,6 +43,7 @@ __all__ = [
     "Kind",
     "Level",
     "PackInfo",
+    "Part",
     "Position",
     "Program",
     "RegionInfo",
@@ -50,6 +51,7 @@ __all__ = [
     "RollUp",
     "Rounding",
     "Schedule",
+    "Scores",
     "Severity",
     "Standard",
     "Status",
@@ -64,10 +66,36 @@ __all__ = [
     "round_value",
 ]
 
+
+@frozen
+class Scores:
+    """Points per scored item, e.g. a county's self-assessment sheet (自评得分).
+
+    ``points`` pairs item ids with non-negative points, sorted by id so that equal
+    sheets are equal. A value of :attr:`Kind.SCORES`.
+    """
+
+    points: tuple[tuple[str, Decimal], ...]
+
+    @classmethod
+    def of(cls, mapping: Mapping[str, Decimal]) -> Scores:
+        return cls(tuple(sorted(mapping.items())))
+
+    def get(self, item: str) -> Decimal | None:
+        return next((p for i, p in self.points if i == item), None)
+
+    def as_dict(self) -> dict[str, Decimal]:
+        return dict(self.points)
+
+    def __contains__(self, item: object) -> bool:
+        return any(i == item for i, _ in self.points)
+
+
 #: A fact's value. Its Python type follows the indicator's :class:`Kind`: ``int`` for a
 #: count, ``Decimal`` for an amount or a rate, ``bool`` for a flag, ``frozenset[str]``
-#: for the items present in a checklist, ``str`` for free text.
-Value: TypeAlias = int | Decimal | bool | str | frozenset[str]
+#: for the items present in a checklist, ``str`` for free text, :class:`Scores` for a
+#: score sheet.
+Value: TypeAlias = int | Decimal | bool | str | frozenset[str] | Scores
 
 
 class InvalidField(ValueError):
@@ -126,6 +154,7 @@ class Kind(StrEnum):
     FLAG = "flag"  #: yes / no (``bool``)
     ITEMS = "items"  #: which items of a checklist are present (``frozenset[str]``)
     TEXT = "text"  #: free text, e.g. an office's name (``str``)
+    SCORES = "scores"  #: points per scored item (:class:`Scores`), e.g. a self-assessment
 
 
 class Attribute(StrEnum):
@@ -619,6 +648,23 @@ class Trajectory:
 
 
 @frozen
+class Part:
+    """One line of a finding's breakdown: an item with its actual and required values.
+
+    E.g. one indicator of a scorecard (points scored, maximum points, shortfall), or
+    one of two ratios a rule checks. ``note`` says anything else about the item.
+    """
+
+    id: str
+    name_zh: str
+    name_en: str
+    actual: Value | None = None
+    required: Value | None = None
+    gap: Decimal | None = None
+    note: str = ""
+
+
+@frozen
 class Finding:
     """What a rule says about one unit (the DESIGN contract).
 
@@ -646,6 +692,7 @@ class Finding:
     missing: tuple[str, ...] = ()
     details: tuple[str, ...] = ()
     trajectory: Trajectory | None = None
+    parts: tuple[Part, ...] = ()
 
     @property
     def severity(self) -> Severity | None:

@@ -65,6 +65,7 @@ from .models import (
     Direction,
     Indicator,
     Level,
+    Part,
     Position,
     Program,
     Status,
@@ -122,13 +123,20 @@ class UnitContext:
     before that date; an undated value applies to any date when no dated value does.
     """
 
-    __slots__ = ("_dataset", "_indicators", "on", "unit")
+    __slots__ = ("_dataset", "_indicators", "on", "options", "unit")
 
     def __init__(
-        self, unit: Unit, dataset: Dataset, on: date, indicators: Mapping[str, Indicator]
+        self,
+        unit: Unit,
+        dataset: Dataset,
+        on: date,
+        indicators: Mapping[str, Indicator],
+        options: Mapping[str, object] | None = None,
     ) -> None:
         self.unit = unit
         self.on = on
+        #: What the caller passed to the engine for the packs (e.g. ``score_table``).
+        self.options: Mapping[str, object] = options or {}
         self._dataset = dataset
         self._indicators = indicators
 
@@ -207,7 +215,7 @@ class UnitContext:
     def children(self, level: Level | None = None, type: str | None = None) -> list[UnitContext]:
         """The units directly below this one, optionally of one level or type."""
         return [
-            UnitContext(u, self._dataset, self.on, self._indicators)
+            UnitContext(u, self._dataset, self.on, self._indicators, self.options)
             for u in self._dataset.children(self.unit.code)
             if (level is None or u.level is level) and (type is None or u.type == type)
         ]
@@ -219,7 +227,9 @@ class UnitContext:
         while stack:
             unit = stack.pop()
             if (level is None or unit.level is level) and (type is None or unit.type == type):
-                found.append(UnitContext(unit, self._dataset, self.on, self._indicators))
+                found.append(
+                    UnitContext(unit, self._dataset, self.on, self._indicators, self.options)
+                )
             stack.extend(reversed(self._dataset.children(unit.code)))
         return found
 
@@ -240,6 +250,7 @@ class Outcome:
     missing: tuple[str, ...] = ()
     details: tuple[str, ...] = ()
     trajectory: Trajectory | None = None
+    parts: tuple[Part, ...] = ()
 
 
 _COMPARATOR_ZH = {

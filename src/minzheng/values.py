@@ -22,7 +22,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from .models import Indicator, Kind, Value
+from .models import Indicator, Kind, Scores, Value
 
 __all__ = [
     "ValueProblem",
@@ -41,6 +41,8 @@ __all__ = [
 
 def show(value: object) -> str:
     """A value as a message shows it: text quoted, numbers as written, no Python reprs."""
+    if isinstance(value, Scores):
+        return repr({k: format(v, "f") for k, v in value.points})
     if isinstance(value, Decimal):
         return format(value, "f")
     if isinstance(value, date):
@@ -198,6 +200,41 @@ def _parse_items(indicator: Indicator, raw: object) -> frozenset[str]:
     return frozenset(present)
 
 
+def _parse_scores(indicator: Indicator, raw: object) -> Scores:
+    if isinstance(raw, str) and raw.strip().lower() in _NO_ITEMS:
+        raw = {}
+    if isinstance(raw, str):  # CSV: "assistance=12; welfare=10.5"
+        pairs: dict[str, object] = {}
+        for part in (p.strip() for p in re.split(r"[;；]", raw) if p.strip()):
+            key, sep, number = part.partition("=")
+            if not sep:
+                raise ValueProblem("scores written as item=points; item=points", raw)
+            pairs[key.strip()] = number.strip()
+        raw = pairs
+    if not isinstance(raw, dict):
+        raise ValueProblem("a mapping from scored item to points", raw)
+    known = [i.id for i in indicator.items]
+    points: dict[str, Decimal] = {}
+    for key, value in raw.items():
+        if not isinstance(key, str):
+            raise ValueProblem("item ids as text", key)
+        if known and key not in known:
+            guess = closest(key, known)
+            raise ValueProblem(
+                f"one of the items {', '.join(known)}",
+                key,
+                f"did you mean {guess!r}?" if guess else "",
+            )
+        try:
+            number = parse_decimal(value)
+        except ValueProblem:
+            raise ValueProblem(f"points for {key!r}", value) from None
+        if number < 0:
+            raise ValueProblem(f"points for {key!r} of at least 0", value)
+        points[key] = number
+    return Scores.of(points)
+
+
 def parse_value(indicator: Indicator, raw: object) -> Value:
     """Turn a raw value from a file into the value ``indicator`` declares.
 
@@ -220,6 +257,8 @@ def parse_value(indicator: Indicator, raw: object) -> Value:
             if isinstance(raw, str | int) and not isinstance(raw, bool):
                 return str(raw)
             raise ValueProblem("text", raw)
+        case Kind.SCORES:
+            return _parse_scores(indicator, raw)
 
 
 def dump_value(indicator: Indicator, value: Value) -> Any:
@@ -241,6 +280,9 @@ def dump_value(indicator: Indicator, value: Value) -> Any:
         case Kind.ITEMS:
             assert isinstance(value, frozenset)
             return sorted(value)
+        case Kind.SCORES:
+            assert isinstance(value, Scores)
+            return {k: format_decimal(v) for k, v in value.points}
 
 
 _YEAR = re.compile(r"^\d{4}$")
