@@ -223,7 +223,13 @@ class Engine:
                 message_en=f"rule {rule.id} of pack {pack.name!r} returned {type(outcome).__name__}, not an Outcome",
                 **base,
             )
-        return Finding(**base, **attrs.asdict(outcome, recurse=False))
+        fields = attrs.asdict(outcome, recurse=False)
+        if fields.pop("deadline") is not None:  # the outcome's own milestone
+            base["deadline"] = outcome.deadline
+            base["due"] = ctx.on >= outcome.deadline  # type: ignore[operator]
+        if fields.pop("attribute") is not None:
+            base["attribute"] = outcome.attribute
+        return Finding(**base, **fields)
 
     def _unknown(self, missing: MissingFact, base: dict[str, Any]) -> Finding:
         indicators = self.registry.indicators

@@ -251,6 +251,11 @@ class Outcome:
     details: tuple[str, ...] = ()
     trajectory: Trajectory | None = None
     parts: tuple[Part, ...] = ()
+    #: The deadline this outcome is judged against when it is not the rule's own (a
+    #: timeline with several milestones); ``due`` follows it.
+    deadline: date | None = None
+    #: The attribute when it is not the rule's own (力争 expected, 确保 binding).
+    attribute: Attribute | None = None
 
 
 _COMPARATOR_ZH = {
@@ -785,18 +790,24 @@ class ChecklistRule(Rule):
 
 @frozen(kw_only=True)
 class FlagRule(Rule):
-    """A yes/no fact that must be ``expected`` (yes by default)."""
+    """A yes/no fact that must be ``expected`` (yes by default); with ``annual``, the
+    value of the assessment year itself."""
 
     kind: ClassVar[str | None] = "flag"
 
     indicator: str
     expected: bool = True
+    #: Read the value of the assessment year itself (a yearly requirement), not the
+    #: latest value known.
+    annual: bool = False
 
     def reads(self) -> tuple[str, ...]:
         return _unique((self.indicator, *self.inputs))
 
     def check(self, ctx: UnitContext) -> Outcome:
-        value = ctx.value(self.indicator)
+        value = (
+            ctx.value_in(self.indicator, ctx.on.year) if self.annual else ctx.value(self.indicator)
+        )
         if not isinstance(value, bool):
             raise TypeError(f"fact {self.indicator!r} is not yes/no: {value!r}")
         zh, en, _ = _indicator_name(ctx, self.indicator)
@@ -810,7 +821,7 @@ class FlagRule(Rule):
             actual=value,
             required=self.expected,
             comparator=Comparator.EQ,
-            period=ctx.period(self.indicator),
+            period=str(ctx.on.year) if self.annual else ctx.period(self.indicator),
         )
 
 

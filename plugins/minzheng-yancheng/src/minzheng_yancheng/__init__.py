@@ -1,0 +1,77 @@
+"""Yancheng (盐城市) rule pack: creating modern civil-affairs demonstration counties.
+
+Encodes seed ``000_7660ae977f44794f.txt`` (the city's guidance on creating
+现代民政示范县(市、区), under 苏民发〔2014〕2号) and ``002_8ac52190ed35b63a.txt`` (a 2019
+article on the system's high-quality development): every ``Y-*`` rule of the rule
+digest. The indicator table ships with **illustrative** points (the seeds do not print
+the official ones); a region passes its official table as the ``score_table`` option
+(``--table FILE``). Region: 盐城市, GB/T 2260 prefix 3209.
+"""
+
+from __future__ import annotations
+
+from importlib.resources import files
+
+from minzheng import (
+    Document,
+    Indicator,
+    PackInfo,
+    RegionInfo,
+    Rule,
+    hookimpl,
+    load_indicators,
+    load_rules,
+)
+
+from .rules import default_table, kinds, table_in_use
+
+__all__ = [
+    "DOCUMENTS",
+    "KINDS",
+    "default_table",
+    "minzheng_indicators",
+    "minzheng_pack",
+    "minzheng_rules",
+    "table_in_use",
+]
+
+_DATA = files(__name__) / "data"
+
+#: The seeds this pack encodes.
+DOCUMENTS = (
+    Document(
+        "000_7660ae977f44794f.txt",
+        "关于推进“现代民政示范县(市、区)”创建工作的指导意见",
+        "Guidance on creating modern civil-affairs demonstration counties",
+    ),
+    Document(
+        "002_8ac52190ed35b63a.txt",
+        "开启新时代民政高质量发展新征程",
+        "Opening a new journey of high-quality civil-affairs development (2019)",
+    ),
+)
+
+#: The pack's own rule kinds, by the name ``data/rules.yaml`` uses.
+KINDS: dict[str, type[Rule]] = {cls.kind: cls for cls in kinds() if cls.kind}
+
+
+@hookimpl
+def minzheng_pack() -> PackInfo:
+    return PackInfo(
+        name="yancheng",
+        title_zh="盐城市现代民政示范县(市、区)创建",
+        title_en="Yancheng: modern civil-affairs demonstration counties",
+        region=RegionInfo("盐城市", "Yancheng City", ("3209",)),
+        documents=DOCUMENTS,
+    )
+
+
+@hookimpl
+def minzheng_indicators() -> tuple[Indicator, ...]:
+    return load_indicators(_DATA / "indicators.yaml")
+
+
+@hookimpl
+def minzheng_rules() -> tuple[Rule, ...]:
+    default_table()  # a broken shipped table is a load error of this pack, named
+    return load_rules(_DATA / "rules.yaml", kinds=KINDS)

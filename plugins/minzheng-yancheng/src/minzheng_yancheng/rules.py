@@ -1,0 +1,557 @@
+"""The Yancheng rule kinds: the indicator table, scorecards, the city timeline, coverage.
+
+Every rule that scores reads the table in use: the one the caller passes as the
+``score_table`` option (``--table FILE`` on the command line) or else the illustrative
+table the pack ships (``data/table.yaml``). Nothing here depends on the table's points:
+totals, the bonus, the ≥ 90 threshold, the shortfall list and the timeline work the same
+on the official table.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+from importlib.resources import files
+from typing import ClassVar
+
+from attrs import frozen
+
+from minzheng import (
+    Attribute,
+    Comparator,
+    Level,
+    MissingFact,
+    Outcome,
+    Part,
+    Rule,
+    Scorecard,
+    Scores,
+    ScoreTable,
+    Status,
+    UnitContext,
+    load_score_table,
+)
+from minzheng.values import format_decimal
+
+__all__ = [
+    "CityReviewRule",
+    "CoverageRule",
+    "DualAssessmentRule",
+    "Milestone",
+    "SelfAssessmentRule",
+    "TableStructureRule",
+    "TimelineRule",
+    "default_table",
+    "table_in_use",
+]
+
+
+@functools.cache
+def default_table() -> ScoreTable:
+    """The table the pack ships (illustrative points; see ``data/table.yaml``)."""
+    return load_score_table(files(__package__) / "data" / "table.yaml")
+
+
+def table_in_use(ctx: UnitContext) -> ScoreTable:
+    """The ``score_table`` option when given, else the shipped table."""
+    table = ctx.options.get("score_table")
+    return table if isinstance(table, ScoreTable) else default_table()
+
+
+def _sheet(ctx: UnitContext, indicator: str, year: int) -> Scores:
+    value = ctx.value_in(indicator, year)
+    if not isinstance(value, Scores):
+        raise TypeError(f"fact {indicator!r} is not a score sheet: {value!r}")
+    return value
+
+
+def _invalid(card: Scorecard, what_zh: str, what_en: str) -> Outcome | None:
+    """An ``error`` outcome for a sheet that does not fit the table (bad input)."""
+    if card.valid:
+        return None
+    problems = [
+        f"{item.id}: {format_decimal(points)} > max {format_decimal(item.max)}"
+        for item, points in card.over_max
+    ]
+    problems += [
+        f"{item!r} is not in the table" + (f" (did you mean {guess!r}?)" if guess else "")
+        for item, guess in card.unknown
+    ]
+    return Outcome(
+        status=Status.ERROR,
+        message_zh=f"{what_zh}与指标体系表不符:" + ";".join(problems),
+        message_en=f"the {what_en} do not fit the indicator table: " + "; ".join(problems),
+        details=tuple(problems),
+    )
+
+
+def _parts(table: ScoreTable, card: Scorecard, sheet: Scores) -> tuple[Part, ...]:
+    """One part per indicator: points, maximum and shortfall (bonus noted)."""
+    parts = []
+    for item in table.indicators:
+        points = sheet.get(item.id)
+        parts.append(
+            Part(
+                id=item.id,
+                name_zh=item.name_zh,
+                name_en=item.name_en,
+                actual=points,
+                required=item.max,
+                gap=None if points is None else max(item.max - points, Decimal(0)),
+                note="bonus" if table.is_bonus(item) else ("not scored" if points is None else ""),
+            )
+        )
+    return tuple(parts)
+
+
+def _decide(table: ScoreTable, card: Scorecard) -> tuple[Decimal, bool | None]:
+    """(score counted, whether it reaches the threshold — ``None`` while unscored
+    indicators could still carry it over)."""
+    counted = card.total if table.threshold_includes_bonus else card.base
+    upper = card.total_upper if table.threshold_includes_bonus else card.base_upper
+    if counted >= table.threshold:
+        return counted, True
+    if upper < table.threshold:
+        return counted, False
+    return counted, None
+
+
+def _category_text(card: Scorecard) -> tuple[str, str]:
+    zh = ",".join(
+        f"{c.name_zh} {format_decimal(p)}/{format_decimal(m)}" for c, p, m in card.by_category
+    )
+    en = ", ".join(
+        f"{c.name_en} {format_decimal(p)}/{format_decimal(m)}" for c, p, m in card.by_category
+    )
+    return zh, en
+
+
+@frozen(kw_only=True)
+class TableStructureRule(Rule):
+    """Y-categories, Y-six-systems, Y-five-izations, Y-four-izations: the table in use
+    has the categories and indicators the seed names.
+
+    ``categories`` must exist (and ``bonus_category`` be a bonus one); ``items`` must
+    be indicators of the table — in ``category`` when one is given. Assessed on the
+    city, which runs the creation work.
+    """
+
+    kind: ClassVar[str | None] = "yancheng_table_structure"
+
+    categories: tuple[str, ...] = ()
+    bonus_category: str | None = None
+    category: str | None = None
+    items: tuple[str, ...] = ()
+
+    def check(self, ctx: UnitContext) -> Outcome:
+        table = table_in_use(ctx)
+        missing: list[str] = [f"category {c}" for c in self.categories if table.category(c) is None]
+        if self.bonus_category:
+            bonus = table.category(self.bonus_category)
+            if bonus is not None and not bonus.bonus:
+                missing.append(f"category {self.bonus_category} as bonus")
+        for item_id in self.items:
+            item = table.item(item_id)
+            if item is None or (self.category and item.category != self.category):
+                missing.append(
+                    f"indicator {item_id}" + (f" in {self.category}" if self.category else "")
+                )
+        where = f"《{table.title_zh}》" + (
+            "(示意分值)" if table.illustrative and "示意" not in table.title_zh else ""
+        )
+        if missing:
+            return Outcome(
+                status=Status.NOT_MET,
+                message_zh=f"{where}缺少:" + "、".join(missing),
+                message_en=f"the table in use lacks: {', '.join(missing)}",
+                details=tuple(missing),
+            )
+        found = [table.item(i) for i in self.items]
+        names_zh = "、".join(i.name_zh for i in found if i) or "、".join(
+            c.name_zh for c in table.categories if c.id in self.categories
+        )
+        return Outcome(
+            status=Status.MET,
+            message_zh=f"{where}包含:{names_zh}",
+            message_en=f"the table in use ({table.title_en}) has them all",
+        )
+
+
+@frozen(kw_only=True)
+class SelfAssessmentRule(Rule):
+    """Y-apply-threshold: the self-assessed score reaches the threshold (90) and every
+    scored indicator has evidence, so the county may apply at year end.
+
+    The score counted includes the bonus when the table says so (default), never
+    replacing base points: the base total is out of the table's total, the bonus comes
+    on top. Indicators the sheet does not score could still add points: the finding is
+    unknown while they could carry the score over the threshold. Below it, not met;
+    at or above it, met only when every indicator scored above 0 has evidence (a
+    document count above 0 in ``evidence``); those without are listed.
+    """
+
+    kind: ClassVar[str | None] = "yancheng_self_assessment"
+
+    scores: str
+    evidence: str
+
+    def reads(self) -> tuple[str, ...]:
+        return (self.scores, self.evidence)
+
+    def check(self, ctx: UnitContext) -> Outcome:
+        table = table_in_use(ctx)
+        year = ctx.on.year
+        sheet = _sheet(ctx, self.scores, year)
+        card = table.score(sheet)
+        invalid = _invalid(card, "自评得分", "self-assessment scores")
+        if invalid:
+            return invalid
+        counted, reaches = _decide(table, card)
+        cats_zh, cats_en = _category_text(card)
+        head_zh = (
+            f"{year}年自评:基础分 {format_decimal(card.base)},附加分 {format_decimal(card.bonus)},"
+            f"合计 {format_decimal(card.total)}(门槛 {format_decimal(table.threshold)})"
+        )
+        head_en = (
+            f"{year} self-assessment: {format_decimal(card.base)} base + {format_decimal(card.bonus)} bonus "
+            f"= {format_decimal(card.total)} (threshold {format_decimal(table.threshold)})"
+        )
+        common = {
+            "actual": counted,
+            "required": table.threshold,
+            "comparator": Comparator.GE,
+            "measure": "point",
+            "period": str(year),
+            "parts": _parts(table, card, sheet),
+        }
+        if reaches is None:
+            raise MissingFact(self.scores, period=str(year))
+        if reaches is False:
+            return Outcome(
+                status=Status.NOT_MET,
+                message_zh=f"{head_zh},未达到申报条件;{cats_zh}",
+                message_en=f"{head_en}: may not apply; {cats_en}",
+                gap=table.threshold - counted,
+                details=tuple(f"not scored: {i.id}" for i in card.missing),
+                **common,  # type: ignore[arg-type]
+            )
+        evidence = ctx.get_in(self.evidence, year)
+        if evidence is None:
+            raise MissingFact(self.evidence, period=str(year))
+        if not isinstance(evidence, Scores):
+            raise TypeError(
+                f"fact {self.evidence!r} is not a sheet of document counts: {evidence!r}"
+            )
+        unsupported = [
+            item
+            for item in table.indicators
+            if (sheet.get(item.id) or 0) > 0 and not (evidence.get(item.id) or 0) > 0
+        ]
+        if unsupported:
+            return Outcome(
+                status=Status.NOT_MET,
+                message_zh=f"{head_zh};以下指标缺少佐证材料:"
+                + "、".join(i.name_zh for i in unsupported),
+                message_en=f"{head_en}; scored without evidence: "
+                + ", ".join(i.id for i in unsupported),
+                gap=Decimal(0),
+                details=tuple(f"no evidence: {i.id}" for i in unsupported),
+                **common,  # type: ignore[arg-type]
+            )
+        return Outcome(
+            status=Status.MET,
+            message_zh=f"{head_zh},可于年底申报;{cats_zh}",
+            message_en=f"{head_en}: may apply at year end; {cats_en}",
+            gap=Decimal(0),
+            **common,  # type: ignore[arg-type]
+        )
+
+
+@frozen(kw_only=True)
+class CityReviewRule(Rule):
+    """Y-city-review: the city's review score decides.
+
+    At or above the threshold the county is recommended to the province. Below it the
+    finding is the feedback: every indicator below its maximum, largest shortfall first
+    (in table order on ties), in ``details`` and ``parts``.
+    """
+
+    kind: ClassVar[str | None] = "yancheng_city_review"
+
+    scores: str
+
+    def reads(self) -> tuple[str, ...]:
+        return (self.scores,)
+
+    def check(self, ctx: UnitContext) -> Outcome:
+        table = table_in_use(ctx)
+        year = ctx.on.year
+        sheet = _sheet(ctx, self.scores, year)
+        card = table.score(sheet)
+        invalid = _invalid(card, "市局审核得分", "city review scores")
+        if invalid:
+            return invalid
+        counted, reaches = _decide(table, card)
+        if reaches is None:
+            raise MissingFact(self.scores, period=str(year))
+        feedback = tuple(
+            f"{item.id}: {format_decimal(points)}/{format_decimal(item.max)}, short by {format_decimal(gap)}"
+            for item, points, gap in card.shortfalls
+        ) + tuple(f"{item.id}: not scored" for item in card.missing)
+        head_zh = f"{year}年市局审核得分 {format_decimal(counted)}(门槛 {format_decimal(table.threshold)})"
+        head_en = f"{year} city review score {format_decimal(counted)} (threshold {format_decimal(table.threshold)})"
+        if reaches:
+            zh, en = f"{head_zh},向省厅推荐审定", f"{head_en}: recommended to the province"
+        else:
+            names = "、".join(
+                f"{i.name_zh}(差{format_decimal(g)}分)" for i, _, g in card.shortfalls
+            )
+            zh = f"{head_zh},反馈审核结果;不达标项目:{names}"
+            en = f"{head_en}: feedback to the county; items short, largest first: " + ", ".join(
+                f"{i.id} (-{format_decimal(g)})" for i, _, g in card.shortfalls
+            )
+        return Outcome(
+            status=Status.MET if reaches else Status.NOT_MET,
+            message_zh=zh,
+            message_en=en,
+            actual=counted,
+            required=table.threshold,
+            comparator=Comparator.GE,
+            gap=max(table.threshold - counted, Decimal(0)),
+            measure="point",
+            period=str(year),
+            details=feedback,
+            parts=_parts(table, card, sheet),
+        )
+
+
+@frozen(kw_only=True)
+class DualAssessmentRule(Rule):
+    """Y-dual-assessment: the self score and the city's score, side by side.
+
+    Met when both sheets exist for the year; the parts give, per indicator, the self
+    score (``actual``), the city score (``required``) and self − city (``gap``, negative
+    when the city scored higher).
+    """
+
+    kind: ClassVar[str | None] = "yancheng_dual_assessment"
+
+    self_scores: str
+    city_scores: str
+
+    def reads(self) -> tuple[str, ...]:
+        return (self.self_scores, self.city_scores)
+
+    def check(self, ctx: UnitContext) -> Outcome:
+        table = table_in_use(ctx)
+        year = ctx.on.year
+        missing = [i for i in (self.self_scores, self.city_scores) if ctx.get_in(i, year) is None]
+        if missing:
+            raise MissingFact(*missing, period=str(year))
+        own, city = _sheet(ctx, self.self_scores, year), _sheet(ctx, self.city_scores, year)
+        own_card, city_card = table.score(own), table.score(city)
+        for card, zh, en in (
+            (own_card, "自评得分", "self-assessment scores"),
+            (city_card, "市局审核得分", "city review scores"),
+        ):
+            invalid = _invalid(card, zh, en)
+            if invalid:
+                return invalid
+        parts = []
+        for item in table.indicators:
+            a, b = own.get(item.id), city.get(item.id)
+            parts.append(
+                Part(
+                    item.id,
+                    item.name_zh,
+                    item.name_en,
+                    actual=a,
+                    required=b,
+                    gap=None if a is None or b is None else a - b,
+                    note="self − city",
+                )
+            )
+        differ = [p for p in parts if p.gap]
+        total_gap = own_card.total - city_card.total
+        return Outcome(
+            status=Status.MET,
+            message_zh=f"{year}年自评 {format_decimal(own_card.total)} 分,市局评分 {format_decimal(city_card.total)} 分,"
+            f"相差 {format_decimal(total_gap)} 分({len(differ)} 项指标不一致)",
+            message_en=f"{year}: self {format_decimal(own_card.total)}, city {format_decimal(city_card.total)}, "
+            f"difference {format_decimal(total_gap)} ({len(differ)} indicators differ)",
+            actual=own_card.total,
+            required=city_card.total,
+            gap=total_gap,
+            measure="point",
+            period=str(year),
+            details=tuple(f"{p.id}: self {p.actual} − city {p.required} = {p.gap}" for p in differ),
+            parts=tuple(parts),
+        )
+
+
+@frozen
+class Milestone:
+    """A share of counties that must meet the standard by a date; ``attribute``
+    expected for 力争 (strive to), binding for 确保 (ensure)."""
+
+    by: date
+    share: Decimal
+    attribute: Attribute = Attribute.BINDING
+
+
+@frozen(kw_only=True)
+class TimelineRule(Rule):
+    """Y-timeline: the share of the city's counties that meet the standard by each date.
+
+    A county meets the standard by a milestone when the city's review score of some year
+    up to the milestone's year reaches the threshold (达到创建标准 is established through
+    the city's review; a county never reviewed has not reached it). The share counts the
+    county-level units under the city in the dataset; the number needed is rounded up
+    (20 % of 9 counties is 2). Each milestone is reported met, not met or not yet due,
+    with the counties still missing; the finding is not met when a due milestone is
+    missed, and compares with the next milestone before any is due.
+    """
+
+    kind: ClassVar[str | None] = "yancheng_timeline"
+
+    scores: str
+    milestones: tuple[Milestone, ...]
+
+    def reads(self) -> tuple[str, ...]:
+        return (self.scores,)
+
+    def _met_by(self, county: UnitContext, table: ScoreTable, year: int) -> bool:
+        for period, sheet in county.series(self.scores).items():
+            if int(period[:4]) > year or not isinstance(sheet, Scores):
+                continue
+            card = table.score(sheet)
+            if card.valid and _decide(table, card)[1]:
+                return True
+        return False
+
+    def check(self, ctx: UnitContext) -> Outcome:
+        table = table_in_use(ctx)
+        counties = ctx.descendants(Level.COUNTY)
+        if not counties:
+            raise MissingFact(self.scores)
+        total = len(counties)
+        lines: list[str] = []
+        parts: list[Part] = []
+        results: dict[Milestone, tuple[int, int, list[str]]] = {}
+        for milestone in self.milestones:
+            met = [c for c in counties if self._met_by(c, table, milestone.by.year)]
+            needed = int(
+                (Decimal(total) * milestone.share / 100).to_integral_value(rounding="ROUND_CEILING")
+            )
+            missing = [c.unit.name for c in counties if c not in met]
+            ok = len(met) >= needed
+            state = ("met" if ok else "not met") if ctx.on >= milestone.by else "not yet due"
+            note = state + (f"; missing: {', '.join(missing)}" if missing and not ok else "")
+            lines.append(
+                f"by {milestone.by.isoformat()}: {len(met)}/{total} counties, {needed} needed "
+                f"({format_decimal(milestone.share)}%): {note}"
+            )
+            parts.append(
+                Part(
+                    milestone.by.isoformat(),
+                    f"{milestone.by.year}年底",
+                    f"by {milestone.by.isoformat()}",
+                    actual=len(met),
+                    required=needed,
+                    gap=Decimal(max(needed - len(met), 0)),
+                    note=note,
+                )
+            )
+            results[milestone] = (len(met), needed, missing)
+        # judged against the first missed milestone, else the latest one due, else the next
+        due = [m for m in self.milestones if ctx.on >= m.by]
+        missed = [m for m in due if results[m][0] < results[m][1]]
+        milestone = missed[0] if missed else due[-1] if due else self.milestones[0]
+        count, needed, missing = results[milestone]
+        status = Status.NOT_MET if count < needed else Status.MET
+        return Outcome(
+            status=status,
+            message_zh=f"达到创建标准的县(市、区):{count}/{total};{milestone.by.year}年底要求 {needed} 个"
+            + (f",尚缺:{'、'.join(missing)}" if count < needed else ""),
+            message_en=f"counties meeting the standard: {count} of {total}; {needed} needed by {milestone.by.isoformat()}"
+            + (f"; still missing: {', '.join(missing)}" if count < needed else ""),
+            actual=count,
+            required=needed,
+            comparator=Comparator.GE,
+            gap=Decimal(max(needed - count, 0)),
+            measure="county",
+            details=tuple(lines),
+            parts=tuple(parts),
+            deadline=milestone.by,
+            attribute=milestone.attribute,
+        )
+
+
+@frozen(kw_only=True)
+class CoverageRule(Rule):
+    """Y-livelihood-officer: the share of a county's villages and communities with a
+    livelihood officer (民生主任), which should be all of them.
+
+    From the county's own counts (``total`` and ``covered``) when given, else from its
+    village-level units' ``flag``; a village without the flag makes the share unknown.
+    """
+
+    kind: ClassVar[str | None] = "yancheng_coverage"
+
+    flag: str
+    total: str
+    covered: str
+    share: Decimal = Decimal(100)
+
+    def reads(self) -> tuple[str, ...]:
+        return (self.flag, self.total, self.covered)
+
+    def check(self, ctx: UnitContext) -> Outcome:
+        total, covered = ctx.get(self.total), ctx.get(self.covered)
+        lacking: tuple[str, ...] = ()
+        if isinstance(total, int) and isinstance(covered, int):
+            count, have = total, covered
+            if have > count:
+                raise ValueError(f"{self.covered} ({have}) exceeds {self.total} ({count})")
+        else:
+            villages = ctx.descendants(Level.VILLAGE)
+            if not villages:
+                raise MissingFact(self.total, self.covered)
+            flags = [(v, v.get(self.flag)) for v in villages]
+            if any(flag is None for _, flag in flags):
+                raise MissingFact(self.flag)
+            count, have = len(villages), sum(1 for _, f in flags if f is True)
+            lacking = tuple(v.unit.code for v, f in flags if f is not True)
+        if count == 0:
+            return Outcome(
+                status=Status.NOT_APPLICABLE,
+                message_zh="无村(居)",
+                message_en="no villages or communities",
+            )
+        shown = (Decimal(have) * 100 / Decimal(count)).quantize(Decimal("0.01"))
+        met = have * 100 >= self.share * count
+        return Outcome(
+            status=Status.MET if met else Status.NOT_MET,
+            message_zh=f"设立民生主任的村(居):{have}/{count}({shown}%)",
+            message_en=f"villages and communities with a livelihood officer: {have} of {count} ({shown}%)",
+            actual=shown,
+            required=self.share,
+            comparator=Comparator.GE,
+            gap=Decimal(0) if met else self.share - shown,
+            measure="%",
+            details=lacking,
+        )
+
+
+def kinds() -> Iterable[type[Rule]]:
+    """The rule kinds of this module."""
+    return (
+        TableStructureRule,
+        SelfAssessmentRule,
+        CityReviewRule,
+        DualAssessmentRule,
+        TimelineRule,
+        CoverageRule,
+    )
