@@ -104,3 +104,15 @@ def test_make_dataset_fixture(make_dataset, minzheng_engine: Engine) -> None:  #
     )
     [finding] = [f for f in minzheng_engine.iter_assess(dataset) if f.rule == "D-cremation"]
     assert finding.status is Status.MET
+
+
+def test_repeated_indicator_ids_in_a_data_file(tmp_path: Path) -> None:
+    from minzheng import InputError, load_indicators
+
+    path = tmp_path / "indicators.yaml"
+    path.write_text(
+        "indicators:\n  - {id: a, name_zh: 甲, name_en: a, kind: count}\n  - {id: a, name_zh: 乙, name_en: b, kind: flag}\n",
+        "utf-8",
+    )
+    with pytest.raises(InputError, match="indicator a: field 'id': expected an id used once"):
+        load_indicators(path)

@@ -275,6 +275,8 @@ class Engine:
         for unit in dataset.units.values():
             ctx = UnitContext(unit, dataset, day, indicators, options)
             for pack, rule in self._applicable(unit, chosen, what_if):
+                if rule.effective is not None and day < rule.effective:
+                    continue  # not in force yet: nothing to reach
                 try:
                     derived = list(rule.targets(ctx))
                 except MissingFact as missing:

@@ -48,7 +48,7 @@ from decimal import Decimal
 from fractions import Fraction
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from attrs import field, frozen
 
@@ -1066,48 +1066,48 @@ def load_rules(
 
 def load_indicators(source: Source) -> tuple[Indicator, ...]:
     """Read a pack's indicators file: ``indicators:`` a list of indicator mappings."""
-    data = read_structured(source)
-    label = str(source)
-    problems: list[Problem] = []
-    indicators: list[Indicator] = []
-    for index, raw in enumerate(_top_list(data, "indicators", label)):
-        ind_id = (
-            str(raw.get("id", f"#{index + 1}")) if isinstance(raw, Mapping) else f"#{index + 1}"
-        )
-        try:
-            indicators.append(get_converter().structure(raw, Indicator))
-        except Exception as exc:
-            problems.extend(_problems(label, ind_id, exc, raw, "indicator"))
-    ids = [i.id for i in indicators]
-    for repeated in sorted({i for i in ids if ids.count(i) > 1}):
-        problems.append(
-            Problem(
-                label, repeated, "id", "an indicator id used once", "a repeat", subject="indicator"
-            )
-        )
-    if problems:
-        raise InputError(problems)
-    return tuple(indicators)
+    return _load_list(source, "indicators", Indicator, "indicator")
 
 
 def load_programs(source: Source) -> tuple[Program, ...]:
     """Read a pack's programmes file: ``programs:`` a list of programme mappings, each
     with its ``standards`` and their ``schedule`` of ``changes`` (``[date, value]``)."""
+    return _load_list(source, "programs", Program, "programme")
+
+
+T = TypeVar("T", Indicator, Program)
+
+
+def _load_list(source: Source, key: str, cls: type[T], subject: str) -> tuple[T, ...]:
+    """The list under ``key`` of a data file, each entry structured as ``cls``; ids
+    used once; every problem reported at once."""
     data = read_structured(source)
     label = str(source)
     problems: list[Problem] = []
-    programs: list[Program] = []
-    for index, raw in enumerate(_top_list(data, "programs", label)):
-        program_id = (
+    items: list[T] = []
+    for index, raw in enumerate(_top_list(data, key, label)):
+        item_id = (
             str(raw.get("id", f"#{index + 1}")) if isinstance(raw, Mapping) else f"#{index + 1}"
         )
         try:
-            programs.append(get_converter().structure(raw, Program))
+            items.append(get_converter().structure(raw, cls))
         except Exception as exc:
-            problems.extend(_problems(label, program_id, exc, raw, "programme"))
+            problems.extend(_problems(label, item_id, exc, raw, subject))
+    ids = [i.id for i in items]
+    for repeated in sorted({i for i in ids if ids.count(i) > 1}):
+        problems.append(
+            Problem(
+                label,
+                repeated,
+                "id",
+                "an id used once",
+                "a repeat",
+                subject=subject,
+            )
+        )
     if problems:
         raise InputError(problems)
-    return tuple(programs)
+    return tuple(items)
 
 
 def _top_list(data: object, key: str, label: str) -> list[Any]:

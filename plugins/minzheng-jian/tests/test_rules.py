@@ -261,6 +261,13 @@ def test_budget_uses_the_previous_years_transfers_exactly(check: Check) -> None:
     assert (short.status, short.gap) == (Status.NOT_MET, Decimal("0.01"))
 
 
+def test_no_budget_target_before_2018() -> None:
+    ds = dataset_of(REGISTRY, county(transfers_received={2016: 1000000}))
+    assert [
+        t for t in ENGINE.iter_targets(ds, on=date(2017, 12, 31)) if t.rule == "J-funding-county"
+    ] == []
+
+
 def test_budget_of_another_year_is_not_used(check: Check) -> None:
     finding = check(
         "J-funding-county",

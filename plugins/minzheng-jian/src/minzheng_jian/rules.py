@@ -302,8 +302,6 @@ class BudgetShareRule(Rule):
         )
 
     def targets(self, ctx: UnitContext) -> Iterable[TargetValue]:
-        if self.effective is not None and ctx.on < self.effective:
-            return
         year, transfers, required = self._required(ctx)
         share = self._share_text()
         yield TargetValue(
