@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import importlib.metadata
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent / "_ext"))
 
 project = "minzheng"
 author = "minzheng developers"
@@ -14,6 +18,8 @@ extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.doctest",
     "sphinx.ext.napoleon",
+    "sphinx_click",
+    "catalogue",
 ]
 autodoc_typehints = "description"
 autodoc_member_order = "bysource"
@@ -22,4 +28,12 @@ autodoc_type_aliases = {"Value": "minzheng.models.Value"}
 nitpicky = False
 html_theme = "furo"
 html_title = "minzheng 民政"
-exclude_patterns = ["_build"]
+exclude_patterns = ["_build", "_ext"]
+
+# Examples in the docs read the sample datasets shipped in the repository.
+_ROOT = Path(__file__).resolve().parent.parent
+doctest_global_setup = f"""
+from pathlib import Path
+EXAMPLES = Path({str(_ROOT / "examples")!r})
+PLUGINS = Path({str(_ROOT / "plugins")!r})
+"""

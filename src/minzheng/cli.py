@@ -28,6 +28,7 @@ from .dataset import Dataset, load_dataset
 from .engine import Engine, Tally, resolve_date
 from .errors import MinzhengError
 from .models import Finding, Report, Status, TargetValue
+from .newpack import new_pack
 from .plugins import Registry
 from .render import (
     label,
@@ -412,7 +413,12 @@ def _exit_code(tally: Tally, fail_on: str, plugin_errors: bool) -> int:
 @click.argument("file", type=click.Path(dir_okay=True, path_type=str))
 @_common_assess_options
 @click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
 )
 @_lang_option
 def targets(
@@ -546,3 +552,64 @@ def template(pack: str, output: Path | None) -> None:
         sys.stdout.write(text)
     else:
         output.write_text(text, encoding="utf-8")
+
+
+@main.command("new-pack")
+@click.argument("name")
+@click.option(
+    "--title-zh", required=True, help="The pack's Chinese title, e.g. 某某市民政三年规划."
+)
+@click.option("--title-en", required=True, help="The pack's English title.")
+@click.option(
+    "--prefix",
+    "prefixes",
+    multiple=True,
+    metavar="CODE",
+    help="A GB/T 2260 prefix of the region the pack covers (repeatable).",
+)
+@click.option("--region-zh", default="", help="The region's Chinese name.")
+@click.option("--region-en", default="", help="The region's English name.")
+@click.option(
+    "--document",
+    default="document.txt",
+    show_default=True,
+    help="The file name of the document the pack encodes.",
+)
+@click.option(
+    "-o",
+    "--output",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="The folder to create the pack in.",
+)
+def new_pack_command(
+    name: str,
+    title_zh: str,
+    title_en: str,
+    prefixes: tuple[str, ...],
+    region_zh: str,
+    region_en: str,
+    document: str,
+    directory: Path,
+) -> None:
+    """Create a working rule-pack skeleton NAME: pyproject with the entry point, data
+    files with one example rule, the hooks, and tests that pass as they are."""
+    target = new_pack(
+        name,
+        directory,
+        title_zh=title_zh,
+        title_en=title_en,
+        region_zh=region_zh,
+        region_en=region_en,
+        prefixes=prefixes,
+        document=document,
+    )
+    out = _stdout()
+    out.print(escape(f"created {target}"))
+    out.print(
+        escape(
+            f"next: pip install -e '{target}[test]' && pytest {target / 'tests'} && minzheng packs"
+        )
+    )

@@ -1,0 +1,96 @@
+"""``minzheng new-pack``: a working skeleton of a rule pack.
+
+The skeleton is a complete distribution — ``pyproject.toml`` with the entry point,
+``data/indicators.yaml`` and ``data/rules.yaml`` with one example rule, the hooks in
+``__init__.py``, and ``tests/test_pack.py`` using :mod:`minzheng.testing` — that passes
+its own tests as soon as it is made. Its example rule and indicator say they are
+placeholders, to be replaced by the document's clauses (see the how-to "Write your own
+region's rule pack").
+"""
+
+from __future__ import annotations
+
+import re
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from string import Template
+
+from . import __version__
+from .errors import MinzhengError
+from .models import Level
+from .template import example_code
+
+__all__ = ["new_pack"]
+
+_NAME = re.compile(r"^[a-z][a-z0-9_]{1,30}$")
+_PREFIX = re.compile(r"^(\d{2}|\d{4}|\d{6})$")
+
+
+def _files(root: Traversable, relative: str = "") -> list[tuple[str, Traversable]]:
+    found: list[tuple[str, Traversable]] = []
+    for entry in root.iterdir():
+        path = f"{relative}/{entry.name}" if relative else entry.name
+        if entry.is_dir():
+            found += _files(entry, path)
+        elif not entry.name.endswith((".pyc", ".pyo")):
+            found.append((path, entry))
+    return sorted(found)
+
+
+def new_pack(
+    name: str,
+    directory: Path,
+    *,
+    title_zh: str,
+    title_en: str,
+    region_zh: str = "",
+    region_en: str = "",
+    prefixes: tuple[str, ...] = (),
+    document: str = "document.txt",
+    document_title_zh: str = "",
+    document_title_en: str = "",
+) -> Path:
+    """Write the skeleton of pack ``name`` into ``directory/minzheng-<name>``; return it.
+
+    Raises :class:`~minzheng.errors.MinzhengError` for a name that is not a valid pack
+    name, a prefix that is not a GB/T 2260 prefix, or a folder that already exists.
+    """
+    if not _NAME.match(name):
+        raise MinzhengError(
+            f"a pack name is 2 to 31 lower-case letters, digits or '_', starting with a letter; found {name!r}"
+        )
+    for prefix in prefixes:
+        if not _PREFIX.match(prefix):
+            raise MinzhengError(
+                f"a region prefix is a 2-, 4- or 6-digit GB/T 2260 code; found {prefix!r}"
+            )
+    target = directory / f"minzheng-{name.replace('_', '-')}"
+    if target.exists():
+        raise MinzhengError(f"{target} already exists; choose another name or folder")
+    township = example_code(Level.TOWNSHIP, prefixes[0] if prefixes else "11")
+    values = {
+        "name": name,
+        "dist": name.replace("_", "-"),
+        "prefix": name[0].upper(),
+        "title_zh": title_zh,
+        "title_en": title_en,
+        "region_zh": region_zh or title_zh,
+        "region_en": region_en or title_en,
+        "prefixes": "".join(f'"{p}", ' for p in prefixes).rstrip(" ") or "",
+        "document": document,
+        "document_title_zh": document_title_zh or title_zh,
+        "document_title_en": document_title_en or title_en,
+        "township_code": township,
+        "minzheng_version": __version__ if __version__ != "0.0.0" else "0.1",
+    }
+    root = files("minzheng") / "_template" / "pack"
+    for relative, source in _files(root):
+        out = target / relative.replace("minzheng_PACK", f"minzheng_{name}").removesuffix(".tmpl")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        text = source.read_text(encoding="utf-8")
+        out.write_text(
+            Template(text).substitute(values) if relative.endswith(".tmpl") else text,
+            encoding="utf-8",
+        )
+    return target
