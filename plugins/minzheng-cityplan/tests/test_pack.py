@@ -89,7 +89,12 @@ def test_the_sample_dataset(minzheng_registry: Any, minzheng_engine: Any) -> Non
 
 
 def test_citations_are_verbatim(minzheng_registry: Any) -> None:
-    seed = Path(__file__).resolve().parents[3].parent / "shared" / "seeds" / minzheng_cityplan.DOCUMENT.id
+    seed = (
+        Path(__file__).resolve().parents[3].parent
+        / "shared"
+        / "seeds"
+        / minzheng_cityplan.DOCUMENT.id
+    )
     if not seed.exists():
         pytest.skip("the seed is not beside the repository")
     text = seed.read_text("utf-8")
