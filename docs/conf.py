@@ -28,6 +28,7 @@ autodoc_type_aliases = {"Value": "minzheng.models.Value"}
 nitpicky = False
 html_theme = "furo"
 html_title = "minzheng 民政"
+html_static_path = ["_static"]
 exclude_patterns = ["_build", "_ext"]
 
 # Examples in the docs read the sample datasets shipped in the repository.

@@ -109,9 +109,15 @@ def test_missing_file(tmp_path: Path, registry: Registry) -> None:
 
 
 def test_unsupported_suffix(tmp_path: Path, registry: Registry) -> None:
-    path = tmp_path / "data.xlsx"
+    path = tmp_path / "data.xls"
     path.write_bytes(b"PK")
     assert ".json, .yaml" in str(_error(path, registry))
+
+
+def test_a_corrupt_workbook(tmp_path: Path, registry: Registry) -> None:
+    path = tmp_path / "data.xlsx"
+    path.write_bytes(b"not a zip")
+    assert "expected an Excel workbook (.xlsx)" in str(_error(path, registry))
 
 
 def test_not_a_dataset(tmp_path: Path, registry: Registry) -> None:

@@ -27,6 +27,8 @@ from . import __version__
 from .dataset import Dataset, load_dataset
 from .engine import Engine, Tally, resolve_date
 from .errors import MinzhengError
+from .excel import template_workbook, write_findings_workbook
+from .html import report_to_html
 from .models import Finding, Report, Status, TargetValue
 from .newpack import new_pack
 from .plugins import Registry
@@ -316,10 +318,11 @@ def _progress(findings: Iterator[Finding], total: int) -> Iterator[Finding]:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "json", "jsonl", "markdown"]),
+    type=click.Choice(["table", "json", "jsonl", "markdown", "html", "xlsx"]),
     default="table",
     show_default=True,
-    help="Output format. jsonl streams one finding per line.",
+    help="Output format. jsonl streams one finding per line; html (a self-contained report "
+    "with charts) and xlsx (a workbook coloured by status) need -o FILE.",
 )
 @click.option(
     "--fail-on",
@@ -341,6 +344,8 @@ def assess(
     lang: str,
 ) -> None:
     """Assess the units of a dataset FILE against the installed packs."""
+    if fmt in ("html", "xlsx") and output is None:
+        raise click.UsageError(f"--format {fmt} writes a file: give -o FILE.{fmt}")
     registry = _registry()
     options = _options(table)
     dataset = _load(file, registry)
@@ -351,22 +356,33 @@ def assess(
         engine.iter_assess(dataset, names, on, what_if=what_if, tally=tally, options=options),
         len(dataset),
     )
-    out, close = _open_output(output)
-    try:
-        if fmt == "jsonl":
+    if fmt == "jsonl":
+        out, close = _open_output(output)
+        try:
             write_jsonl(stream, out)
-            _stderr().print(_summary(tally, lang))
-        else:
-            findings = tuple(stream)
-            report = Report(
-                on=resolve_date(dataset, on),
-                dataset=dataset.name or dataset.source,
-                packs=tuple(names or [p.name for p in registry.packs.values() if p.rules]),
-                findings=findings,
-                rollups=tally.rollups(),
-                summary=tally.summary,
-                errors=tuple(str(e) for e in registry.errors),
-            )
+        finally:
+            if close:
+                out.close()
+        _stderr().print(_summary(tally, lang))
+        raise _Exit(_exit_code(tally, fail_on, bool(registry.errors)))
+    report = Report(
+        on=resolve_date(dataset, on),
+        dataset=dataset.name or dataset.source,
+        packs=tuple(names or [p.name for p in registry.packs.values() if p.rules]),
+        findings=tuple(stream),
+        rollups=tally.rollups(),
+        summary=tally.summary,
+        errors=tuple(str(e) for e in registry.errors),
+    )
+    if fmt == "xlsx":
+        assert output is not None
+        write_findings_workbook(report, output, lang, dataset)
+    elif fmt == "html":
+        assert output is not None
+        output.write_text(report_to_html(report, dataset, registry, lang), encoding="utf-8")
+    else:
+        out, close = _open_output(output)
+        try:
             if fmt == "json":
                 json.dump(report_to_json(report), out, ensure_ascii=False, indent=2)
                 out.write("\n")
@@ -375,9 +391,9 @@ def assess(
             else:
                 console = Console(file=out, highlight=False) if close else _stdout()
                 report_to_table(report, console, lang)
-    finally:
-        if close:
-            out.close()
+        finally:
+            if close:
+                out.close()
     raise _Exit(_exit_code(tally, fail_on, bool(registry.errors)))
 
 
@@ -544,9 +560,23 @@ def targets(
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
     help="Write to this file instead of standard output.",
 )
-def template(pack: str, output: Path | None) -> None:
-    """A blank dataset (YAML) listing every fact PACK's rules read, with units."""
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["yaml", "xlsx"]),
+    default="yaml",
+    show_default=True,
+    help="YAML, or an Excel workbook to fill in (one sheet per level, with data validation).",
+)
+def template(pack: str, output: Path | None, fmt: str) -> None:
+    """A blank dataset (YAML or an Excel workbook) listing every fact PACK's rules read,
+    with units."""
     registry = _registry()
+    if fmt == "xlsx":
+        if output is None:
+            raise click.UsageError("an Excel workbook needs -o FILE.xlsx")
+        template_workbook(registry.pack(pack), registry.indicators, output)
+        return
     text = template_yaml(registry.pack(pack), registry.indicators)
     if output is None:
         sys.stdout.write(text)

@@ -156,6 +156,9 @@ class _Builder:
         self.units: dict[str, Unit] = {}
         self.explicit_parent: dict[str, bool] = {}
         self.facts: dict[str, dict[str, dict[str | None, Value]]] = {}
+        #: Where in a workbook the values being read are (set by the Excel reader).
+        self.sheet: str | None = None
+        self.column: str | None = None
 
     def problem(
         self,
@@ -166,7 +169,19 @@ class _Builder:
         hint: str = "",
         row: int | None = None,
     ) -> None:
-        self.problems.append(Problem(self.label, unit, fld, expected, found, hint, row=row))
+        self.problems.append(
+            Problem(
+                self.label,
+                unit,
+                fld,
+                expected,
+                found,
+                hint,
+                row=row,
+                sheet=self.sheet,
+                column=self.column,
+            )
+        )
 
     def add_unit(self, raw: object, where: str, row: int | None = None) -> str | None:
         """Validate one unit's own fields; return its code when it is usable."""
@@ -366,7 +381,7 @@ def _indicators_installed() -> Mapping[str, Indicator]:
 
 
 def load_dataset(path: str | Path, indicators: Mapping[str, Indicator] | None = None) -> Dataset:
-    """Read and validate a dataset file (``.json``, ``.yaml``/``.yml``, or CSV).
+    """Read and validate a dataset file (``.json``, ``.yaml``/``.yml``, CSV or ``.xlsx``).
 
     ``indicators`` are the indicators facts may name; by default those of every
     installed pack. Raises :class:`~minzheng.errors.DatasetError` listing every problem.
@@ -375,6 +390,12 @@ def load_dataset(path: str | Path, indicators: Mapping[str, Indicator] | None = 
     known = _indicators_installed() if indicators is None else indicators
     if path.is_dir() or path.suffix.lower() == ".csv":
         return _load_csv(path, known)
+    if path.suffix.lower() == ".xlsx":
+        if not path.exists():
+            raise DatasetError([Problem(str(path), None, None, "an existing file", "no such file")])
+        from .excel import read_workbook
+
+        return read_workbook(path, known)
     if path.suffix.lower() not in (".json", ".yaml", ".yml"):
         raise DatasetError(
             [
@@ -382,7 +403,7 @@ def load_dataset(path: str | Path, indicators: Mapping[str, Indicator] | None = 
                     str(path),
                     None,
                     None,
-                    "a .json, .yaml, .yml or .csv file, or a CSV folder",
+                    "a .json, .yaml, .yml, .csv or .xlsx file, or a CSV folder",
                     repr(path.suffix or path.name),
                 )
             ]

@@ -32,10 +32,19 @@ class Problem:
     found: str
     hint: str = ""
     subject: str = "unit"
-    row: int | None = None  #: the line of a CSV file (the header is row 1)
+    row: int | None = None  #: the line of a CSV file (the header is row 1) or a sheet's row
+    sheet: str | None = None  #: the sheet of a workbook
+    column: str | None = None  #: the column of a workbook (``H``)
 
     def __str__(self) -> str:
-        where = [self.file if self.row is None else f"{self.file} row {self.row}"]
+        place = self.file
+        if self.sheet is not None:
+            place += f" sheet {self.sheet!r}"
+        if self.row is not None:
+            place += f" row {self.row}"
+        if self.column is not None:
+            place += f" column {self.column}"
+        where = [place]
         if self.unit is not None:
             where.append(f"{self.subject} {self.unit}")
         if self.field is not None:

@@ -662,6 +662,7 @@ class Part:
     required: Value | None = None
     gap: Decimal | None = None
     note: str = ""
+    group: str = ""  #: a grouping of parts, e.g. a scorecard's category
 
 
 @frozen

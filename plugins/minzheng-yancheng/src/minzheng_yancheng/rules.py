@@ -87,6 +87,11 @@ def _invalid(card: Scorecard, what_zh: str, what_en: str) -> Outcome | None:
     )
 
 
+def _category_name(table: ScoreTable, category_id: str) -> str:
+    category = table.category(category_id)
+    return f"{category.name_zh} / {category.name_en}" if category else category_id
+
+
 def _parts(table: ScoreTable, card: Scorecard, sheet: Scores) -> tuple[Part, ...]:
     """One part per indicator: points, maximum and shortfall (bonus noted)."""
     parts = []
@@ -101,6 +106,7 @@ def _parts(table: ScoreTable, card: Scorecard, sheet: Scores) -> tuple[Part, ...
                 required=item.max,
                 gap=None if points is None else max(item.max - points, Decimal(0)),
                 note="bonus" if table.is_bonus(item) else ("not scored" if points is None else ""),
+                group=_category_name(table, item.category),
             )
         )
     return tuple(parts)

@@ -1,0 +1,372 @@
+"""Excel in and out: a workbook a bureau fills in, read back with the same checks as any
+dataset, and findings as a workbook.
+
+**The template** (``minzheng template PACK --format xlsx``) has a sheet of instructions
+and one sheet per level of unit the pack's rules speak of. Row 1 holds the field and
+indicator ids (what the reader goes by), row 2 the Chinese names with the unit of
+measure, row 3 the English names; data starts on row 4. Yes/no columns offer 是/否,
+rates and counts are checked by Excel's data validation as the bureau types.
+
+**Reading** (``minzheng assess FILE.xlsx``): every sheet whose row 1 starts with ``code``
+is read; a unit may take several rows, one per ``period``. Every problem names the
+file, the sheet, the row, the column, the unit and the field. A cell formatted as a
+percentage (Excel stores 38 % as 0.38) is read as that percentage.
+
+**Findings** (``minzheng assess FILE --format xlsx -o findings.xlsx``): a sheet of
+findings coloured by status (conditional formatting), the summary and the roll-ups.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.formatting.rule import CellIsRule
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .dataset import Dataset, _Builder
+from .errors import DatasetError, Problem
+from .models import Indicator, Kind, Level, Report, Status
+from .plugins import LoadedPack
+from .render import label
+from .values import format_decimal
+
+__all__ = ["read_workbook", "template_workbook", "write_findings_workbook"]
+
+_UNIT_COLUMNS = ("code", "name", "parent", "area", "type", "period")
+_UNIT_NAMES = {
+    "code": ("代码(GB/T 2260)", "code (GB/T 2260)"),
+    "name": ("名称", "name"),
+    "parent": ("上级代码", "parent code"),
+    "area": ("城乡(urban/rural)", "urban or rural"),
+    "type": ("类型", "type"),
+    "period": ("年份", "year (blank: undated)"),
+}
+_LEVEL_ZH = {
+    Level.PROVINCE: "省",
+    Level.PREFECTURE: "市",
+    Level.COUNTY: "县",
+    Level.TOWNSHIP: "乡镇",
+    Level.VILLAGE: "村居",
+    Level.FACILITY: "机构",
+}
+_HEADER_ROWS = 3
+_BOLD = Font(bold=True)
+
+
+def _sheet_name(level: Level) -> str:
+    return f"{level.value} {_LEVEL_ZH[level]}"
+
+
+def _validation(indicator: Indicator) -> DataValidation | None:
+    match indicator.kind:
+        case Kind.FLAG:
+            return DataValidation(
+                type="list",
+                formula1='"是,否"',
+                allow_blank=True,
+                promptTitle=indicator.name_zh,
+                prompt="是 / 否 (yes / no)",
+            )
+        case Kind.COUNT:
+            return DataValidation(
+                type="whole",
+                operator="greaterThanOrEqual",
+                formula1="0",
+                allow_blank=True,
+                error="a whole number ≥ 0 / 非负整数",
+                showErrorMessage=True,
+            )
+        case Kind.RATE:
+            top = format_decimal(indicator.maximum) if indicator.maximum is not None else "1000000"
+            return DataValidation(
+                type="decimal",
+                operator="between",
+                formula1="0",
+                formula2=top,
+                allow_blank=True,
+                promptTitle=indicator.name_zh,
+                prompt=f"in {indicator.measure}: 38 means 38{indicator.measure}",
+                error=f"0 to {top} ({indicator.measure})",
+                showErrorMessage=True,
+            )
+        case Kind.AMOUNT:
+            return DataValidation(
+                type="decimal",
+                operator="greaterThanOrEqual",
+                formula1="0",
+                allow_blank=True,
+                error="a number ≥ 0 / 非负数",
+                showErrorMessage=True,
+            )
+        case Kind.ITEMS:
+            items = "; ".join(i.id for i in indicator.items)
+            return DataValidation(
+                type="textLength",
+                operator="greaterThanOrEqual",
+                formula1="0",
+                allow_blank=True,
+                promptTitle=indicator.name_zh,
+                prompt=f"items separated by ';': {items}"[:255],
+            )
+        case _:
+            return None
+
+
+def _levels(pack: LoadedPack) -> dict[Level, list[str]]:
+    """The facts each level's rules read, in rule order."""
+    levels: dict[Level, list[str]] = {}
+    for rule in pack.rules:
+        for level in rule.levels:
+            facts = levels.setdefault(level, [])
+            facts.extend(i for i in rule.reads() if i not in facts)
+    return dict(sorted(levels.items(), key=lambda kv: kv[0].rank))
+
+
+def template_workbook(pack: LoadedPack, indicators: Mapping[str, Indicator], path: Path) -> None:
+    """Write the blank workbook of ``pack`` to ``path``."""
+    book = Workbook()
+    readme = book.active
+    assert readme is not None
+    readme.title = "说明 README"
+    lines = [
+        f"{pack.info.title_zh} / {pack.info.title_en}",
+        "每个层级一张表:第1行为字段代码(请勿修改),第2行为中文名称和计量单位,第3行为英文名称,从第4行起填写数据。",
+        "One sheet per level of unit: row 1 holds the field ids (do not change them), row 2 the Chinese names "
+        "and units, row 3 the English names; fill in the data from row 4.",
+        "同一单位不同年份的数据可各占一行,并填写“年份”;留空的数据视为未知。",
+        "A unit may take one row per year (fill in 'period'); a blank cell is not known.",
+        "比率按声明的单位填写(38 表示 38%),是/否 填 是 或 否;清单项用分号分隔。",
+        "Rates in the declared unit (38 means 38%), yes/no as 是 or 否, checklist items separated by ';'.",
+    ]
+    for row, text in enumerate(lines, start=1):
+        readme.cell(row=row, column=1, value=text).font = _BOLD if row == 1 else Font()
+    readme.column_dimensions["A"].width = 120
+    for level, facts in _levels(pack).items():
+        sheet = book.create_sheet(_sheet_name(level))
+        columns = [*_UNIT_COLUMNS, *facts]
+        for index, column in enumerate(columns, start=1):
+            ind = indicators.get(column)
+            if ind is not None:
+                zh = ind.name_zh + (f"({ind.measure})" if ind.measure else "")
+                en = ind.name_en
+            else:
+                zh, en = _UNIT_NAMES[column]
+            for row, text in enumerate((column, zh, en), start=1):
+                cell = sheet.cell(row=row, column=index, value=text)
+                cell.font = _BOLD if row == 1 else Font(italic=row == 3)
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+            sheet.column_dimensions[get_column_letter(index)].width = 18
+            rule = _validation(ind) if ind is not None else None
+            if rule is not None:
+                sheet.add_data_validation(rule)
+                letter = get_column_letter(index)
+                rule.add(f"{letter}{_HEADER_ROWS + 1}:{letter}2000")
+        level_rule = DataValidation(type="list", formula1='"urban,rural"', allow_blank=True)
+        sheet.add_data_validation(level_rule)
+        level_rule.add(f"D{_HEADER_ROWS + 1}:D2000")
+        sheet.freeze_panes = sheet.cell(row=_HEADER_ROWS + 1, column=3)
+    book.save(path)
+
+
+def _cell_value(cell: Any, indicator: Indicator | None) -> object:
+    """A cell's value as the dataset reader expects it: exact, percentages resolved."""
+    value = cell.value
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, float):
+        number = Decimal(repr(value))
+        if (
+            indicator is not None
+            and indicator.kind is Kind.RATE
+            and "%" in (cell.number_format or "")
+        ):
+            scaled = number * 100
+            return f"{format_decimal(scaled.normalize() if scaled == scaled.to_integral_value() else scaled)}%"
+        return number
+    if isinstance(value, bool | int | Decimal):
+        return value
+    if hasattr(value, "isoformat"):
+        return value.isoformat()[:10]
+    return str(value).strip()
+
+
+def read_workbook(path: Path, indicators: Mapping[str, Indicator]) -> Dataset:
+    """Read a filled-in workbook into a dataset, with every problem named."""
+    label = str(path)
+    try:
+        book = load_workbook(path, data_only=True)
+    except Exception as exc:
+        raise DatasetError(
+            [
+                Problem(
+                    label, None, None, "an Excel workbook (.xlsx)", f"{type(exc).__name__}: {exc}"
+                )
+            ]
+        ) from None
+    builder = _Builder(label, indicators)
+    read_any = False
+    for sheet in book.worksheets:
+        header = [c.value for c in sheet[1]] if sheet.max_row >= 1 else []
+        if not header or header[0] != "code":
+            continue
+        read_any = True
+        _read_sheet(sheet, [str(h).strip() if h is not None else "" for h in header], builder)
+    if not read_any:
+        raise DatasetError(
+            [Problem(label, None, None, "a sheet whose row 1 starts with 'code'", "none")]
+        )
+    builder.sheet = builder.column = None
+    return builder.build(name=path.stem, note="", as_of=None)
+
+
+def _read_sheet(sheet: Worksheet, header: list[str], builder: _Builder) -> None:
+    builder.sheet = sheet.title
+    for column, name in enumerate(header, start=1):
+        if name and name not in _UNIT_COLUMNS and name not in builder.indicators:
+            builder.column = get_column_letter(column)
+            builder.known("(header)", name, row=1)
+    for row in sheet.iter_rows(min_row=_HEADER_ROWS + 1):
+        number = row[0].row
+        cells = {header[i]: c for i, c in enumerate(row) if i < len(header) and header[i]}
+        if all(c.value is None for c in cells.values()):
+            continue
+        builder.column = "A"
+        unit: dict[str, object] = {"level": sheet.title.split(" ")[0]}
+        for key in ("code", "name", "parent", "area", "type"):
+            value = _cell_value(cells[key], None) if key in cells else None
+            if value is not None:
+                unit[key] = value
+        code = unit.get("code")
+        code = str(code) if code is not None else None
+        if code is not None and code not in builder.units:
+            code = builder.add_unit(unit, str(code), row=number)
+        elif code is None:
+            builder.add_unit(unit, f"row {number}", row=number)
+        if code is None or code not in builder.units:
+            continue
+        period_cell = cells.get("period")
+        period = _cell_value(period_cell, None) if period_cell is not None else None
+        if isinstance(period, Decimal):
+            period = int(period)
+        for name, cell in cells.items():
+            indicator = builder.indicators.get(name)
+            if indicator is None:
+                continue
+            value = _cell_value(cell, indicator)
+            if value is None:
+                continue
+            builder.column = (
+                get_column_letter(cell.column) if isinstance(cell.column, int) else None
+            )
+            builder.add_fact(code, name, period, value, row=number)
+
+
+_FILLS = {
+    Status.MET: "C6EFCE",
+    Status.NOT_MET: "FFC7CE",
+    Status.UNKNOWN: "FFEB9C",
+    Status.NOT_APPLICABLE: "EDEDED",
+    Status.ERROR: "FF8A80",
+}
+
+
+def write_findings_workbook(
+    report: Report, path: Path, lang: str = "en", dataset: Dataset | None = None
+) -> None:
+    """The findings as a workbook, coloured by status, with the summary and roll-ups."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "findings 结果"
+    heads = [
+        "unit",
+        "unit name",
+        "pack",
+        "rule",
+        "status",
+        "severity",
+        "actual",
+        "required",
+        "comparator",
+        "gap",
+        "measure",
+        "deadline",
+        "due",
+        "message",
+        "document",
+        "clause",
+        "original words",
+    ]
+    sheet.append(heads)
+    for cell in sheet[1]:
+        cell.font = _BOLD
+    for f in report.findings:
+        unit = dataset.units.get(f.unit) if dataset is not None else None
+        sheet.append([
+            f.unit, unit.name if unit else "", f.pack, f.rule, f.status.value,
+            f.severity.value if f.severity else "", _plain(f.actual), _plain(f.required),
+            f.comparator.value if f.comparator else "", _plain(f.gap), f.measure,
+            f.deadline.isoformat() if f.deadline else "", "" if f.due is None else ("yes" if f.due else "no"),
+            f.message(lang), f.citation.document if f.citation else "", f.citation.locator if f.citation else "",
+            f.citation.text if f.citation else "",
+        ])  # fmt: skip
+    last = max(sheet.max_row, 2)
+    for status, colour in _FILLS.items():
+        sheet.conditional_formatting.add(
+            f"E2:E{last}",
+            CellIsRule(  # type: ignore[no-untyped-call]
+                operator="equal", formula=[f'"{status.value}"'], fill=PatternFill(bgColor=colour)
+            ),
+        )
+    for index, width in enumerate(
+        (14, 16, 10, 22, 14, 10, 12, 12, 8, 10, 10, 12, 6, 60, 26, 14, 60), start=1
+    ):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(heads))}{last}"
+    summary = book.create_sheet("summary 汇总")
+    summary.append([label("on", lang), report.on.isoformat()])
+    summary.append([label("pack", lang), ", ".join(report.packs)])
+    for status in Status:
+        summary.append([label(status.value, lang), report.summary.get(status, 0)])
+    for error in report.errors:
+        summary.append([label("errors", lang), error])
+    rollups = book.create_sheet("roll-ups 汇总到上级")
+    rollups.append(
+        [
+            "unit",
+            "pack",
+            "rule",
+            "level",
+            "met",
+            "not_met",
+            "unknown",
+            "not_applicable",
+            "error",
+            "share_met",
+        ]
+    )
+    for r in report.rollups:
+        rollups.append([r.unit, r.pack, r.rule, r.level.value, r.met, r.not_met, r.unknown, r.not_applicable,
+                        r.error, r.share_met])  # fmt: skip
+    book.save(path)
+
+
+def _plain(value: object) -> object:
+    """A finding's value as a cell takes it (numbers stay numbers, sets become text)."""
+    if value is None:
+        return ""
+    if isinstance(value, frozenset):
+        return "; ".join(sorted(value))
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int | Decimal | str):
+        return value
+    return str(value)
