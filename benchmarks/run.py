@@ -2,109 +2,91 @@
 
 Usage: ``nox -s bench`` or ``python benchmarks/run.py [--scales county,city] [--runs 3]``.
 
-Datasets are generated on demand into ``benchmarks/data/`` (never committed),
-deterministically from a seed: every unit gets a value for every indicator the installed
-packs declare, and the packs are applied outside their region ("what if") so that every
-rule runs. Times are medians of several runs; nothing here is asserted.
+Each measurement runs in a fresh Python process, so its peak memory (max RSS) is its
+own: (a) loading and validating the CSV dataset; (b) assessing it with every installed
+pack ("what if", so every rule runs) — the time of (b) excludes the load, its peak
+memory includes it; (c) writing the findings as JSON lines, streamed. Times are medians
+of ``--runs`` runs. Nothing here is asserted: speed is read, not tested.
 """
 
 from __future__ import annotations
 
 import argparse
 import io
-import random
+import json
+import resource
 import statistics
+import subprocess
 import sys
 import time
-from collections.abc import Callable
-from decimal import Decimal
-from functools import partial
 from pathlib import Path
 
-import minzheng
-from minzheng import Dataset, Indicator, Kind, Level, Registry, Unit
-from minzheng.render import write_jsonl
-
-#: counties, townships per county, villages per township
-SCALES = {
-    "county": (1, 15, 15),
-    "city": (10, 15, 17),
-    "province": (100, 15, 17),
-    "national": (2850, 14, 16),
-}
+HERE = Path(__file__).parent
 
 
-def _value(indicator: Indicator, rng: random.Random) -> object:
-    match indicator.kind:
-        case Kind.COUNT:
-            return rng.randint(0, 60000)
-        case Kind.AMOUNT:
-            return Decimal(rng.randint(0, 10**8)) / 100
-        case Kind.RATE:
-            top = int(indicator.maximum or 100)
-            return Decimal(rng.randint(0, top * 10)) / 10
-        case Kind.FLAG:
-            return rng.random() < 0.8
-        case Kind.ITEMS:
-            return frozenset(i.id for i in indicator.items if rng.random() < 0.8)
-        case Kind.TEXT:
-            return "示例"
+def _phase(phase: str, path: str) -> dict[str, float]:
+    """Run one phase in this process; report seconds and peak memory (MiB)."""
+    import minzheng
+    from minzheng.render import write_jsonl
+
+    registry = minzheng.Registry.discover()
+    engine = minzheng.Engine(registry)
+    start = time.perf_counter()
+    dataset = minzheng.load_dataset(path, registry.indicators)
+    loaded = time.perf_counter()
+    count = 0
+    if phase == "assess":
+        count = sum(1 for _ in engine.iter_assess(dataset, what_if=True))
+    elif phase == "write":
+        count = write_jsonl(engine.iter_assess(dataset, what_if=True), io.StringIO())
+    done = time.perf_counter()
+    seconds = loaded - start if phase == "load" else done - loaded
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    return {"seconds": seconds, "peak_mib": peak, "units": len(dataset), "findings": count}
 
 
-def generate(scale: str, registry: Registry, seed: int = 2026) -> Dataset:
-    """A synthetic dataset: a province, its prefectures, counties, townships and villages."""
-    counties, towns, villages = SCALES[scale]
-    rng = random.Random(seed)
-    indicators = list(registry.indicators.values())
-    units: dict[str, Unit] = {"99": Unit("99", "合成省", Level.PROVINCE)}
-    for c in range(counties):
-        prefecture = f"99{c // 99 + 1:02d}"
-        if prefecture not in units:
-            units[prefecture] = Unit(prefecture, f"市{c // 99 + 1}", Level.PREFECTURE, "99")
-        county = f"{prefecture}{c % 99 + 1:02d}"
-        units[county] = Unit(county, f"县{c + 1}", Level.COUNTY, prefecture)
-        for t in range(1, towns + 1):
-            town = f"{county}{t:03d}"
-            units[town] = Unit(town, f"镇{t}", Level.TOWNSHIP, county)
-            for v in range(1, villages + 1):
-                village = f"{town}{v:03d}"
-                units[village] = Unit(village, f"村{v}", Level.VILLAGE, town)
-    facts = {code: {i.id: {"2020": _value(i, rng)} for i in indicators} for code in units}
-    return Dataset(units=units, facts=facts, name=f"synthetic-{scale}")  # type: ignore[arg-type]
-
-
-def _count(engine: minzheng.Engine, dataset: Dataset) -> int:
-    return sum(1 for _ in engine.iter_assess(dataset, what_if=True))
-
-
-def _median(func: Callable[[], object], runs: int) -> float:
-    times = []
+def _measure(phase: str, path: Path, runs: int) -> dict[str, float]:
+    results = []
     for _ in range(runs):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        out = subprocess.run(
+            [sys.executable, str(HERE / "run.py"), "--phase", phase, str(path)],
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        results.append(json.loads(out.stdout))
+    return {
+        "seconds": statistics.median(r["seconds"] for r in results),
+        "peak_mib": statistics.median(r["peak_mib"] for r in results),
+        "units": results[0]["units"],
+        "findings": max(r["findings"] for r in results),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--scales", default="county,city")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--phase", choices=["load", "assess", "write"], help=argparse.SUPPRESS)
+    parser.add_argument("path", nargs="?", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    registry = Registry.discover()
-    engine = minzheng.Engine(registry)
-    folder = Path(__file__).parent / "data"
-    print(f"{'scale':10} {'units':>9} {'load s':>8} {'assess s':>9} {'write s':>8} {'findings':>9}")
+    if args.phase:
+        print(json.dumps(_phase(args.phase, args.path)))
+        return 0
+    sys.path.insert(0, str(HERE))
+    from generate import write
+
+    print(
+        f"{'scale':9} {'units':>8} {'findings':>9} | {'load s':>7} {'MiB':>6} | {'assess s':>8} {'MiB':>6} | {'write s':>7} {'MiB':>6}"
+    )
     for scale in args.scales.split(","):
-        dataset = generate(scale, registry)
-        path = folder / scale
-        minzheng.write_dataset(dataset, path, registry.indicators)
-        load = _median(partial(minzheng.load_dataset, path, registry.indicators), args.runs)
-        findings = list(engine.iter_assess(dataset, what_if=True))
-        assess = _median(partial(_count, engine, dataset), args.runs)
-        write = _median(partial(write_jsonl, findings, io.StringIO()), args.runs)
+        path = write(scale, ["csv"])["csv"]
+        load = _measure("load", path, args.runs)
+        assess = _measure("assess", path, args.runs)
+        out = _measure("write", path, args.runs)
         print(
-            f"{scale:10} {len(dataset):>9} {load:>8.2f} {assess:>9.2f} {write:>8.2f} {len(findings):>9}"
+            f"{scale:9} {load['units']:>8} {assess['findings']:>9} | {load['seconds']:>7.2f} {load['peak_mib']:>6.0f} | "
+            f"{assess['seconds']:>8.2f} {assess['peak_mib']:>6.0f} | {out['seconds']:>7.2f} {out['peak_mib']:>6.0f}"
         )
     return 0
 
