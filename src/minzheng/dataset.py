@@ -484,8 +484,8 @@ def _read_csv(
         text = read_text(path)
     except InputError as exc:
         raise DatasetError(exc.problems) from None
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = tuple(reader.fieldnames or ())
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    header = tuple(next(reader, ()))
     missing = [c for c in required if c not in header]
     unknown = [c for c in header if c not in columns]
     if missing or unknown:
@@ -501,22 +501,16 @@ def _read_csv(
                 )
             ]
         )
+    width = len(header)
     rows: list[tuple[int, dict[str, str]]] = []
     for number, row in enumerate(reader, start=2):
-        if None in row:
+        if len(row) != width:
+            if not row:  # a blank line
+                continue
             raise DatasetError(
-                [
-                    Problem(
-                        str(path),
-                        None,
-                        None,
-                        f"{len(header)} columns",
-                        f"{len(header) + len(row[None])}",
-                        row=number,
-                    )
-                ]
+                [Problem(str(path), None, None, f"{width} columns", str(len(row)), row=number)]
             )
-        rows.append((number, {k: (v or "").strip() for k, v in row.items()}))
+        rows.append((number, dict(zip(header, (v.strip() for v in row), strict=True))))
     return rows
 
 

@@ -32,6 +32,9 @@ from .rules import MissingFact, Outcome, Rule, UnitContext
 __all__ = ["Engine", "Tally", "assess", "iter_assess", "iter_targets", "resolve_date"]
 
 
+_OUTCOME_FIELDS = tuple(f.name for f in attrs.fields(Outcome))
+
+
 def resolve_date(dataset: Dataset, on: date | None) -> date:
     """The assessment date: ``on``, else the dataset's ``as_of``, else the end of its
     latest period, else today."""
@@ -114,6 +117,8 @@ class Engine:
 
     def __init__(self, registry: Registry | None = None) -> None:
         self.registry = registry if registry is not None else Registry.discover()
+        #: (pack, level, type, area) → the pack's rules that apply to such a unit
+        self._rules_for: dict[tuple[str, Level, str | None, str | None], tuple[Rule, ...]] = {}
 
     def _chosen(self, packs: Iterable[str] | None) -> list[LoadedPack]:
         if packs is None:
@@ -127,9 +132,12 @@ class Engine:
             region = pack.info.region
             if not what_if and (region is None or not region.covers(unit.code)):
                 continue
-            for rule in pack.rules:
-                if rule.applies_to(unit):
-                    yield pack, rule
+            key = (pack.name, unit.level, unit.type, unit.area)
+            rules = self._rules_for.get(key)
+            if rules is None:  # the same for every unit of this level, type and area
+                rules = self._rules_for[key] = tuple(r for r in pack.rules if r.applies_to(unit))
+            for rule in rules:
+                yield pack, rule
 
     def iter_assess(
         self,
@@ -223,7 +231,7 @@ class Engine:
                 message_en=f"rule {rule.id} of pack {pack.name!r} returned {type(outcome).__name__}, not an Outcome",
                 **base,
             )
-        fields = attrs.asdict(outcome, recurse=False)
+        fields = {name: getattr(outcome, name) for name in _OUTCOME_FIELDS}
         if fields.pop("deadline") is not None:  # the outcome's own milestone
             base["deadline"] = outcome.deadline
             base["due"] = ctx.on >= outcome.deadline  # type: ignore[operator]

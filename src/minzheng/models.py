@@ -189,8 +189,14 @@ class Comparator(StrEnum):
     EQ = "=="  #: 达到 exactly (a 100% rate)
 
     def holds(self, actual: Decimal | int | Fraction, required: Decimal | int | Fraction) -> bool:
-        """Whether ``actual <comparator> required`` holds."""
-        a, r = Fraction(actual), Fraction(required)
+        """Whether ``actual <comparator> required`` holds (exactly: decimals and ints
+        compare exactly; a fraction brings the others to fractions)."""
+        a: Decimal | int | Fraction
+        r: Decimal | int | Fraction
+        if isinstance(actual, Fraction) or isinstance(required, Fraction):
+            a, r = Fraction(actual), Fraction(required)
+        else:
+            a, r = actual, required
         match self:
             case Comparator.GE:
                 return a >= r

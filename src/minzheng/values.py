@@ -16,6 +16,7 @@ could be a fraction (0.38 = 38 %) or a tiny rate (0.38 %), so it is refused with
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Iterable
 from datetime import date
@@ -155,6 +156,14 @@ def _parse_rate(indicator: Indicator, raw: object) -> Decimal:
 
 
 def _parse_count(indicator: Indicator, raw: object) -> int:
+    if type(raw) is str and raw.isascii() and raw.isdigit():  # the common case, fast
+        raw = int(raw)
+    if (
+        type(raw) is int
+        and (indicator.maximum is None or raw <= indicator.maximum)
+        and (indicator.minimum is None or raw >= indicator.minimum)
+    ):
+        return raw
     try:
         number = parse_decimal(raw)
     except ValueProblem:
@@ -290,6 +299,17 @@ _YEAR = re.compile(r"^\d{4}$")
 
 def parse_period(raw: object) -> str:
     """A period as canonical text: a year (``"2018"``) or a day (``"2018-06-30"``)."""
+    if isinstance(raw, str | int) and not isinstance(raw, bool):
+        return _parse_period_cached(raw)
+    return _parse_period(raw)
+
+
+@functools.lru_cache(maxsize=1024)
+def _parse_period_cached(raw: str | int) -> str:
+    return _parse_period(raw)
+
+
+def _parse_period(raw: object) -> str:
     if isinstance(raw, date):
         return raw.isoformat()
     if isinstance(raw, int) and not isinstance(raw, bool):
