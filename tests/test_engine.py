@@ -479,3 +479,15 @@ def test_observe_reports_value_and_trend() -> None:
 def test_fixed_thresholds_are_targets_too() -> None:
     targets = {(t.rule, t.indicator): t for t in ENGINE.iter_targets(dataset(county()))}
     assert targets[("D-cremation", "cremation_rate")].required == 100
+
+
+def test_a_rule_whose_targets_raise_is_named_and_the_others_run() -> None:
+    registry = make_registry(("demo", demo_pack), ("badrule", bad_rule))
+    ds = read_dataset(
+        json.dumps({"units": [county(resident_population=1000)]}), "json", registry.indicators
+    )
+    targets = {t.rule: t for t in Engine(registry).iter_targets(ds)}
+    assert targets["D-social-workers"].required == 1
+    failed = targets["B-explodes"]
+    assert failed.required is None
+    assert "rule B-explodes of pack 'badrule' raised KeyError" in failed.basis_en

@@ -289,6 +289,8 @@ class Engine:
                     derived = list(rule.targets(ctx))
                 except MissingFact as missing:
                     derived = [_undetermined(rule, unit, missing)]
+                except Exception as exc:  # one failing rule must not stop the run
+                    derived = [_failed(rule, unit, pack, exc)]
                 for target in derived:
                     yield attrs.evolve(target, pack=pack.name)
 
@@ -309,6 +311,16 @@ def _undetermined(rule: Rule, unit: Unit, missing: MissingFact) -> TargetValue:
         basis_en=f"missing data: {names}",
         deadline=rule.deadline,
         missing=missing.indicators,
+    )
+
+
+def _failed(rule: Rule, unit: Unit, pack: LoadedPack, exc: Exception) -> TargetValue:
+    """A target the rule could not derive because it raised: named, not fatal."""
+    what = f"{type(exc).__name__}: {exc}"
+    return attrs.evolve(
+        _undetermined(rule, unit, MissingFact()),
+        basis_zh=f"规则 {rule.id}(包 {pack.name})出错:{what}",
+        basis_en=f"rule {rule.id} of pack {pack.name!r} raised {what}",
     )
 
 

@@ -11,6 +11,9 @@ class Exploding(Rule):
     def check(self, ctx: UnitContext) -> Outcome:
         raise ZeroDivisionError("division by zero in a pack's rule")
 
+    def targets(self, ctx: UnitContext):  # type: ignore[no-untyped-def]
+        raise KeyError("a pack's targets() that raises")
+
 
 @hookimpl
 def minzheng_pack() -> PackInfo:
