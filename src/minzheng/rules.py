@@ -485,6 +485,32 @@ class ShareRule(Rule):
             period=ctx.period(self.numerator),
         )
 
+    def targets(self, ctx: UnitContext) -> Iterable[TargetValue]:
+        """The count of ``numerator`` the share asks for, given the denominator: at
+        least ⌈value% × denominator⌉ (rounded up) or at most ⌊value% × denominator⌋."""
+        whole = ctx.number(self.denominator)
+        exact = whole * self.value / 100
+        lower = self.comparator in (Comparator.LE, Comparator.LT)
+        required = exact.to_integral_value(rounding="ROUND_FLOOR" if lower else "ROUND_CEILING")
+        if required == exact and self.comparator in (Comparator.LT, Comparator.GT):
+            required += -1 if lower else 1  # strictly below or above a whole count
+        _, _, measure = _indicator_name(ctx, self.numerator)
+        dzh, den, dmeasure = _indicator_name(ctx, self.denominator)
+        pct = _show(self.value, "%")
+        yield TargetValue(
+            pack="",
+            rule=self.id,
+            unit=ctx.unit.code,
+            indicator=self.numerator,
+            comparator=self.comparator,
+            required=required,
+            measure=measure,
+            basis_zh=f"{dzh} {_show(whole, dmeasure)} × {pct},{'向下' if lower else '向上'}取整",
+            basis_en=f"{den} {_show(whole, dmeasure)} × {pct}, rounded {'down' if lower else 'up'}",
+            deadline=self.deadline,
+            inputs=((self.denominator, whole),),
+        )
+
 
 @frozen
 class Condition:

@@ -331,3 +331,12 @@ def test_required_social_workers_never_fall_as_population_grows(a: int, b: int) 
         return t.required
 
     assert required(low) <= required(high)
+
+
+def test_bed_ratios_as_targets() -> None:
+    ds = dataset(county(elderly_care_beds=1001))
+    targets = {t.rule: t for t in ENGINE.iter_targets(ds)}
+    assert targets["S-nursing-beds"].required == 601  # 60% of 1,001 = 600.6, at least 601
+    assert targets["S-nursing-beds"].indicator == "nursing_care_beds"
+    assert targets["S-gov-beds"].required == 300  # 30% of 1,001 = 300.3, at most 300
+    assert "rounded down" in targets["S-gov-beds"].basis_en
