@@ -24,6 +24,7 @@ _KIND_HINT = {
     Kind.FLAG: "yes / no",
     Kind.ITEMS: "list of items",
     Kind.TEXT: "text",
+    Kind.SCORES: "points per item, e.g. {item: 7.5}",
 }
 
 
@@ -80,21 +81,21 @@ def template_yaml(pack: LoadedPack, indicators: Mapping[str, Indicator]) -> str:
         "units:",
     ]
     ordered = sorted(groups, key=lambda k: (k[0].rank, k[1] or ""))
-    seen_codes: dict[str, int] = {}
-    present = {level for level, _ in groups}
+    present: set[Level] = {level for level, _ in groups if level is not Level.FACILITY}
+    used: dict[Level, int] = {}
+    if not ordered:
+        lines[-1] = "units: []  # the pack's rules read no facts"
     for level, unit_type in ordered:
-        code = example_code(level, prefix)
-        seen_codes[code] = seen_codes.get(code, 0) + 1
-        if seen_codes[code] > 1:  # two types at one level: give each its own code
-            code = (
-                code[:-1] + str(seen_codes[code])
-                if level is not Level.FACILITY
-                else f"{code}{seen_codes[code]}"
-            )
+        used[level] = used.get(level, 0) + 1
+        parent = _template_parent(level, prefix, present)
+        if level is Level.FACILITY:
+            code = f"{parent or example_code(Level.TOWNSHIP, prefix)}-F{used[level]}"
+        else:  # a second type at one level gets its own code under the same parent
+            first = example_code(level, prefix)
+            code = first[:-1] + str(used[level]) if used[level] > 1 else first
         lines.append(f"  - code: {code!r}")
         lines.append(f"    name: {('示例' + level.value)!r}  # the unit's name")
         lines.append(f"    level: {level.value}")
-        parent = _template_parent(level, prefix, present)
         if parent:
             lines.append(f"    parent: {parent!r}")
         if unit_type:
@@ -110,8 +111,14 @@ def template_yaml(pack: LoadedPack, indicators: Mapping[str, Indicator]) -> str:
 
 
 def _template_parent(level: Level, prefix: str, present: set[Level]) -> str | None:
-    """The example unit above ``level`` that the template also lists, if any."""
-    for above in reversed(list(Level)[: level.rank]):
-        if above in present and above is not Level.FACILITY:
-            return example_code(above, prefix)
-    return None
+    """The example unit the template lists above ``level``, if any.
+
+    A facility hangs under the township (or else the county, or else the village) the
+    template lists: its code is that unit's code, a hyphen and a local id.
+    """
+    above: list[Level]
+    if level is Level.FACILITY:
+        above = [lv for lv in (Level.TOWNSHIP, Level.COUNTY, Level.VILLAGE) if lv in present]
+    else:
+        above = [lv for lv in reversed(list(Level)[: level.rank]) if lv in present]
+    return example_code(above[0], prefix) if above else None
