@@ -72,9 +72,12 @@ def docs(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Benchmarks (see benchmarks/README.md)."""
+    """Benchmarks (see benchmarks/README.md), and the comparison with OpenFisca, which is
+    installed here only."""
     _install_all(session)
+    session.install("openfisca-core>=41")
     session.run("python", "benchmarks/run.py", *session.posargs)
+    session.run("python", "benchmarks/peers/compare.py")
 
 
 @nox.session

@@ -272,3 +272,11 @@ def test_template_loads_back_and_lists_every_fact(tmp_path: Path) -> None:
 def test_version_and_help() -> None:
     assert run("--version").exit_code == 0
     assert "assess" in run("--help").output
+
+
+def test_assess_one_rule() -> None:
+    data = json.loads(run("assess", DEMO, "--format", "json", "--rule", "D-staff").output)
+    assert {f["rule"] for f in data["findings"]} == {"D-staff"}
+    result = run("assess", DEMO, "--rule", "D-staf")
+    assert result.exit_code == 2
+    assert "did you mean 'D-staff'" in result.output

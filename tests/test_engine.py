@@ -491,3 +491,11 @@ def test_a_rule_whose_targets_raise_is_named_and_the_others_run() -> None:
     failed = targets["B-explodes"]
     assert failed.required is None
     assert "rule B-explodes of pack 'badrule' raised KeyError" in failed.basis_en
+
+
+def test_only_the_rules_asked_for() -> None:
+    ds = dataset(county(cremation_rate="90%", gov_bed_share="10%"), township(office_staff=1))
+    assert {f.rule for f in ENGINE.iter_assess(ds, rules=["D-cremation"])} == {"D-cremation"}
+    assert {t.rule for t in ENGINE.iter_targets(ds, rules=["D-staff"])} == {"D-staff"}
+    with pytest.raises(UnknownNameError, match="did you mean 'D-cremation'"):
+        list(ENGINE.iter_assess(ds, rules=["D-cremaiton"]))

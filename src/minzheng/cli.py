@@ -268,6 +268,13 @@ def _common_assess_options(func: F) -> F:
         "--what-if", is_flag=True, help="Apply the packs to units outside their region too."
     )(func)
     func = click.option(
+        "--rule",
+        "rule_ids",
+        multiple=True,
+        metavar="RULE",
+        help="Only this rule (repeatable). Default: every rule of the packs.",
+    )(func)
+    func = click.option(
         "--table",
         "table",
         type=click.Path(dir_okay=False, path_type=Path),
@@ -337,6 +344,7 @@ def assess(
     packs: tuple[str, ...],
     on: date | None,
     what_if: bool,
+    rule_ids: tuple[str, ...],
     table: Path | None,
     output: Path | None,
     fmt: str,
@@ -353,7 +361,15 @@ def assess(
     names = list(packs) or None
     tally = Tally(dataset)
     stream = _progress(
-        engine.iter_assess(dataset, names, on, what_if=what_if, tally=tally, options=options),
+        engine.iter_assess(
+            dataset,
+            names,
+            on,
+            what_if=what_if,
+            tally=tally,
+            options=options,
+            rules=rule_ids or None,
+        ),
         len(dataset),
     )
     if fmt == "jsonl":
@@ -442,6 +458,7 @@ def targets(
     packs: tuple[str, ...],
     on: date | None,
     what_if: bool,
+    rule_ids: tuple[str, ...],
     table: Path | None,
     output: Path | None,
     fmt: str,
@@ -455,7 +472,14 @@ def targets(
     engine = Engine(registry)
     day = resolve_date(dataset, on)
     found = list(
-        engine.iter_targets(dataset, list(packs) or None, on, what_if=what_if, options=options)
+        engine.iter_targets(
+            dataset,
+            list(packs) or None,
+            on,
+            what_if=what_if,
+            options=options,
+            rules=rule_ids or None,
+        )
     )
     standards = [
         (pack.name, program, standard)

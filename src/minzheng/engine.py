@@ -125,8 +125,21 @@ class Engine:
             return [p for p in self.registry.packs.values() if p.rules]
         return [self.registry.pack(name) for name in packs]
 
+    def _only(self, rules: Iterable[str] | None) -> frozenset[str] | None:
+        """The rule ids asked for, each checked to exist (``None``: every rule)."""
+        if rules is None:
+            return None
+        wanted = frozenset(rules)
+        for rule_id in wanted:
+            self.registry.rule(rule_id)  # UnknownNameError, with a suggestion
+        return wanted
+
     def _applicable(
-        self, unit: Unit, chosen: list[LoadedPack], what_if: bool
+        self,
+        unit: Unit,
+        chosen: list[LoadedPack],
+        what_if: bool,
+        only: frozenset[str] | None = None,
     ) -> Iterator[tuple[LoadedPack, Rule]]:
         for pack in chosen:
             region = pack.info.region
@@ -137,7 +150,8 @@ class Engine:
             if rules is None:  # the same for every unit of this level, type and area
                 rules = self._rules_for[key] = tuple(r for r in pack.rules if r.applies_to(unit))
             for rule in rules:
-                yield pack, rule
+                if only is None or rule.id in only:
+                    yield pack, rule
 
     def iter_assess(
         self,
@@ -148,6 +162,7 @@ class Engine:
         what_if: bool = False,
         tally: Tally | None = None,
         options: Mapping[str, object] | None = None,
+        rules: Iterable[str] | None = None,
     ) -> Iterator[Finding]:
         """Stream the findings of every applicable rule on every unit, unit by unit.
 
@@ -155,14 +170,16 @@ class Engine:
         ``what_if`` applies them to units outside their region too. Pass a
         :class:`Tally` to count and roll up the findings as they pass. ``options`` are
         handed to every rule (``UnitContext.options``), e.g. ``{"score_table": table}``
-        for the packs that score against an indicator table.
+        for the packs that score against an indicator table. ``rules`` keeps only the
+        rules with these ids.
         """
         day = resolve_date(dataset, on)
         chosen = self._chosen(packs)
+        only = self._only(rules)
         indicators = self.registry.indicators
         for unit in dataset.units.values():
             ctx = UnitContext(unit, dataset, day, indicators, options)
-            for pack, rule in self._applicable(unit, chosen, what_if):
+            for pack, rule in self._applicable(unit, chosen, what_if, only):
                 finding = self.evaluate(pack, rule, ctx)
                 if tally is not None:
                     tally.add(finding)
@@ -176,12 +193,15 @@ class Engine:
         *,
         what_if: bool = False,
         options: Mapping[str, object] | None = None,
+        rules: Iterable[str] | None = None,
     ) -> Report:
         """Assess every unit and collect a :class:`~minzheng.models.Report`."""
         packs = list(packs) if packs is not None else None
         tally = Tally(dataset)
         findings = tuple(
-            self.iter_assess(dataset, packs, on, what_if=what_if, tally=tally, options=options)
+            self.iter_assess(
+                dataset, packs, on, what_if=what_if, tally=tally, options=options, rules=rules
+            )
         )
         return Report(
             on=resolve_date(dataset, on),
@@ -271,18 +291,21 @@ class Engine:
         *,
         what_if: bool = False,
         options: Mapping[str, object] | None = None,
+        rules: Iterable[str] | None = None,
     ) -> Iterator[TargetValue]:
         """Stream the targets each applicable rule derives for each unit.
 
         A target that cannot be derived because a fact is missing comes with
-        ``required`` ``None`` and the missing facts named.
+        ``required`` ``None`` and the missing facts named. ``rules`` keeps only the
+        rules with these ids.
         """
         day = resolve_date(dataset, on)
         chosen = self._chosen(packs)
+        only = self._only(rules)
         indicators = self.registry.indicators
         for unit in dataset.units.values():
             ctx = UnitContext(unit, dataset, day, indicators, options)
-            for pack, rule in self._applicable(unit, chosen, what_if):
+            for pack, rule in self._applicable(unit, chosen, what_if, only):
                 if rule.effective is not None and day < rule.effective:
                     continue  # not in force yet: nothing to reach
                 try:
@@ -332,9 +355,12 @@ def assess(
     what_if: bool = False,
     registry: Registry | None = None,
     options: Mapping[str, object] | None = None,
+    rules: Iterable[str] | None = None,
 ) -> Report:
     """Assess ``dataset`` with the installed packs (see :meth:`Engine.assess`)."""
-    return Engine(registry).assess(dataset, packs, on, what_if=what_if, options=options)
+    return Engine(registry).assess(
+        dataset, packs, on, what_if=what_if, options=options, rules=rules
+    )
 
 
 def iter_assess(
@@ -346,10 +372,11 @@ def iter_assess(
     registry: Registry | None = None,
     tally: Tally | None = None,
     options: Mapping[str, object] | None = None,
+    rules: Iterable[str] | None = None,
 ) -> Iterator[Finding]:
     """Stream findings (see :meth:`Engine.iter_assess`)."""
     return Engine(registry).iter_assess(
-        dataset, packs, on, what_if=what_if, tally=tally, options=options
+        dataset, packs, on, what_if=what_if, tally=tally, options=options, rules=rules
     )
 
 

@@ -1,0 +1,97 @@
+"""minzheng against OpenFisca on one rule, J-staff-by-pop, for 40,000 townships.
+
+Both read the same CSV (``code,registered_population,office_staff``, generated
+deterministically into ``benchmarks/data/``), both write their findings, and both are
+timed as whole processes. The script then checks that they agree on every township —
+the staff required and met / not met — and prints the time ratio. OpenFisca must be
+installed (``nox -s bench`` installs it in the benchmark session only).
+
+    python benchmarks/peers/compare.py [--townships 40000] [--runs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).parent
+DATA = HERE.parent / "data" / "peers"
+
+
+def write_inputs(count: int, seed: int = 40000) -> tuple[Path, Path]:
+    """The townships as one CSV for OpenFisca and as a minzheng CSV dataset (same data)."""
+    rng = random.Random(seed)
+    DATA.mkdir(parents=True, exist_ok=True)
+    flat = DATA / "townships.csv"
+    folder = DATA / "minzheng"
+    folder.mkdir(exist_ok=True)
+    rows = []
+    for i in range(count):
+        county = f"3608{i // 999 + 1:02d}"
+        code = f"{county}{i % 999 + 1:03d}"
+        population = rng.choice([20000, 20001, 49999, 50000, rng.randint(0, 120000)])
+        rows.append((county, code, population, rng.randint(0, 7)))
+    with flat.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(["code", "registered_population", "office_staff"])
+        writer.writerows((code, p, s) for _, code, p, s in rows)
+    with (folder / "units.csv").open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(["code", "name", "level", "parent", "area", "type"])
+        for county in sorted({r[0] for r in rows}):
+            writer.writerow([county, f"县{county}", "county", "", "", ""])
+        writer.writerows(
+            (code, f"镇{code}", "township", county, "", "") for county, code, _, _ in rows
+        )
+    with (folder / "facts.csv").open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(["unit", "indicator", "period", "value"])
+        for _, code, population, staff in rows:
+            writer.writerow([code, "registered_population", "", population])
+            writer.writerow([code, "office_staff", "", staff])
+    return flat, folder
+
+
+def _timed(command: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--townships", type=int, default=40000)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args(argv)
+    flat, folder = write_inputs(args.townships)
+    peer_out, ours_out = DATA / "openfisca-findings.csv", DATA / "minzheng-findings.jsonl"
+    peer = [sys.executable, str(HERE / "openfisca_staff.py"), str(flat), str(peer_out)]
+    ours = [sys.executable, "-m", "minzheng", "assess", str(folder), "--pack", "jian", "--rule", "J-staff-by-pop",
+            "--format", "jsonl", "-o", str(ours_out), "--fail-on", "never"]  # fmt: skip
+    peer_s = statistics.median(_timed(peer) for _ in range(args.runs))
+    ours_s = statistics.median(_timed(ours) for _ in range(args.runs))
+    with peer_out.open(encoding="utf-8") as source:
+        theirs = {r["code"]: (int(r["required"]), r["status"]) for r in csv.DictReader(source)}
+    with ours_out.open(encoding="utf-8") as source:
+        mine = {f["unit"]: (int(f["required"]), f["status"]) for f in map(json.loads, source)}
+    disagree = [code for code in theirs if mine.get(code) != theirs[code]]
+    print(f"townships: {args.townships}; OpenFisca {peer_s:.2f} s, minzheng {ours_s:.2f} s, "
+          f"ratio minzheng/OpenFisca {ours_s / peer_s:.2f}")  # fmt: skip
+    print(
+        f"agreement: {len(theirs) - len(disagree)} of {len(theirs)} townships"
+        + (f"; first disagreements: {disagree[:5]}" if disagree else "")
+    )
+    return 1 if disagree or len(mine) != len(theirs) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
