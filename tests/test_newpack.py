@@ -49,12 +49,14 @@ def test_the_skeleton_declares_its_entry_point_and_conforms(
 ) -> None:
     pack = _make(tmp_path)
     meta = tomllib.loads((pack / "pyproject.toml").read_text("utf-8"))
-    assert meta["project"]["entry-points"]["minzheng"] == {"examplecity": "minzheng_examplecity"}
+    assert meta["project"]["entry-points"]["minzheng"] == {
+        "examplecity": "minzheng_examplecity:pack"
+    }
     assert meta["project"]["name"] == "minzheng-examplecity"
     monkeypatch.syspath_prepend(str(pack / "src"))
     module = importlib.import_module("minzheng_examplecity")
-    assert check_pack(module, "examplecity") == []
-    assert module.minzheng_pack().region.prefixes == ("3710",)
+    assert check_pack(module.pack, "examplecity") == []
+    assert module.pack.info.region.prefixes == ("3710",)
     rules = (pack / "src" / "minzheng_examplecity" / "data" / "rules.yaml").read_text("utf-8")
     assert "EXAMPLE" in rules  # the placeholder says it is one
 

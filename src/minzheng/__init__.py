@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
+from .datapack import DataPack
 from .dataset import Dataset, dump_dataset, load_dataset, read_dataset, write_dataset
 from .engine import Engine, Tally, assess, iter_assess, iter_targets, resolve_date
 from .errors import DatasetError, InputError, MinzhengError, Problem, UnknownNameError
@@ -92,6 +93,7 @@ __all__ = [
     "Citation",
     "Comparator",
     "Condition",
+    "DataPack",
     "Dataset",
     "DatasetError",
     "Derivation",

@@ -25,12 +25,12 @@ COMMUNITY = {
 @pytest.fixture
 def minzheng_plugin() -> object:
     """The pack under test (minzheng.testing builds a fresh registry around it)."""
-    return minzheng_cityplan
+    return minzheng_cityplan.pack
 
 
 def test_conforms() -> None:
     assert_pack_conforms(
-        minzheng_cityplan, data_files=[DATA / "rules.yaml", DATA / "indicators.yaml"]
+        minzheng_cityplan.pack, data_files=[DATA / "rules.yaml", DATA / "indicators.yaml"]
     )
 
 

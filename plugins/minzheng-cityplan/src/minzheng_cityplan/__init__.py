@@ -9,20 +9,9 @@ city wrote it), so the pack covers no region of its own: apply it to a city's da
 
 from __future__ import annotations
 
-from importlib.resources import files
+from minzheng import DataPack, Document, PackInfo, RegionInfo
 
-from minzheng import (
-    Document,
-    Indicator,
-    PackInfo,
-    RegionInfo,
-    Rule,
-    hookimpl,
-    load_indicators,
-    load_rules,
-)
-
-_DATA = files(__name__) / "data"
+__all__ = ["DOCUMENT", "pack"]
 
 #: The document the pack encodes.
 DOCUMENT = Document(
@@ -31,24 +20,15 @@ DOCUMENT = Document(
     "An unnamed city's civil-affairs work plan for the next three years",
 )
 
-
-@hookimpl
-def minzheng_pack() -> PackInfo:
-    return PackInfo(
+#: The pack: its hooks read ``data/indicators.yaml`` and ``data/rules.yaml``.
+pack = DataPack(
+    __name__,
+    PackInfo(
         name="cityplan",
         title_zh="某市民政系统三年工作规划(未署名城市)",
         title_en="An unnamed city's three-year civil-affairs plan",
         # The document names no city: no region of its own, so use it with --what-if.
         region=RegionInfo("未署名城市", "unnamed city", ()),
         documents=(DOCUMENT,),
-    )
-
-
-@hookimpl
-def minzheng_indicators() -> tuple[Indicator, ...]:
-    return load_indicators(_DATA / "indicators.yaml")
-
-
-@hookimpl
-def minzheng_rules() -> tuple[Rule, ...]:
-    return load_rules(_DATA / "rules.yaml")
+    ),
+)
