@@ -27,8 +27,6 @@ from . import __version__
 from .dataset import Dataset, load_dataset
 from .engine import Engine, Tally, resolve_date
 from .errors import MinzhengError
-from .excel import template_workbook, write_findings_workbook
-from .html import report_to_html
 from .models import Finding, Report, Status, TargetValue
 from .newpack import new_pack
 from .plugins import Registry
@@ -391,9 +389,13 @@ def assess(
         errors=tuple(str(e) for e in registry.errors),
     )
     if fmt == "xlsx":
+        from .excel import write_findings_workbook  # openpyxl: loaded only when asked for
+
         assert output is not None
         write_findings_workbook(report, output, lang, dataset)
     elif fmt == "html":
+        from .html import report_to_html  # matplotlib and Jinja2: loaded only when asked for
+
         assert output is not None
         output.write_text(report_to_html(report, dataset, registry, lang), encoding="utf-8")
     else:
@@ -597,6 +599,8 @@ def template(pack: str, output: Path | None, fmt: str) -> None:
     with units."""
     registry = _registry()
     if fmt == "xlsx":
+        from .excel import template_workbook
+
         if output is None:
             raise click.UsageError("an Excel workbook needs -o FILE.xlsx")
         template_workbook(registry.pack(pack), registry.indicators, output)
