@@ -94,6 +94,7 @@ __all__ = [
     "ThresholdsRule",
     "TrajectoryRule",
     "UnitContext",
+    "combine",
     "compare",
     "load_indicators",
     "load_programs",
@@ -556,16 +557,27 @@ class ThresholdsRule(Rule):
                     measure=measure,
                 )
             )
-        short = [p for p in parts if p.status is Status.NOT_MET]
-        if missing and not short:
-            raise MissingFact(*missing)
-        return Outcome(
-            status=Status.NOT_MET if short else Status.MET,
-            message_zh=";".join(p.message_zh for p in parts),
-            message_en="; ".join(p.message_en for p in parts),
-            details=tuple(p.message_en for p in short),
-            missing=tuple(missing),
-        )
+        return combine(parts, missing)
+
+
+def combine(parts: Iterable[Outcome], missing: Iterable[str] = ()) -> Outcome:
+    """One outcome from several checks of one requirement (all must hold).
+
+    A known shortfall makes it not met even when other facts are ``missing``; with no
+    shortfall, a missing fact makes it unknown (:class:`MissingFact`); otherwise met.
+    The messages are joined; ``details`` lists the shortfalls.
+    """
+    parts, missing = list(parts), tuple(missing)
+    short = [p for p in parts if p.status is Status.NOT_MET]
+    if missing and not short:
+        raise MissingFact(*missing)
+    return Outcome(
+        status=Status.NOT_MET if short else Status.MET,
+        message_zh=";".join(p.message_zh for p in parts),
+        message_en="; ".join(p.message_en for p in parts),
+        details=tuple(p.message_en for p in short),
+        missing=missing,
+    )
 
 
 @frozen(kw_only=True)

@@ -23,6 +23,7 @@ from minzheng import (
     Rule,
     Status,
     UnitContext,
+    combine,
     compare,
 )
 from minzheng.values import format_decimal
@@ -154,18 +155,9 @@ class ProvincialAverageRule(Rule):
                     period=ctx.period(indicator),
                 )
             )
-        short = [p for p in parts if p.status is Status.NOT_MET]
         if not parts and not missing:
             raise MissingFact(*no_average)
-        if missing and not short:
-            raise MissingFact(*missing)
-        return Outcome(
-            status=Status.NOT_MET if short else Status.MET,
-            message_zh=";".join(p.message_zh for p in parts),
-            message_en="; ".join(p.message_en for p in parts),
-            details=tuple(p.message_en for p in short),
-            missing=tuple(missing),
-        )
+        return combine(parts, missing)
 
 
 @frozen(kw_only=True)
