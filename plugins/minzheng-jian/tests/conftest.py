@@ -17,7 +17,7 @@ from minzheng.dataset import read_dataset
 @pytest.fixture
 def minzheng_plugin() -> object:
     """The pack under test, for minzheng.testing's fixtures."""
-    return minzheng_jian
+    return minzheng_jian.pack
 
 
 Check = Callable[..., Finding]

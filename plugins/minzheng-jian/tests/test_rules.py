@@ -15,7 +15,7 @@ from conftest import Check, dataset_of
 from minzheng import Engine, Severity, Status
 from minzheng.testing import make_registry
 
-REGISTRY = make_registry(("jian", minzheng_jian))
+REGISTRY = make_registry(("jian", minzheng_jian.pack))
 ENGINE = Engine(REGISTRY)
 
 CITY = {"code": "3608", "name": "吉安市", "level": "prefecture"}

@@ -13,14 +13,14 @@ from minzheng import Engine, Finding
 from minzheng.dataset import read_dataset
 from minzheng.testing import make_registry
 
-REGISTRY = make_registry(("songming", minzheng_songming))
+REGISTRY = make_registry(("songming", minzheng_songming.pack))
 ENGINE = Engine(REGISTRY)
 COUNTY = {"code": "530127", "name": "嵩明县", "level": "county"}
 
 
 @pytest.fixture
 def minzheng_plugin() -> object:
-    return minzheng_songming
+    return minzheng_songming.pack
 
 
 def dataset(*units: dict[str, Any]) -> Any:

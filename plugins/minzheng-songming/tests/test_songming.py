@@ -35,7 +35,7 @@ TEXT_IDS = [
 def test_conforms() -> None:
     data = Path(minzheng_songming.__file__).parent / "data"
     assert_pack_conforms(
-        minzheng_songming, data_files=[data / "rules.yaml", data / "indicators.yaml"]
+        minzheng_songming.pack, data_files=[data / "rules.yaml", data / "indicators.yaml"]
     )
 
 
@@ -80,7 +80,7 @@ def test_attributes_follow_the_table(rule: str, attribute: Attribute) -> None:
 
 def test_cli_lists_every_row(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(
-        minzheng.cli, "_registry", lambda **_: make_registry(("songming", minzheng_songming))
+        minzheng.cli, "_registry", lambda **_: make_registry(("songming", minzheng_songming.pack))
     )
     output = CliRunner().invoke(minzheng.cli.main, ["rules", "songming"]).output
     for rule_id in TABLE_IDS + TEXT_IDS:
@@ -213,7 +213,7 @@ def test_growth_against_the_seed(standard: str, percent: str) -> None:
 
 def test_targets_cli_prints_growth(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setattr(
-        minzheng.cli, "_registry", lambda **_: make_registry(("songming", minzheng_songming))
+        minzheng.cli, "_registry", lambda **_: make_registry(("songming", minzheng_songming.pack))
     )
     path = tmp_path / "c.yaml"
     path.write_text(

@@ -14,7 +14,7 @@ from minzheng import Engine, Finding, ScoreTable
 from minzheng.dataset import read_dataset
 from minzheng.testing import make_registry
 
-REGISTRY = make_registry(("yancheng", minzheng_yancheng))
+REGISTRY = make_registry(("yancheng", minzheng_yancheng.pack))
 ENGINE = Engine(REGISTRY)
 CITY = {"code": "3209", "name": "盐城市", "level": "prefecture"}
 COUNTIES = [
@@ -25,7 +25,7 @@ COUNTIES = [
 
 @pytest.fixture
 def minzheng_plugin() -> object:
-    return minzheng_yancheng
+    return minzheng_yancheng.pack
 
 
 def table() -> ScoreTable:

@@ -29,7 +29,7 @@ DATA = Path(minzheng_yancheng.__file__).parent / "data"
 
 def test_conforms() -> None:
     assert_pack_conforms(
-        minzheng_yancheng, data_files=[DATA / "rules.yaml", DATA / "indicators.yaml"]
+        minzheng_yancheng.pack, data_files=[DATA / "rules.yaml", DATA / "indicators.yaml"]
     )
 
 
@@ -360,7 +360,7 @@ def test_poverty_actions_2019() -> None:
 
 def _cli(monkeypatch: pytest.MonkeyPatch) -> CliRunner:
     monkeypatch.setattr(
-        minzheng.cli, "_registry", lambda **_: make_registry(("yancheng", minzheng_yancheng))
+        minzheng.cli, "_registry", lambda **_: make_registry(("yancheng", minzheng_yancheng.pack))
     )
     return CliRunner()
 

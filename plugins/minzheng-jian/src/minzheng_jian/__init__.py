@@ -10,18 +10,7 @@ document is a change of data. Region: 吉安市, GB/T 2260 prefix 3608.
 
 from __future__ import annotations
 
-from importlib.resources import files
-
-from minzheng import (
-    Document,
-    Indicator,
-    PackInfo,
-    RegionInfo,
-    Rule,
-    hookimpl,
-    load_indicators,
-    load_rules,
-)
+from minzheng import DataPack, Document, PackInfo, RegionInfo, Rule
 
 from .rules import (
     AnnualTrainingRule,
@@ -33,9 +22,7 @@ from .rules import (
     PerCapitaFundingRule,
 )
 
-__all__ = ["DOCUMENT", "KINDS", "minzheng_indicators", "minzheng_pack", "minzheng_rules"]
-
-_DATA = files(__name__) / "data"
+__all__ = ["DOCUMENT", "KINDS", "pack"]
 
 #: The seed this pack encodes.
 DOCUMENT = Document(
@@ -60,22 +47,15 @@ KINDS: dict[str, type[Rule]] = {
 }
 
 
-@hookimpl
-def minzheng_pack() -> PackInfo:
-    return PackInfo(
+#: The pack: its hooks read ``data/indicators.yaml`` and ``data/rules.yaml``.
+pack = DataPack(
+    __name__,
+    PackInfo(
         name="jian",
         title_zh="吉安市基层民政能力建设",
         title_en="Ji'an: grassroots civil-affairs capacity",
         region=RegionInfo("吉安市", "Ji'an City", ("3608",)),
         documents=(DOCUMENT,),
-    )
-
-
-@hookimpl
-def minzheng_indicators() -> tuple[Indicator, ...]:
-    return load_indicators(_DATA / "indicators.yaml")
-
-
-@hookimpl
-def minzheng_rules() -> tuple[Rule, ...]:
-    return load_rules(_DATA / "rules.yaml", kinds=KINDS)
+    ),
+    kinds=KINDS,
+)

@@ -9,33 +9,11 @@ change on effective dates. Numbers, dates and citations live in ``data/``. Regio
 
 from __future__ import annotations
 
-from importlib.resources import files
-
-from minzheng import (
-    Document,
-    Indicator,
-    PackInfo,
-    Program,
-    RegionInfo,
-    Rule,
-    hookimpl,
-    load_indicators,
-    load_programs,
-    load_rules,
-)
+from minzheng import DataPack, Document, PackInfo, RegionInfo, Rule
 
 from .rules import DibaoGapRule, EcoBurialRule, ProvincialAverageRule, QuarterlyVisitsRule
 
-__all__ = [
-    "DOCUMENT",
-    "KINDS",
-    "minzheng_indicators",
-    "minzheng_pack",
-    "minzheng_programs",
-    "minzheng_rules",
-]
-
-_DATA = files(__name__) / "data"
+__all__ = ["DOCUMENT", "KINDS", "pack"]
 
 #: The seed this pack encodes.
 DOCUMENT = Document(
@@ -52,27 +30,16 @@ KINDS: dict[str, type[Rule]] = {
 }
 
 
-@hookimpl
-def minzheng_pack() -> PackInfo:
-    return PackInfo(
+#: The pack: its hooks read ``data/indicators.yaml``, ``data/rules.yaml`` and
+#: ``data/programs.yaml``.
+pack = DataPack(
+    __name__,
+    PackInfo(
         name="songming",
         title_zh="嵩明县“十四五”民政事业发展规划",
         title_en="Songming: 14th Five-Year Plan for civil affairs",
         region=RegionInfo("嵩明县", "Songming County", ("530127",)),
         documents=(DOCUMENT,),
-    )
-
-
-@hookimpl
-def minzheng_indicators() -> tuple[Indicator, ...]:
-    return load_indicators(_DATA / "indicators.yaml")
-
-
-@hookimpl
-def minzheng_rules() -> tuple[Rule, ...]:
-    return load_rules(_DATA / "rules.yaml", kinds=KINDS)
-
-
-@hookimpl
-def minzheng_programs() -> tuple[Program, ...]:
-    return load_programs(_DATA / "programs.yaml")
+    ),
+    kinds=KINDS,
+)

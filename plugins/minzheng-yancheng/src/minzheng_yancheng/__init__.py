@@ -10,32 +10,11 @@ the official ones); a region passes its official table as the ``score_table`` op
 
 from __future__ import annotations
 
-from importlib.resources import files
-
-from minzheng import (
-    Document,
-    Indicator,
-    PackInfo,
-    RegionInfo,
-    Rule,
-    hookimpl,
-    load_indicators,
-    load_rules,
-)
+from minzheng import DataPack, Document, PackInfo, RegionInfo, Rule, hookimpl
 
 from .rules import default_table, kinds, table_in_use
 
-__all__ = [
-    "DOCUMENTS",
-    "KINDS",
-    "default_table",
-    "minzheng_indicators",
-    "minzheng_pack",
-    "minzheng_rules",
-    "table_in_use",
-]
-
-_DATA = files(__name__) / "data"
+__all__ = ["DOCUMENTS", "KINDS", "default_table", "pack", "table_in_use"]
 
 #: The seeds this pack encodes.
 DOCUMENTS = (
@@ -55,23 +34,24 @@ DOCUMENTS = (
 KINDS: dict[str, type[Rule]] = {cls.kind: cls for cls in kinds() if cls.kind}
 
 
-@hookimpl
-def minzheng_pack() -> PackInfo:
-    return PackInfo(
+class _Pack(DataPack):
+    """The data pack, which also checks the shipped table when it loads its rules."""
+
+    @hookimpl
+    def minzheng_rules(self) -> tuple[Rule, ...]:
+        default_table()  # a broken shipped table is a load error of this pack, named
+        return super().minzheng_rules()
+
+
+#: The pack: its hooks read ``data/indicators.yaml`` and ``data/rules.yaml``.
+pack = _Pack(
+    __name__,
+    PackInfo(
         name="yancheng",
         title_zh="盐城市现代民政示范县(市、区)创建",
         title_en="Yancheng: modern civil-affairs demonstration counties",
         region=RegionInfo("盐城市", "Yancheng City", ("3209",)),
         documents=DOCUMENTS,
-    )
-
-
-@hookimpl
-def minzheng_indicators() -> tuple[Indicator, ...]:
-    return load_indicators(_DATA / "indicators.yaml")
-
-
-@hookimpl
-def minzheng_rules() -> tuple[Rule, ...]:
-    default_table()  # a broken shipped table is a load error of this pack, named
-    return load_rules(_DATA / "rules.yaml", kinds=KINDS)
+    ),
+    kinds=KINDS,
+)
