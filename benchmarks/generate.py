@@ -4,18 +4,29 @@ Every unit gets a value for every fact that the installed packs' rules at its le
 read (the packs are applied outside their region, "what if", so every rule runs), plus
 the population facts. Invented data: codes live under the unused GB/T 2260 prefix 99.
 
+Units and facts are generated one unit at a time and written as they come, in code
+order (each county followed by its townships, villages and homes), so even the
+national scale (about 640,000 units and 9 million facts) is written in little memory.
+
     python benchmarks/generate.py city --formats csv,json,yaml
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import json
 import random
 import sys
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
-from minzheng import Dataset, Indicator, Kind, Level, Registry, Scores, Unit, write_dataset
+import yaml
+
+from minzheng import Indicator, Kind, Level, Registry, Scores, Unit
+from minzheng.dataset import csv_cell, unit_row
+from minzheng.values import dump_value
 
 #: counties, townships per county, villages per township (facilities: one home per township)
 SCALES = {
@@ -25,6 +36,9 @@ SCALES = {
     "national": (2850, 14, 15),
 }
 DATA = Path(__file__).parent / "data"
+NOTE = "Invented data for benchmarks (benchmarks/generate.py); not any region's figures."
+
+Facts = dict[str, dict[str, object]]
 
 
 def _value(indicator: Indicator, rng: random.Random) -> object:
@@ -61,52 +75,103 @@ def facts_by_level(registry: Registry) -> dict[Level, list[Indicator]]:
     return {level: list(found.values()) for level, found in wanted.items()}
 
 
-def generate(scale: str, registry: Registry, seed: int = 2026) -> Dataset:
-    """A province (99), its prefectures, counties, townships, villages and nursing homes."""
+def iter_units(scale: str, registry: Registry, seed: int = 2026) -> Iterator[tuple[Unit, Facts]]:
+    """A province (99), its prefectures, counties, townships, villages and nursing
+    homes, one at a time in code order, each with its facts (indicator → period → value)."""
     counties, towns, villages = SCALES[scale]
     rng = random.Random(seed)
     per_level = facts_by_level(registry)
-    units: dict[str, Unit] = {"99": Unit("99", "合成省", Level.PROVINCE)}
-    facts: dict[str, dict[str, dict[str | None, object]]] = {}
 
-    def add(unit: Unit) -> None:
-        units[unit.code] = unit
-        facts[unit.code] = {i.id: {"2020": _value(i, rng)} for i in per_level.get(unit.level, [])}
+    def made(unit: Unit) -> tuple[Unit, Facts]:
+        return unit, {i.id: {"2020": _value(i, rng)} for i in per_level.get(unit.level, [])}
 
+    yield made(Unit("99", "合成省", Level.PROVINCE))
     for c in range(counties):
         prefecture = f"99{c // 99 + 1:02d}"
-        if prefecture not in units:
-            add(Unit(prefecture, f"市{c // 99 + 1}", Level.PREFECTURE, "99"))
+        if c % 99 == 0:
+            yield made(Unit(prefecture, f"市{c // 99 + 1}", Level.PREFECTURE, "99"))
         county = f"{prefecture}{c % 99 + 1:02d}"
-        add(Unit(county, f"县{c + 1}", Level.COUNTY, prefecture))
+        yield made(Unit(county, f"县{c + 1}", Level.COUNTY, prefecture))
         for t in range(1, towns + 1):
             town = f"{county}{t:03d}"
-            add(Unit(town, f"镇{t}", Level.TOWNSHIP, county))
-            add(Unit(f"{town}-NH1", f"镇{t}敬老院", Level.FACILITY, town, type="nursing_home"))
+            yield made(Unit(town, f"镇{t}", Level.TOWNSHIP, county))
             for v in range(1, villages + 1):
-                add(
-                    Unit(
-                        f"{town}{v:03d}",
-                        f"村{v}",
-                        Level.VILLAGE,
-                        town,
-                        type="urban_community" if v == 1 else None,
-                    )
-                )
-    return Dataset(units=units, facts=facts, name=f"synthetic-{scale}")  # type: ignore[arg-type]
+                kind = "urban_community" if v == 1 else None
+                yield made(Unit(f"{town}{v:03d}", f"村{v}", Level.VILLAGE, town, type=kind))
+            yield made(
+                Unit(f"{town}-NH1", f"镇{t}敬老院", Level.FACILITY, town, type="nursing_home")
+            )
+
+
+def _plain(unit: Unit, facts: Facts, registry: Registry) -> dict[str, object]:
+    data: dict[str, object] = {"code": unit.code, "name": unit.name, "level": unit.level.value}
+    for key in ("parent", "area", "type"):
+        if getattr(unit, key) is not None:
+            data[key] = str(getattr(unit, key))
+    data["facts"] = {
+        ind: {p: dump_value(registry.indicators[ind], v) for p, v in periods.items()}
+        for ind, periods in facts.items()
+    }
+    return data
 
 
 def write(scale: str, formats: list[str], registry: Registry | None = None) -> dict[str, Path]:
-    """Write a scale's dataset in each format; return the paths."""
+    """Write a scale's dataset in each format (``csv``: a folder); return the paths."""
     registry = registry or Registry.discover()
-    dataset = generate(scale, registry)
     DATA.mkdir(parents=True, exist_ok=True)
     paths = {}
     for fmt in formats:
-        path = DATA / (f"{scale}-csv" if fmt == "csv" else f"{scale}.{fmt}")
-        write_dataset(dataset, path, registry.indicators)
-        paths[fmt] = path
+        units = iter_units(scale, registry)
+        if fmt == "csv":
+            paths[fmt] = _write_csv(DATA / f"{scale}-csv", units, registry)
+        elif fmt in ("json", "yaml"):
+            paths[fmt] = _write_mapping(DATA / f"{scale}.{fmt}", fmt, scale, units, registry)
+        else:
+            raise ValueError(f"unknown format {fmt!r}: expected csv, json or yaml")
     return paths
+
+
+def _write_csv(folder: Path, units: Iterator[tuple[Unit, Facts]], registry: Registry) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "README.txt").write_text(NOTE + "\n", encoding="utf-8")
+    with (
+        (folder / "units.csv").open("w", newline="", encoding="utf-8") as unit_file,
+        (folder / "facts.csv").open("w", newline="", encoding="utf-8") as fact_file,
+    ):
+        unit_rows, fact_rows = csv.writer(unit_file), csv.writer(fact_file)
+        unit_rows.writerow(["code", "name", "level", "parent", "area", "type"])
+        fact_rows.writerow(["unit", "indicator", "period", "value"])
+        for unit, facts in units:
+            unit_rows.writerow(unit_row(unit))
+            for ind, periods in facts.items():
+                indicator = registry.indicators[ind]
+                for period, value in periods.items():
+                    fact_rows.writerow([unit.code, ind, period, csv_cell(indicator, value)])
+    return folder
+
+
+def _write_mapping(
+    path: Path, fmt: str, scale: str, units: Iterator[tuple[Unit, Facts]], registry: Registry
+) -> Path:
+    """JSON or YAML written unit by unit (the same mapping ``load_dataset`` reads)."""
+    with path.open("w", encoding="utf-8") as out:
+        if fmt == "json":
+            out.write(f'{{"name": "synthetic-{scale}", "note": {json.dumps(NOTE)}, "units": [\n')
+            for i, (unit, facts) in enumerate(units):
+                out.write(
+                    ("" if i == 0 else ",\n")
+                    + json.dumps(_plain(unit, facts, registry), ensure_ascii=False)
+                )
+            out.write("\n]}\n")
+        else:
+            out.write(f"name: synthetic-{scale}\nnote: {NOTE}\nunits:\n")
+            for unit, facts in units:
+                out.write(
+                    yaml.safe_dump(
+                        [_plain(unit, facts, registry)], allow_unicode=True, sort_keys=False
+                    )
+                )
+    return path
 
 
 def main(argv: list[str] | None = None) -> int:

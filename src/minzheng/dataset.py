@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import csv
 import functools
-import io
 import json
 from collections.abc import Iterator, Mapping
 from datetime import date
@@ -45,10 +44,29 @@ from attrs import field, frozen
 from ._files import parse_json, parse_yaml, read_text
 from .converter import describe_error, get_converter
 from .errors import DatasetError, InputError, Problem
-from .models import Fact, Indicator, Kind, Level, Unit, Value, check_code, natural_parent
+from .models import (
+    Area,
+    Fact,
+    Indicator,
+    InvalidField,
+    Kind,
+    Level,
+    Unit,
+    Value,
+    check_code,
+    natural_parent,
+)
 from .values import ValueProblem, closest, dump_value, parse_period, parse_value, period_end, show
 
-__all__ = ["Dataset", "dump_dataset", "load_dataset", "read_dataset", "write_dataset"]
+__all__ = [
+    "Dataset",
+    "csv_cell",
+    "dump_dataset",
+    "load_dataset",
+    "read_dataset",
+    "unit_row",
+    "write_dataset",
+]
 
 #: unit code → indicator id → period (``None``: undated) → value
 FactTable = Mapping[str, Mapping[str, Mapping[str | None, Value]]]
@@ -219,6 +237,25 @@ class _Builder:
         self.units[unit.code] = unit
         self.explicit_parent[unit.code] = unit.parent is not None
         return unit.code
+
+    def add_unit_row(self, cells: list[str], header: tuple[str, ...], row: int) -> bool:
+        """Add a well-formed ``units.csv`` row directly (the common case, fast); ``False``
+        when the row needs :meth:`add_unit`, which names its every problem."""
+        if len(header) != 6 or header != _UNIT_COLUMNS:
+            return False
+        code, name, level_text, parent, area, type_ = cells
+        try:
+            level = Level(level_text)
+            unit = Unit(
+                code, name, level, parent or None, Area(area) if area else None, type_ or None
+            )
+        except (ValueError, InvalidField):
+            return False
+        if code in self.units:
+            return False
+        self.units[code] = unit
+        self.explicit_parent[code] = unit.parent is not None
+        return True
 
     def known(self, code: str, indicator: str, row: int | None = None) -> Indicator | None:
         """The declared indicator, or ``None`` after reporting it unknown."""
@@ -477,73 +514,128 @@ def _csv_paths(path: Path) -> tuple[Path, Path]:
     return folder / "units.csv", folder / "facts.csv"
 
 
-def _read_csv(
-    path: Path, columns: tuple[str, ...], required: tuple[str, ...]
-) -> list[tuple[int, dict[str, str]]]:
-    try:
-        text = read_text(path)
-    except InputError as exc:
-        raise DatasetError(exc.problems) from None
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
-    header = tuple(next(reader, ()))
-    missing = [c for c in required if c not in header]
-    unknown = [c for c in header if c not in columns]
-    if missing or unknown:
-        raise DatasetError(
-            [
-                Problem(
-                    str(path),
-                    None,
-                    None,
-                    f"the header {','.join(columns)}",
-                    ",".join(header) or "no header",
-                    row=1,
-                )
-            ]
-        )
-    width = len(header)
-    rows: list[tuple[int, dict[str, str]]] = []
-    for number, row in enumerate(reader, start=2):
-        if len(row) != width:
-            if not row:  # a blank line
-                continue
+class _CsvRows:
+    """The rows of one CSV file, read as they are needed (the header is checked at once).
+
+    ``column[name]`` is the position of a column; iterating gives ``(row number, cells)``
+    with each cell stripped and blank lines skipped. A row of the wrong width or bytes
+    that are not UTF-8 raise :class:`DatasetError` naming the file and the row.
+    """
+
+    def __init__(self, path: Path, columns: tuple[str, ...], required: tuple[str, ...]) -> None:
+        self.path = path
+        try:
+            self._file = path.open(encoding="utf-8-sig", newline="")
+            self._reader = csv.reader(self._file)
+            header = tuple(h.strip() for h in next(self._reader, ()))
+        except FileNotFoundError:
             raise DatasetError(
-                [Problem(str(path), None, None, f"{width} columns", str(len(row)), row=number)]
+                [Problem(str(path), None, None, "an existing file", "no such file")]
+            ) from None
+        except IsADirectoryError:
+            raise DatasetError([Problem(str(path), None, None, "a file", "a directory")]) from None
+        except UnicodeDecodeError as exc:
+            raise DatasetError([self._undecodable(exc, 1)]) from None
+        missing = [c for c in required if c not in header]
+        unknown = [c for c in header if c not in columns]
+        if missing or unknown:
+            self._file.close()
+            raise DatasetError(
+                [
+                    Problem(
+                        str(path),
+                        None,
+                        None,
+                        f"the header {','.join(columns)}",
+                        ",".join(header) or "no header",
+                        row=1,
+                    )
+                ]
             )
-        rows.append((number, dict(zip(header, (v.strip() for v in row), strict=True))))
-    return rows
+        self.header = header
+        self.column = {name: i for i, name in enumerate(header)}
+
+    def _undecodable(self, exc: UnicodeDecodeError, row: int) -> Problem:
+        return Problem(str(self.path), None, None, "UTF-8 text", "undecodable bytes", row=row)
+
+    def __iter__(self) -> Iterator[tuple[int, list[str]]]:
+        width = len(self.header)
+        number = 1
+        try:
+            with self._file:
+                for number, row in enumerate(self._reader, start=2):
+                    if len(row) != width:
+                        if not row:  # a blank line
+                            continue
+                        raise DatasetError(
+                            [
+                                Problem(
+                                    str(self.path),
+                                    None,
+                                    None,
+                                    f"{width} columns",
+                                    str(len(row)),
+                                    row=number,
+                                )
+                            ]
+                        )
+                    yield number, [v.strip() for v in row]
+        except UnicodeDecodeError as exc:
+            raise DatasetError([self._undecodable(exc, number + 1)]) from None
+        except csv.Error as exc:
+            raise DatasetError(
+                [Problem(str(self.path), None, None, "well-formed CSV", str(exc), row=number + 1)]
+            ) from None
+
+    def close(self) -> None:
+        """Close the file without reading the rows."""
+        self._file.close()
+
+
+_UNIT_COLUMNS = ("code", "name", "level", "parent", "area", "type")
+_FACT_COLUMNS = ("unit", "indicator", "period", "value")
+
+
+def _read_units_csv(units_path: Path, builder: _Builder) -> None:
+    """Add every row of ``units.csv`` to ``builder`` (problems collected, not raised)."""
+    rows = _CsvRows(units_path, _UNIT_COLUMNS, ("code", "name", "level"))
+    header = rows.header
+    for number, cells in rows:
+        if not builder.add_unit_row(cells, header, number):
+            raw = {k: v for k, v in zip(header, cells, strict=True) if v != ""}
+            builder.add_unit(raw, raw.get("code", f"row {number}"), row=number)
+    builder.check_tree()
+
+
+def _unknown_unit(builder: _Builder, code: str, units_name: str, row: int) -> None:
+    guess = closest(code, builder.units)
+    builder.problem(
+        code,
+        "unit",
+        f"a unit listed in {units_name}",
+        repr(code),
+        f"did you mean {guess!r}?" if guess else "",
+        row=row,
+    )
 
 
 def _load_csv(path: Path, indicators: Mapping[str, Indicator]) -> Dataset:
     units_path, facts_path = _csv_paths(path)
-    unit_rows = _read_csv(
-        units_path, ("code", "name", "level", "parent", "area", "type"), ("code", "name", "level")
-    )
-    fact_rows = _read_csv(
-        facts_path, ("unit", "indicator", "period", "value"), ("unit", "indicator", "value")
-    )
     units = _Builder(str(units_path), indicators)
-    for number, row in unit_rows:
-        raw = {k: v for k, v in row.items() if v != ""}
-        units.add_unit(raw, raw.get("code", f"row {number}"), row=number)
+    _read_units_csv(units_path, units)
+    rows = _CsvRows(facts_path, _FACT_COLUMNS, ("unit", "indicator", "value"))
+    unit_at, indicator_at, value_at = (rows.column[c] for c in ("unit", "indicator", "value"))
+    period_at = rows.column.get("period")
     facts = _Builder(str(facts_path), indicators)
     facts.units = units.units
-    for number, row in fact_rows:
-        code = row["unit"]
+    add_fact = facts.add_fact
+    for number, row in rows:
+        code = row[unit_at]
         if code not in units.units:
-            guess = closest(code, units.units)
-            facts.problem(
-                code,
-                "unit",
-                f"a unit listed in {units_path.name}",
-                repr(code),
-                f"did you mean {guess!r}?" if guess else "",
-                row=number,
-            )
+            _unknown_unit(facts, code, units_path.name, number)
             continue
-        value = row["value"] if row["value"] != "" else None
-        facts.add_fact(code, row["indicator"], row.get("period") or None, value, row=number)
-    units.check_tree()
+        period = row[period_at] or None if period_at is not None else None
+        add_fact(code, row[indicator_at], period, row[value_at] or None, row=number)
     problems = units.problems + facts.problems
     if problems:
         raise DatasetError(problems)
@@ -552,6 +644,34 @@ def _load_csv(path: Path, indicators: Mapping[str, Indicator]) -> Dataset:
 
 
 # --------------------------------------------------------------------------- writing
+
+
+def unit_row(unit: Unit) -> list[str]:
+    """A unit as a row of ``units.csv`` (``code,name,level,parent,area,type``)."""
+    return [
+        unit.code,
+        unit.name,
+        unit.level.value,
+        unit.parent or "",
+        unit.area or "",
+        unit.type or "",
+    ]
+
+
+def csv_cell(indicator: Indicator, value: Value) -> str:
+    """A value as the ``value`` cell of ``facts.csv``, which loading reads back.
+
+    Checklists are joined with ``;`` and scores written ``item=points; …`` (``none``
+    for none: an empty cell means "not known"); flags are ``yes``/``no``.
+    """
+    plain = dump_value(indicator, value)
+    if isinstance(plain, list):
+        return ";".join(plain) or "none"
+    if isinstance(plain, dict):
+        return "; ".join(f"{k}={v}" for k, v in plain.items()) or "none"
+    if isinstance(plain, bool):
+        return "yes" if plain else "no"
+    return str(plain)
 
 
 def dump_dataset(dataset: Dataset, indicators: Mapping[str, Indicator]) -> dict[str, Any]:
@@ -605,26 +725,11 @@ def write_dataset(dataset: Dataset, path: str | Path, indicators: Mapping[str, I
         with units_path.open("w", newline="", encoding="utf-8") as out:
             writer = csv.writer(out)
             writer.writerow(["code", "name", "level", "parent", "area", "type"])
-            for unit in dataset.units.values():
-                writer.writerow(
-                    [
-                        unit.code,
-                        unit.name,
-                        unit.level.value,
-                        unit.parent or "",
-                        unit.area or "",
-                        unit.type or "",
-                    ]
-                )
+            writer.writerows(unit_row(unit) for unit in dataset.units.values())
         with facts_path.open("w", newline="", encoding="utf-8") as out:
             writer = csv.writer(out)
             writer.writerow(["unit", "indicator", "period", "value"])
-            for fact in dataset.iter_facts():
-                value = dump_value(indicators[fact.indicator], fact.value)
-                if isinstance(value, list):
-                    value = ";".join(value) or "none"  # an empty cell would mean "not known"
-                elif isinstance(value, dict):
-                    value = "; ".join(f"{k}={v}" for k, v in value.items()) or "none"
-                elif isinstance(value, bool):
-                    value = "yes" if value else "no"
+            # in unit code order: each county's facts together, as DatasetStream reads them
+            for fact in sorted(dataset.iter_facts(), key=lambda f: f.unit):
+                value = csv_cell(indicators[fact.indicator], fact.value)
                 writer.writerow([fact.unit, fact.indicator, fact.period or "", value])
