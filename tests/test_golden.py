@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from minzheng import Engine, Registry, load_dataset
+from minzheng import DatasetStream, Engine, Registry, load_dataset, resolve_date, write_dataset
 from minzheng.render import finding_to_json
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,3 +44,23 @@ def test_findings_are_unchanged(engine: Engine, example: Path) -> None:
     assert len(lines) == len(expected)
     for got, want in zip(lines, expected, strict=True):
         assert json.loads(got) == json.loads(want)
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_streamed_csv_gives_the_same_findings(
+    engine: Engine, example: Path, tmp_path: Path
+) -> None:
+    """The sample written as CSV and streamed county by county: the same findings."""
+    dataset = load_dataset(example, engine.registry.indicators)
+    write_dataset(dataset, tmp_path, engine.registry.indicators)
+    stream = DatasetStream(tmp_path, engine.registry.indicators)
+    on = resolve_date(dataset, None)  # the sample's as_of (CSV carries none)
+    lines = sorted(
+        json.dumps(finding_to_json(f), ensure_ascii=False, sort_keys=True)
+        for f in engine.iter_assess(stream, on=on)
+    )
+    expected = sorted(
+        json.dumps(json.loads(line), ensure_ascii=False, sort_keys=True)
+        for line in (GOLDEN / f"{example.stem}.jsonl").read_text(encoding="utf-8").splitlines()
+    )
+    assert lines == expected

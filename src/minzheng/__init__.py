@@ -78,6 +78,7 @@ from .rules import (
     trajectory,
 )
 from .scoring import Category, Scorecard, ScoredItem, ScoreTable, load_score_table
+from .stream import DatasetStream, DroppedFactError
 
 try:
     __version__ = version("minzheng")
@@ -97,10 +98,12 @@ __all__ = [
     "DataPack",
     "Dataset",
     "DatasetError",
+    "DatasetStream",
     "Derivation",
     "DerivedRule",
     "Direction",
     "Document",
+    "DroppedFactError",
     "Engine",
     "Fact",
     "Finding",

@@ -8,6 +8,7 @@ with a traceback.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -39,6 +40,7 @@ from .render import (
     write_jsonl,
 )
 from .scoring import load_score_table
+from .stream import DatasetStream
 from .template import template_yaml
 from .values import format_decimal
 
@@ -295,6 +297,22 @@ def _open_output(path: Path | None) -> tuple[IO[str], bool]:
     return path.open("w", encoding="utf-8"), True
 
 
+@contextlib.contextmanager
+def _output(path: Path | None) -> Iterator[IO[str]]:
+    """Standard output, or a file that appears (replacing any old one) only when the
+    whole run succeeds: a run stopped by bad input leaves no half-written file."""
+    if path is None:
+        yield sys.stdout
+        return
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        with partial.open("w", encoding="utf-8") as out:
+            yield out
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
 def _progress(findings: Iterator[Finding], total: int) -> Iterator[Finding]:
     """Show progress by units on stderr for a long run in a terminal."""
     if total < _PROGRESS_MIN_UNITS or not sys.stderr.isatty():
@@ -330,6 +348,12 @@ def _progress(findings: Iterator[Finding], total: int) -> Iterator[Finding]:
     "with charts) and xlsx (a workbook coloured by status) need -o FILE.",
 )
 @click.option(
+    "--stream/--no-stream",
+    default=None,
+    help="Read a CSV dataset county by county as it is assessed, so memory does not grow "
+    "with its facts (needs facts.csv in code order). Default: stream CSV for --format jsonl.",
+)
+@click.option(
     "--fail-on",
     type=click.Choice(["not-met", "failure", "never"]),
     default="not-met",
@@ -346,19 +370,30 @@ def assess(
     table: Path | None,
     output: Path | None,
     fmt: str,
+    stream: bool | None,
     fail_on: str,
     lang: str,
 ) -> None:
     """Assess the units of a dataset FILE against the installed packs."""
     if fmt in ("html", "xlsx") and output is None:
         raise click.UsageError(f"--format {fmt} writes a file: give -o FILE.{fmt}")
+    is_csv = Path(file).is_dir() or Path(file).suffix.lower() == ".csv"
+    if stream and not is_csv:
+        raise click.UsageError("--stream reads a CSV dataset (a folder or its facts.csv)")
+    if stream is None:
+        stream = is_csv and fmt == "jsonl"
+    if stream and fmt in ("html", "xlsx"):
+        raise click.UsageError(f"--format {fmt} needs the whole dataset: leave out --stream")
     registry = _registry()
     options = _options(table)
-    dataset = _load(file, registry)
+    dataset: Dataset | DatasetStream = (
+        DatasetStream(file, registry.indicators) if stream else _load(file, registry)
+    )
     engine = Engine(registry)
     names = list(packs) or None
-    tally = Tally(dataset)
-    stream = _progress(
+    on = resolve_date(dataset, on)
+    tally = Tally(dataset, rollups=fmt != "jsonl")
+    findings = _progress(
         engine.iter_assess(
             dataset,
             names,
@@ -371,19 +406,15 @@ def assess(
         len(dataset),
     )
     if fmt == "jsonl":
-        out, close = _open_output(output)
-        try:
-            write_jsonl(stream, out)
-        finally:
-            if close:
-                out.close()
+        with _output(output) as out:
+            write_jsonl(findings, out)
         _stderr().print(_summary(tally, lang))
         raise _Exit(_exit_code(tally, fail_on, bool(registry.errors)))
     report = Report(
-        on=resolve_date(dataset, on),
+        on=on,
         dataset=dataset.name or dataset.source,
         packs=tuple(names or [p.name for p in registry.packs.values() if p.rules]),
-        findings=tuple(stream),
+        findings=tuple(findings),
         rollups=tally.rollups(),
         summary=tally.summary,
         errors=tuple(str(e) for e in registry.errors),
@@ -392,11 +423,13 @@ def assess(
         from .excel import write_findings_workbook  # openpyxl: loaded only when asked for
 
         assert output is not None
+        assert isinstance(dataset, Dataset)
         write_findings_workbook(report, output, lang, dataset)
     elif fmt == "html":
         from .html import report_to_html  # matplotlib and Jinja2: loaded only when asked for
 
         assert output is not None
+        assert isinstance(dataset, Dataset)
         output.write_text(report_to_html(report, dataset, registry, lang), encoding="utf-8")
     else:
         out, close = _open_output(output)

@@ -28,6 +28,7 @@ from .dataset import Dataset
 from .models import Comparator, Finding, Level, Report, RollUp, Status, TargetValue, Unit
 from .plugins import LoadedPack, Registry
 from .rules import MissingFact, Outcome, Rule, UnitContext
+from .stream import DatasetStream
 
 __all__ = ["Engine", "Tally", "assess", "iter_assess", "iter_targets", "resolve_date"]
 
@@ -35,27 +36,33 @@ __all__ = ["Engine", "Tally", "assess", "iter_assess", "iter_targets", "resolve_
 _OUTCOME_FIELDS = tuple(f.name for f in attrs.fields(Outcome))
 
 
-def resolve_date(dataset: Dataset, on: date | None) -> date:
+def resolve_date(dataset: Dataset | DatasetStream, on: date | None) -> date:
     """The assessment date: ``on``, else the dataset's ``as_of``, else the end of its
     latest period, else today."""
-    return on or dataset.as_of or dataset.latest_period_end() or date.today()
+    if on is not None:
+        return on
+    as_of = dataset.dataset.as_of if isinstance(dataset, DatasetStream) else dataset.as_of
+    return as_of or dataset.latest_period_end() or date.today()
 
 
 class Tally:
     """Counts findings by status and rolls them up the unit tree as they stream past.
 
     Memory grows with the number of (rule, ancestor unit) pairs, not with the number of
-    findings.
+    findings; with ``rollups=False`` it only counts (the summary and the exit status
+    need no more).
     """
 
-    def __init__(self, dataset: Dataset) -> None:
+    def __init__(self, dataset: Dataset | DatasetStream, *, rollups: bool = True) -> None:
+        if isinstance(dataset, DatasetStream):
+            dataset = dataset.dataset
         self._dataset = dataset
         self.by_status: collections.Counter[Status] = collections.Counter()
         self.failures = 0
         self.warnings = 0
         self._rollups: dict[tuple[str, str, str, Level], list[int]] = {}
         self._ancestors: dict[str, tuple[str, ...]] = {}
-        self._order = {code: i for i, code in enumerate(dataset.units)}
+        self._keep = rollups
 
     _SLOT: ClassVar[dict[Status, int]] = {
         Status.MET: 0,
@@ -85,6 +92,8 @@ class Tally:
                 self.failures += 1
             else:
                 self.warnings += 1
+        if not self._keep:
+            return
         unit = self._dataset.units.get(finding.unit)
         if unit is None:
             return
@@ -98,9 +107,8 @@ class Tally:
 
     def rollups(self) -> tuple[RollUp, ...]:
         """Roll-ups ordered by the unit above (file order), then pack, rule and level."""
-        keys = sorted(
-            self._rollups, key=lambda k: (self._order.get(k[2], 0), k[0], k[1], k[3].rank)
-        )
+        order = {code: i for i, code in enumerate(self._dataset.units)}
+        keys = sorted(self._rollups, key=lambda k: (order.get(k[2], 0), k[0], k[1], k[3].rank))
         return tuple(
             RollUp(pack, rule, unit, level, *self._rollups[(pack, rule, unit, level)])
             for pack, rule, unit, level in keys
@@ -155,7 +163,7 @@ class Engine:
 
     def iter_assess(
         self,
-        dataset: Dataset,
+        dataset: Dataset | DatasetStream,
         packs: Iterable[str] | None = None,
         on: date | None = None,
         *,
@@ -172,12 +180,36 @@ class Engine:
         handed to every rule (``UnitContext.options``), e.g. ``{"score_table": table}``
         for the packs that score against an indicator table. ``rules`` keeps only the
         rules with these ids.
+
+        ``dataset`` may be a :class:`~minzheng.DatasetStream`: the findings are then
+        produced county by county as its facts are read (see :mod:`minzheng.stream`).
         """
         day = resolve_date(dataset, on)
         chosen = self._chosen(packs)
         only = self._only(rules)
+        if isinstance(dataset, DatasetStream):
+            for block in dataset.blocks():
+                yield from self._findings(
+                    block, dataset.dataset, day, chosen, what_if, only, tally, options
+                )
+        else:
+            yield from self._findings(
+                dataset.units.values(), dataset, day, chosen, what_if, only, tally, options
+            )
+
+    def _findings(
+        self,
+        units: Iterable[Unit],
+        dataset: Dataset,
+        day: date,
+        chosen: list[LoadedPack],
+        what_if: bool,
+        only: frozenset[str] | None,
+        tally: Tally | None,
+        options: Mapping[str, object] | None,
+    ) -> Iterator[Finding]:
         indicators = self.registry.indicators
-        for unit in dataset.units.values():
+        for unit in units:
             ctx = UnitContext(unit, dataset, day, indicators, options)
             for pack, rule in self._applicable(unit, chosen, what_if, only):
                 finding = self.evaluate(pack, rule, ctx)
@@ -187,7 +219,7 @@ class Engine:
 
     def assess(
         self,
-        dataset: Dataset,
+        dataset: Dataset | DatasetStream,
         packs: Iterable[str] | None = None,
         on: date | None = None,
         *,
@@ -348,7 +380,7 @@ def _failed(rule: Rule, unit: Unit, pack: LoadedPack, exc: Exception) -> TargetV
 
 
 def assess(
-    dataset: Dataset,
+    dataset: Dataset | DatasetStream,
     packs: Iterable[str] | None = None,
     on: date | None = None,
     *,
@@ -364,7 +396,7 @@ def assess(
 
 
 def iter_assess(
-    dataset: Dataset,
+    dataset: Dataset | DatasetStream,
     packs: Iterable[str] | None = None,
     on: date | None = None,
     *,

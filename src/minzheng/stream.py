@@ -1,0 +1,309 @@
+"""Streaming a CSV dataset county by county, for data too large to hold at once.
+
+A national platform's dataset — 600,000 villages and communities, millions of facts —
+need not be held in memory to be assessed. :class:`DatasetStream` reads ``units.csv``
+whole, so the tree of units is checked before anything is assessed, and then
+``facts.csv`` block by block. A *block* is a county with the townships, villages and
+facilities below it. When a block's facts are all in, its units are assessed and its
+facts dropped; the facts of the units at county level and above stay, because rules
+below them read standards set higher up and a city's rules read its counties. The
+units above county level are assessed last, when every county has been seen.
+
+Pass a stream wherever :meth:`Engine.iter_assess <minzheng.Engine.iter_assess>` takes
+a dataset::
+
+    stream = minzheng.DatasetStream("national/")   # a CSV folder
+    for finding in minzheng.Engine().iter_assess(stream, on=date(2026, 6, 30)):
+        ...
+
+Memory then grows with the number of units (about 0.4 KiB each) and the largest
+block, not with the facts or the findings. The findings are those of the loaded
+dataset; only their order differs: block by block (each county, then the units below
+it, in file order), then the units above county level.
+
+What it needs of ``facts.csv``: the rows of one county's townships, villages and
+facilities together, and the rows of a unit at county level or above before the
+rows of the units below it have ended — which is how a file sorted by unit code, or
+written by :func:`~minzheng.write_dataset`, is laid out. A file in another order is
+a :class:`~minzheng.DatasetError` naming the row (sort it by its first column, or load
+it whole). A rule above county level that reads facts below county level cannot be
+streamed: it gives an ``error`` finding that says so.
+
+A value that does not fit its indicator is found when its block is read, after the
+findings of earlier blocks have been produced; the stream then assesses nothing
+more, checks the rest of the file and raises one :class:`~minzheng.DatasetError`
+with every problem (the command line writes ``-o FILE`` only when the whole run
+succeeds).
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+from collections.abc import Iterator, Mapping
+from datetime import date
+from pathlib import Path
+from typing import BinaryIO
+
+from .dataset import (
+    _FACT_COLUMNS,
+    Dataset,
+    _Builder,
+    _csv_paths,
+    _CsvRows,
+    _end,
+    _indicators_installed,
+    _read_units_csv,
+    _unknown_unit,
+)
+from .errors import DatasetError
+from .models import Indicator, Level, Unit, Value
+
+__all__ = ["DatasetStream", "DroppedFactError"]
+
+_COUNTY_RANK = Level.COUNTY.rank
+
+#: unit code → indicator id → period → value
+_Facts = dict[str, dict[str, dict[str | None, Value]]]
+
+
+class DroppedFactError(LookupError):
+    """A rule read the facts of a unit whose block the stream has already dropped.
+
+    Only a rule above county level that reads below county level does this; the engine
+    turns it into an ``error`` finding for that rule.
+    """
+
+    def __init__(self, code: str) -> None:
+        super().__init__(
+            f"the facts of unit {code} were dropped once its county was assessed: a rule "
+            "above county level that reads below it needs the dataset loaded whole "
+            "(minzheng.load_dataset, or minzheng assess --no-stream)"
+        )
+        self.code = code
+
+
+class _StreamFacts(Mapping[str, Mapping[str, Mapping[str | None, Value]]]):
+    """The facts a rule can see: those kept (county level and above) and the current
+    block's. Asking for the facts of a unit in a block already dropped raises."""
+
+    def __init__(self, block_of: Mapping[str, str | None]) -> None:
+        self.kept: _Facts = {}
+        self.block: _Facts = {}
+        self.done: set[str] = set()
+        self._block_of = block_of
+
+    def __getitem__(self, code: str) -> Mapping[str, Mapping[str | None, Value]]:
+        found = self.block.get(code)
+        if found is None:
+            found = self.kept.get(code)
+        if found is not None:
+            return found
+        key = self._block_of.get(code)
+        if key is not None and key in self.done and code not in self.kept:
+            raise DroppedFactError(code)
+        raise KeyError(code)
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self.kept
+        yield from (code for code in self.block if code not in self.kept)
+
+    def __len__(self) -> int:
+        return len(self.kept) + sum(1 for code in self.block if code not in self.kept)
+
+
+class DatasetStream:
+    """A CSV dataset (a folder with ``units.csv`` and ``facts.csv``) read block by
+    block as it is assessed. See the module documentation for what it needs of the
+    file's order.
+
+    Creating one reads and checks ``units.csv`` (raising
+    :class:`~minzheng.DatasetError` with every problem); :meth:`blocks` reads
+    ``facts.csv``. ``indicators`` are those facts may name (default: every installed
+    pack's).
+    """
+
+    def __init__(self, path: str | Path, indicators: Mapping[str, Indicator] | None = None) -> None:
+        path = Path(path)
+        self.indicators = _indicators_installed() if indicators is None else indicators
+        self.units_path, self.facts_path = _csv_paths(path)
+        builder = _Builder(str(self.units_path), self.indicators)
+        _read_units_csv(self.units_path, builder)
+        if builder.problems:
+            raise DatasetError(builder.problems)
+        units = builder.units
+        #: unit code → its block (``None``: above county level, assessed last)
+        self._block_of: dict[str, str | None] = {}
+        self._blocks: dict[str, list[Unit]] = {}
+        self._upper: list[Unit] = []
+        for unit in units.values():
+            key = self._key(unit, units)
+            if key is None:
+                self._upper.append(unit)
+            else:
+                self._blocks.setdefault(key, []).append(unit)
+        self._facts = _StreamFacts(self._block_of)
+        folder = self.units_path.parent
+        #: The units, and the facts of the block being assessed (with those kept).
+        self.dataset = Dataset(units=units, facts=self._facts, name=folder.name, source=str(folder))
+        self._read = False
+
+    def _key(self, unit: Unit, units: Mapping[str, Unit]) -> str | None:
+        """The block of a unit: its county (or, with no county above it, its highest
+        ancestor below county level); ``None`` above county level."""
+        found = self._block_of.get(unit.code, "")
+        if found != "":
+            return found
+        rank = unit.level.rank
+        if rank < _COUNTY_RANK:
+            key = None
+        elif rank == _COUNTY_RANK:
+            key = unit.code
+        else:
+            parent = units.get(unit.parent) if unit.parent is not None else None
+            above = self._key(parent, units) if parent is not None else None
+            key = above if above is not None else unit.code
+        self._block_of[unit.code] = key
+        return key
+
+    def __len__(self) -> int:
+        return len(self.dataset.units)
+
+    @property
+    def name(self) -> str:
+        return self.dataset.name
+
+    @property
+    def source(self) -> str:
+        return self.dataset.source
+
+    def latest_period_end(self) -> date | None:
+        """The last day of the latest period in ``facts.csv`` (``None``: none dated).
+
+        A quick pass over the file, for the default assessment date; give the date to
+        the engine to skip it.
+        """
+        rows = _CsvRows(self.facts_path, _FACT_COLUMNS, ("unit", "indicator", "value"))
+        period_at = rows.column.get("period")
+        rows.close()
+        if period_at is None:
+            return None
+        periods = _periods(self.facts_path, period_at, len(rows.header))
+        ends = []
+        for period in periods:
+            try:
+                ends.append(_end(period))
+            except ValueError:
+                continue  # reported when the facts are read
+        return max(ends) if ends else None
+
+    def blocks(self) -> Iterator[tuple[Unit, ...]]:
+        """Read ``facts.csv`` and yield the units of each block once its facts are in
+        (the units above county level last). Between two steps of the iteration,
+        :attr:`dataset` holds the facts of the block just yielded and those kept."""
+        if self._read:
+            raise RuntimeError("a DatasetStream is read once; create another to read again")
+        self._read = True
+        facts = self._facts
+        rows = _CsvRows(self.facts_path, _FACT_COLUMNS, ("unit", "indicator", "value"))
+        unit_at, indicator_at, value_at = (rows.column[c] for c in ("unit", "indicator", "value"))
+        period_at = rows.column.get("period")
+        builder = _Builder(str(self.facts_path), self.indicators)
+        builder.units = dict(self.dataset.units)  # only read: for suggestions
+        block_of, units = self._block_of, self.dataset.units
+        #: the units (and their ancestors) whose blocks have been assessed
+        settled: set[str] = set()
+        current: str | None = None
+        failed = False
+        for number, row in rows:
+            code = row[unit_at]
+            key = block_of.get(code, "")
+            if key == "":
+                _unknown_unit(builder, code, self.units_path.name, number)
+                continue
+            unit = units[code]
+            if unit.level.rank <= _COUNTY_RANK:
+                if code in settled:
+                    self._out_of_order(builder, code, number, "the units below it")
+                    failed = True
+                builder.facts = facts.kept
+            else:
+                if key != current:
+                    if current is not None and not failed:
+                        if builder.problems:
+                            failed = True
+                        else:
+                            yield from self._assess(current, settled)
+                    if key in facts.done:
+                        self._out_of_order(builder, code, number, f"county {key}")
+                        failed = True
+                    current = key
+                    facts.block = {}
+                builder.facts = facts.block
+            period = (row[period_at] or None) if period_at is not None else None
+            builder.add_fact(code, row[indicator_at], period, row[value_at] or None, row=number)
+        if builder.problems:
+            raise DatasetError(builder.problems)
+        if current is not None:
+            yield from self._assess(current, settled)
+        for key in self._blocks:
+            if key not in facts.done:
+                facts.block = {}
+                yield from self._assess(key, settled)
+        facts.block = {}
+        if self._upper:
+            yield tuple(self._upper)
+
+    def _assess(self, key: str, settled: set[str]) -> Iterator[tuple[Unit, ...]]:
+        yield tuple(self._blocks[key])
+        self._facts.done.add(key)
+        for unit in (self.dataset.units[key], *self.dataset.ancestors(key)):
+            settled.add(unit.code)
+
+    def _out_of_order(self, builder: _Builder, code: str, row: int, what: str) -> None:
+        builder.problem(
+            code,
+            "unit",
+            "the facts of each county's units together, and those of a unit at county "
+            "level or above before the facts below it end (as in a file sorted by unit code)",
+            f"a row after {what} had been assessed",
+            "sort facts.csv by its first column, or load the dataset whole (--no-stream)",
+            row=row,
+        )
+
+
+def _chunks(source: BinaryIO) -> Iterator[bytes]:
+    """The rest of a binary file in big pieces of whole lines."""
+    rest = b""
+    for chunk in iter(functools.partial(source.read, 1 << 22), b""):
+        data = rest + chunk
+        cut = data.rfind(b"\n") + 1
+        if cut:
+            yield data[:cut]
+        rest = data[cut:]
+    if rest:
+        yield rest + b"\n"
+
+
+def _periods(path: Path, column: int, width: int) -> set[str]:
+    """The distinct cells of one column of a CSV file, read fast.
+
+    Splits big pieces of the file at commas while every line has exactly ``width``
+    cells and no quotes (the common case); otherwise reads it with :mod:`csv`.
+    """
+    found: set[bytes] = set()
+    with path.open("rb") as source:
+        source.readline()  # the header
+        for body in _chunks(source):
+            body = body.replace(b"\r\n", b"\n")
+            if b'"' in body or body.count(b",") != (width - 1) * body.count(b"\n"):
+                return _periods_csv(path, column)
+            found.update(body.replace(b"\n", b",").split(b",")[column::width])
+    return {c.decode("utf-8", "replace").strip() for c in found} - {""}
+
+
+def _periods_csv(path: Path, column: int) -> set[str]:
+    with path.open(encoding="utf-8-sig", newline="", errors="replace") as source:
+        reader = csv.reader(source)
+        next(reader, None)
+        return {row[column].strip() for row in reader if len(row) > column} - {""}

@@ -1,0 +1,274 @@
+"""Streaming a CSV dataset county by county gives the findings of the loaded dataset."""
+
+from __future__ import annotations
+
+import csv
+import random
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+
+import pytest
+from attrs import frozen
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import demo_pack
+from minzheng import (
+    Citation,
+    Dataset,
+    DatasetError,
+    DatasetStream,
+    DroppedFactError,
+    Engine,
+    Finding,
+    Level,
+    Outcome,
+    PackInfo,
+    Registry,
+    Rule,
+    Status,
+    UnitContext,
+    hookimpl,
+    write_dataset,
+)
+from minzheng.cli import main
+from minzheng.stream import _periods, _periods_csv
+from minzheng.testing import make_registry
+
+DATA = Path(__file__).parent / "data"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _key(finding: Finding) -> tuple[str, str, str]:
+    return finding.pack, finding.rule, finding.unit
+
+
+def _csv(dataset: Dataset, registry: Registry, folder: Path) -> Path:
+    write_dataset(dataset, folder, registry.indicators)
+    return folder
+
+
+def _rows(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8", newline="") as source:
+        return list(csv.reader(source))
+
+
+def _write_rows(path: Path, rows: Iterable[list[str]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as out:
+        csv.writer(out).writerows(rows)
+
+
+def test_streamed_findings_are_the_loaded_ones(
+    engine: Engine, demo: Dataset, tmp_path: Path
+) -> None:
+    folder = _csv(demo, engine.registry, tmp_path / "demo")
+    on = date(2018, 12, 31)
+    loaded = list(engine.iter_assess(demo, on=on))
+    streamed = list(engine.iter_assess(DatasetStream(folder, engine.registry.indicators), on=on))
+    assert sorted(streamed, key=_key) == sorted(loaded, key=_key)
+    assert {f.status for f in streamed} >= {Status.MET, Status.NOT_MET}
+
+
+def test_blocks_come_county_by_county_then_the_units_above(
+    registry: Registry, demo: Dataset, tmp_path: Path
+) -> None:
+    stream = DatasetStream(_csv(demo, registry, tmp_path / "demo"), registry.indicators)
+    blocks = [[u.code for u in block] for block in stream.blocks()]
+    assert blocks[0][0] == "990101"
+    assert all(code.startswith("990101") for code in blocks[0])
+    assert blocks[-1] == ["99", "9901"]
+    assert sorted(c for b in blocks for c in b) == sorted(demo.units)
+
+
+def test_default_date_is_the_end_of_the_latest_period(
+    registry: Registry, demo: Dataset, tmp_path: Path
+) -> None:
+    stream = DatasetStream(_csv(demo, registry, tmp_path / "demo"), registry.indicators)
+    assert stream.latest_period_end() == demo.latest_period_end()
+
+
+def test_facts_out_of_order_are_named_by_row(
+    registry: Registry, demo: Dataset, tmp_path: Path
+) -> None:
+    folder = _csv(demo, registry, tmp_path / "demo")
+    rows = _rows(folder / "facts.csv")
+    township = next(i for i, r in enumerate(rows) if r[0] == "990101001")
+    rows.append(rows.pop(township))  # a fact of county 990101's block at the very end
+    _write_rows(folder / "facts.csv", rows)
+    with pytest.raises(DatasetError) as caught:
+        list(Engine(registry).iter_assess(DatasetStream(folder, registry.indicators)))
+    message = str(caught.value)
+    assert f"facts.csv row {len(rows)}: unit 990101001:" in message
+    assert "sort facts.csv by its first column" in message
+
+
+def test_a_bad_value_stops_assessing_and_every_problem_is_reported(
+    registry: Registry, demo: Dataset, tmp_path: Path
+) -> None:
+    folder = _csv(demo, registry, tmp_path / "demo")
+    rows = _rows(folder / "facts.csv")
+    bad = [i for i, r in enumerate(rows) if r[0].startswith("990102001")]
+    rows[bad[0]][3] = "many"
+    _write_rows(folder / "facts.csv", [*rows, ["990102001", "no_such_fact", "", "1"]])
+    seen: list[str] = []
+
+    def assess() -> None:
+        for finding in Engine(registry).iter_assess(DatasetStream(folder, registry.indicators)):
+            seen.append(finding.unit)
+
+    with pytest.raises(DatasetError) as caught:
+        assess()
+    assert seen  # the first county's findings came before the problem was found
+    assert not any(code.startswith("990102") for code in seen)
+    problems = caught.value.problems
+    assert [p.row for p in problems] == [bad[0] + 1, len(rows) + 1]
+    assert problems[0].unit == rows[bad[0]][0]
+
+
+@given(seed=st.integers(0, 2**32 - 1))
+@settings(max_examples=15, deadline=None)
+def test_any_order_of_blocks_and_rows_within_them_gives_the_same_findings(
+    seed: int, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    registry = make_registry(("demo", demo_pack))
+    folder = tmp_path_factory.mktemp("demo")
+    stream = DatasetStream(DATA / "demo-csv", registry.indicators)
+    reference = sorted(Engine(registry).iter_assess(stream, on=date(2018, 12, 31)), key=_key)
+    header, *rows = _rows(DATA / "demo-csv" / "facts.csv")
+    rng = random.Random(seed)
+    kept = [r for r in rows if len(r[0]) <= 6]  # county and above: first, in any order
+    blocks: dict[str, list[list[str]]] = {}
+    for row in rows:
+        if len(row[0]) > 6:
+            blocks.setdefault(row[0][:6], []).append(row)
+    rng.shuffle(kept)
+    order = list(blocks.values())
+    rng.shuffle(order)
+    for block in order:
+        rng.shuffle(block)
+    _write_rows(folder / "facts.csv", [header, *kept, *(r for b in order for r in b)])
+    (folder / "units.csv").write_bytes((DATA / "demo-csv" / "units.csv").read_bytes())
+    shuffled = DatasetStream(folder, registry.indicators)
+    found = sorted(Engine(registry).iter_assess(shuffled, on=date(2018, 12, 31)), key=_key)
+    assert found == reference
+
+
+@frozen(kw_only=True)
+class _VillageCountRule(Rule):
+    """A city rule that reads its townships' facts: it cannot be streamed."""
+
+    def check(self, ctx: UnitContext) -> Outcome:
+        staff = [t.get("office_staff") for t in ctx.descendants(Level.TOWNSHIP)]
+        total = sum(int(s) for s in staff if isinstance(s, int))
+        return Outcome(status=Status.MET, message_zh=str(total), message_en=str(total))
+
+
+class _CityPack:
+    @hookimpl
+    def minzheng_pack(self) -> PackInfo:
+        return PackInfo(
+            name="city", title_zh="测试包", title_en="Test pack", documents=(demo_pack.DOCUMENT,)
+        )
+
+    @hookimpl
+    def minzheng_rules(self) -> list[Rule]:
+        return [
+            _VillageCountRule(
+                id="T-villages",
+                title_zh="乡镇工作人员合计",
+                title_en="Township staff",
+                citation=Citation("demo.txt", "一", "全市"),
+                reading="test only",
+                levels=(Level.PREFECTURE,),
+                inputs=("office_staff",),
+            )
+        ]
+
+
+def test_a_rule_reading_below_county_from_above_gives_an_error_finding(tmp_path: Path) -> None:
+    registry = make_registry(("demo", demo_pack), ("city", _CityPack()))
+    engine = Engine(registry)
+    loaded = [
+        f for f in engine.iter_assess(_demo(registry), what_if=True) if f.rule == "T-villages"
+    ]
+    assert [f.status for f in loaded] == [Status.MET]
+    stream = DatasetStream(DATA / "demo-csv", registry.indicators)
+    streamed = [f for f in engine.iter_assess(stream, what_if=True) if f.rule == "T-villages"]
+    assert [f.status for f in streamed] == [Status.ERROR]
+    assert DroppedFactError.__name__ in streamed[0].message_en
+    assert "--no-stream" in streamed[0].message_en
+
+
+def _demo(registry: Registry) -> Dataset:
+    from minzheng import load_dataset
+
+    return load_dataset(DATA / "demo-csv", registry.indicators)
+
+
+@given(
+    periods=st.lists(st.sampled_from(["2017", "2018", "2018-06-30", ""]), min_size=1),
+    quoted=st.booleans(),
+    crlf=st.booleans(),
+)
+@settings(max_examples=50, deadline=None)
+def test_the_quick_period_scan_agrees_with_the_csv_module(
+    periods: list[str], quoted: bool, crlf: bool, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    path = tmp_path_factory.mktemp("scan") / "facts.csv"
+    rows = [["unit", "indicator", "period", "value"]]
+    rows += [["990101", "office_staff", p, "1,000" if quoted else "3"] for p in periods]
+    with path.open("w", encoding="utf-8", newline="") as out:
+        csv.writer(out, lineterminator="\r\n" if crlf else "\n").writerows(rows)
+    assert _periods(path, 2, 4) == _periods_csv(path, 2) == set(periods) - {""}
+
+
+@pytest.fixture
+def jian_csv(tmp_path: Path) -> Path:
+    """The Ji'an sample dataset as a CSV folder (the CLI reads the installed packs)."""
+    from minzheng import load_dataset
+
+    registry = Registry.discover()
+    if "jian" not in registry.packs:
+        pytest.skip("the Ji'an pack is not installed (nox -s tests installs it)")
+    dataset = load_dataset(ROOT / "examples" / "jian-2018.yaml", registry.indicators)
+    return _csv(dataset, registry, tmp_path / "jian")
+
+
+def test_cli_streams_jsonl_and_writes_the_file_only_on_success(
+    jian_csv: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "findings.jsonl"
+    runner = CliRunner()
+    streamed = runner.invoke(main, ["assess", str(jian_csv), "--format", "jsonl", "-o", str(out)])
+    assert streamed.exit_code in (0, 1), streamed.output
+    loaded = runner.invoke(main, ["assess", str(jian_csv), "--format", "jsonl", "--no-stream"])
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert len(lines) > 10
+    assert sorted(lines) == sorted(loaded.stdout.splitlines())
+
+    header, *rows = _rows(jian_csv / "facts.csv")
+    rows[-1][3] = "many" if rows[-1][3] != "many" else "much"
+    _write_rows(jian_csv / "facts.csv", [header, *rows])
+    failed = runner.invoke(main, ["assess", str(jian_csv), "--format", "jsonl", "-o", str(out)])
+    assert failed.exit_code == 2
+    assert f"facts.csv row {len(rows) + 1}" in failed.stderr
+    assert "Traceback" not in failed.output
+    assert out.read_text(encoding="utf-8").splitlines() == lines  # the old file is intact
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["findings.jsonl", "jian"]
+
+
+def test_cli_refuses_streaming_what_it_cannot_stream(jian_csv: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    yaml_input = runner.invoke(
+        main, ["assess", str(ROOT / "examples" / "jian-2018.yaml"), "--stream"]
+    )
+    assert yaml_input.exit_code == 2
+    assert "--stream reads a CSV dataset" in yaml_input.stderr
+    html = runner.invoke(
+        main,
+        ["assess", str(jian_csv), "--stream", "--format", "html", "-o", str(tmp_path / "r.html")],
+    )
+    assert html.exit_code == 2
+    assert "needs the whole dataset" in html.stderr
