@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from datetime import date
 from decimal import Decimal
+from enum import Enum
+from json.encoder import encode_basestring
 from typing import IO, Any
 
+import attrs
 from rich.console import Console
 from rich.table import Table
 
@@ -21,6 +25,7 @@ from .values import format_decimal
 __all__ = [
     "FORMAT_VERSION",
     "finding_to_json",
+    "finding_to_json_line",
     "label",
     "report_to_json",
     "report_to_markdown",
@@ -100,12 +105,84 @@ def targets_to_json(targets: Iterable[TargetValue]) -> list[dict[str, Any]]:
     return [to_plain(t) for t in targets]
 
 
+_JSON_LITERAL: dict[object, str] = {None: "null", True: "true", False: "false"}
+
+
+class _LineEncoder:
+    """Findings as JSON lines: the same text as ``json.dumps(finding_to_json(f),
+    ensure_ascii=False)``, written field by field (several times faster). Each rule's
+    citation is encoded once; values other than text, numbers, dates and enums go
+    through the converter. ``tests/test_render.py`` holds it to ``finding_to_json``."""
+
+    #: Finding's fields in the order the converter writes them; checked at import.
+    FIELDS = (
+        "pack", "rule", "unit", "status", "message_zh", "message_en", "actual", "required",
+        "comparator", "gap", "measure", "deadline", "citation", "attribute", "due", "period",
+        "missing", "details", "trajectory", "parts",
+    )  # fmt: skip
+
+    def __init__(self) -> None:
+        self._citations: dict[int, tuple[object, str]] = {}
+
+    @staticmethod
+    def _any(value: object) -> str:
+        if isinstance(value, str) and not isinstance(value, Enum):
+            return encode_basestring(value)
+        if value is None:
+            return "null"
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, Decimal | int):
+            return '"' + format_decimal(value) + '"'
+        if isinstance(value, Enum):
+            return encode_basestring(str(value.value))
+        if type(value) is date:
+            return '"' + value.isoformat() + '"'
+        return json.dumps(to_plain(value), ensure_ascii=False)
+
+    def _citation(self, citation: object) -> str:
+        cached = self._citations.get(id(citation))
+        if cached is None or cached[0] is not citation:
+            cached = self._citations[id(citation)] = (citation, self._any(citation))
+        return cached[1]
+
+    def line(self, f: Finding) -> str:
+        text, any_ = encode_basestring, self._any
+        missing, details, severity = f.missing, f.details, f.severity
+        return (
+            f'{{"pack": {text(f.pack)}, "rule": {text(f.rule)}, "unit": {text(f.unit)}, '
+            f'"status": "{f.status.value}", "message_zh": {text(f.message_zh)}, '
+            f'"message_en": {text(f.message_en)}, "actual": {any_(f.actual)}, '
+            f'"required": {any_(f.required)}, "comparator": {any_(f.comparator)}, '
+            f'"gap": {any_(f.gap)}, "measure": {text(f.measure)}, '
+            f'"deadline": {any_(f.deadline)}, '
+            f'"citation": {"null" if f.citation is None else self._citation(f.citation)}, '
+            f'"attribute": "{f.attribute.value}", "due": {_JSON_LITERAL[f.due]}, '
+            f'"period": {any_(f.period)}, '
+            f'"missing": [{", ".join(map(text, missing))}], '
+            f'"details": [{", ".join(map(text, details))}], '
+            f'"trajectory": {any_(f.trajectory)}, '
+            f'"parts": {any_(f.parts) if f.parts else "[]"}, '
+            f'"severity": {"null" if severity is None else chr(34) + severity.value + chr(34)}}}'
+        )
+
+
+if tuple(field.name for field in attrs.fields(Finding)) != _LineEncoder.FIELDS:  # pragma: no cover
+    raise ImportError("Finding's fields changed: update render._LineEncoder with them")
+
+
+def finding_to_json_line(finding: Finding) -> str:
+    """One finding as one line of JSON (no newline): ``finding_to_json`` as text."""
+    return _LineEncoder().line(finding)
+
+
 def write_jsonl(findings: Iterable[Finding], out: IO[str]) -> int:
     """Write one finding per line as they come; returns how many were written."""
     count = 0
+    line = _LineEncoder().line
+    write = out.write
     for finding in findings:
-        out.write(json.dumps(finding_to_json(finding), ensure_ascii=False))
-        out.write("\n")
+        write(line(finding) + "\n")
         count += 1
     return count
 

@@ -1,0 +1,93 @@
+"""JSON lines are written field by field for speed; they must stay the contract's JSON."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import date
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from minzheng import (
+    Attribute,
+    Citation,
+    Comparator,
+    Dataset,
+    Engine,
+    Finding,
+    Part,
+    Position,
+    Scores,
+    Status,
+    Trajectory,
+)
+from minzheng.render import finding_to_json, finding_to_json_line, write_jsonl
+
+text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12)
+decimals = st.decimals(allow_nan=False, allow_infinity=False, places=3)
+values = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**12), 10**12),
+    decimals,
+    text,
+    st.frozensets(st.sampled_from(["phone", "desk", "sign"])),
+    st.builds(
+        Scores.of, st.dictionaries(st.sampled_from(["a", "b"]), st.decimals(0, 10, places=1))
+    ),
+)
+citations = st.builds(Citation, text, text, text, text)
+parts = st.builds(Part, text, text, text, values, values, st.none() | decimals, text, text)
+trajectories = st.builds(
+    Trajectory,
+    st.integers(2000, 2030),
+    decimals,
+    st.integers(2000, 2030),
+    decimals,
+    st.integers(2000, 2030),
+    decimals,
+    st.none() | decimals,
+    st.none() | st.sampled_from(Position),
+)
+findings = st.builds(
+    Finding,
+    pack=text,
+    rule=text,
+    unit=text,
+    status=st.sampled_from(Status),
+    message_zh=text,
+    message_en=text,
+    actual=values,
+    required=values,
+    comparator=st.none() | st.sampled_from(Comparator),
+    gap=st.none() | decimals,
+    measure=text,
+    deadline=st.none() | st.dates(date(2000, 1, 1), date(2040, 12, 31)),
+    citation=st.none() | citations,
+    attribute=st.sampled_from(Attribute),
+    due=st.none() | st.booleans(),
+    period=st.none() | text,
+    missing=st.lists(text, max_size=3).map(tuple),
+    details=st.lists(text, max_size=3).map(tuple),
+    trajectory=st.none() | trajectories,
+    parts=st.lists(parts, max_size=2).map(tuple),
+)
+
+
+@given(findings)
+def test_a_line_is_the_findings_json(finding: Finding) -> None:
+    line = finding_to_json_line(finding)
+    assert line == json.dumps(finding_to_json(finding), ensure_ascii=False)
+    assert "\n" not in line
+
+
+def test_jsonl_of_the_demo_is_the_json_of_its_findings(engine: Engine, demo: Dataset) -> None:
+    found = list(engine.iter_assess(demo))
+    out = io.StringIO()
+    assert write_jsonl(found, out) == len(found)
+    lines = out.getvalue().splitlines()
+    assert lines == [json.dumps(finding_to_json(f), ensure_ascii=False) for f in found]
+    assert {json.loads(line)["status"] for line in lines} >= {"met", "not_met"}
+    citations = {line.split('"citation": ')[1].split(', "attribute"')[0] for line in lines}
+    assert len(citations) > 1  # each rule's own, though each is encoded once
