@@ -17,8 +17,11 @@ import yaml
 
 from .errors import InputError, Problem
 
+#: libyaml's parser when PyYAML was built with it (its wheels are), else PyYAML's own.
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-class _ExactLoader(yaml.SafeLoader):
+
+class _ExactLoader(_SafeLoader):  # type: ignore[valid-type, misc]
     """The safe loader, reading floats as exact decimals."""
 
 

@@ -126,6 +126,11 @@ class Dataset:
         periods = self.facts.get(code, {}).get(indicator)
         if not periods:
             return None
+        if len(periods) == 1:  # the common case
+            [(period, value)] = periods.items()
+            if period is None or _end(period) <= on:
+                return period, value
+            return None
         best: str | None = None
         best_end: date | None = None
         for period in periods:

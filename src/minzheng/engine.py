@@ -33,7 +33,13 @@ from .stream import DatasetStream
 __all__ = ["Engine", "Tally", "assess", "iter_assess", "iter_targets", "resolve_date"]
 
 
-_OUTCOME_FIELDS = tuple(f.name for f in attrs.fields(Outcome))
+#: Outcome's fields, which evaluate() copies into a Finding one by one; checked at import.
+_OUTCOME_FIELDS = (
+    "status", "message_zh", "message_en", "actual", "required", "comparator", "gap", "measure",
+    "period", "missing", "details", "trajectory", "parts", "deadline", "attribute",
+)  # fmt: skip
+if tuple(f.name for f in attrs.fields(Outcome)) != _OUTCOME_FIELDS:  # pragma: no cover
+    raise ImportError("Outcome's fields changed: update Engine.evaluate with them")
 
 
 def resolve_date(dataset: Dataset | DatasetStream, on: date | None) -> date:
@@ -247,49 +253,69 @@ class Engine:
 
     def evaluate(self, pack: LoadedPack, rule: Rule, ctx: UnitContext) -> Finding:
         """One rule on one unit, as a finding (never raises for a rule's own failure)."""
-        due = None if rule.deadline is None else ctx.on >= rule.deadline
-        base: dict[str, Any] = {
+        on = ctx.on
+        if rule.effective is not None and on < rule.effective:
+            since = rule.effective.isoformat()
+            return Finding(
+                status=Status.NOT_APPLICABLE,
+                message_zh=f"自 {since} 起适用",
+                message_en=f"applies from {since}",
+                **self._base(pack, rule, ctx),
+            )
+        try:
+            o = rule.check(ctx)
+        except MissingFact as missing:
+            return self._unknown(missing, self._base(pack, rule, ctx))
+        except Exception as exc:
+            return Finding(
+                status=Status.ERROR,
+                message_zh=f"规则 {rule.id}(包 {pack.name})出错:{type(exc).__name__}: {exc}",
+                message_en=f"rule {rule.id} of pack {pack.name!r} raised {type(exc).__name__}: {exc}",
+                **self._base(pack, rule, ctx),
+            )
+        if not isinstance(o, Outcome):
+            return Finding(
+                status=Status.ERROR,
+                message_zh=f"规则 {rule.id}(包 {pack.name})返回了无效结果",
+                message_en=f"rule {rule.id} of pack {pack.name!r} returned {type(o).__name__}, not an Outcome",
+                **self._base(pack, rule, ctx),
+            )
+        deadline = rule.deadline if o.deadline is None else o.deadline  # a milestone's own
+        return Finding(
+            pack.name,
+            rule.id,
+            ctx.unit.code,
+            o.status,
+            o.message_zh,
+            o.message_en,
+            o.actual,
+            o.required,
+            o.comparator,
+            o.gap,
+            o.measure,
+            deadline,
+            rule.citation,
+            rule.attribute if o.attribute is None else o.attribute,
+            None if deadline is None else on >= deadline,
+            o.period,
+            o.missing,
+            o.details,
+            o.trajectory,
+            o.parts,
+        )
+
+    @staticmethod
+    def _base(pack: LoadedPack, rule: Rule, ctx: UnitContext) -> dict[str, Any]:
+        """The fields of a finding that come from the rule, not from its outcome."""
+        return {
             "pack": pack.name,
             "rule": rule.id,
             "unit": ctx.unit.code,
             "deadline": rule.deadline,
             "citation": rule.citation,
             "attribute": rule.attribute,
-            "due": due,
+            "due": None if rule.deadline is None else ctx.on >= rule.deadline,
         }
-        if rule.effective is not None and ctx.on < rule.effective:
-            since = rule.effective.isoformat()
-            return Finding(
-                status=Status.NOT_APPLICABLE,
-                message_zh=f"自 {since} 起适用",
-                message_en=f"applies from {since}",
-                **base,
-            )
-        try:
-            outcome = rule.check(ctx)
-        except MissingFact as missing:
-            return self._unknown(missing, base)
-        except Exception as exc:
-            return Finding(
-                status=Status.ERROR,
-                message_zh=f"规则 {rule.id}(包 {pack.name})出错:{type(exc).__name__}: {exc}",
-                message_en=f"rule {rule.id} of pack {pack.name!r} raised {type(exc).__name__}: {exc}",
-                **base,
-            )
-        if not isinstance(outcome, Outcome):
-            return Finding(
-                status=Status.ERROR,
-                message_zh=f"规则 {rule.id}(包 {pack.name})返回了无效结果",
-                message_en=f"rule {rule.id} of pack {pack.name!r} returned {type(outcome).__name__}, not an Outcome",
-                **base,
-            )
-        fields = {name: getattr(outcome, name) for name in _OUTCOME_FIELDS}
-        if fields.pop("deadline") is not None:  # the outcome's own milestone
-            base["deadline"] = outcome.deadline
-            base["due"] = ctx.on >= outcome.deadline  # type: ignore[operator]
-        if fields.pop("attribute") is not None:
-            base["attribute"] = outcome.attribute
-        return Finding(**base, **fields)
 
     def _unknown(self, missing: MissingFact, base: dict[str, Any]) -> Finding:
         indicators = self.registry.indicators

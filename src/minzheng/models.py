@@ -15,7 +15,6 @@ code, a hyphen and a local id (``360821101-NH1``).
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal, localcontext
@@ -128,6 +127,8 @@ class Level(StrEnum):
 
 
 _LEVEL_ORDER = list(Level)
+#: The Unicode control characters (category Cc): C0, DEL and C1.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 _CODE_LENGTH = {
     Level.PROVINCE: 2,
     Level.PREFECTURE: 4,
@@ -308,11 +309,7 @@ class Unit:
 
     @name.validator
     def _check_name(self, attribute: attrs.Attribute[str], value: str) -> None:
-        if (
-            not value.strip()
-            or value != value.strip()
-            or any(unicodedata.category(ch) == "Cc" for ch in value)
-        ):
+        if not value.strip() or value != value.strip() or _CONTROL.search(value) is not None:
             raise InvalidField(
                 "name",
                 "a name that is not blank, without surrounding spaces or control characters",

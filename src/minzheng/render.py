@@ -126,16 +126,18 @@ class _LineEncoder:
 
     @staticmethod
     def _any(value: object) -> str:
-        if isinstance(value, str) and not isinstance(value, Enum):
-            return encode_basestring(value)
         if value is None:
             return "null"
+        if type(value) is str:
+            return encode_basestring(value)
         if isinstance(value, bool):
             return "true" if value else "false"
         if isinstance(value, Decimal | int):
             return '"' + format_decimal(value) + '"'
         if isinstance(value, Enum):
             return encode_basestring(str(value.value))
+        if isinstance(value, str):
+            return encode_basestring(value)
         if type(value) is date:
             return '"' + value.isoformat() + '"'
         return json.dumps(to_plain(value), ensure_ascii=False)

@@ -43,7 +43,7 @@ import functools
 from collections.abc import Iterator, Mapping
 from datetime import date
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from .dataset import (
     _FACT_COLUMNS,
@@ -93,16 +93,22 @@ class _StreamFacts(Mapping[str, Mapping[str, Mapping[str | None, Value]]]):
         self.done: set[str] = set()
         self._block_of = block_of
 
-    def __getitem__(self, code: str) -> Mapping[str, Mapping[str | None, Value]]:
+    def get(self, code: str, default: Any = None) -> Any:
         found = self.block.get(code)
         if found is None:
             found = self.kept.get(code)
         if found is not None:
             return found
         key = self._block_of.get(code)
-        if key is not None and key in self.done and code not in self.kept:
+        if key is not None and key in self.done:
             raise DroppedFactError(code)
-        raise KeyError(code)
+        return default
+
+    def __getitem__(self, code: str) -> Mapping[str, Mapping[str | None, Value]]:
+        found = self.get(code)
+        if found is None:
+            raise KeyError(code)
+        return found  # type: ignore[no-any-return]
 
     def __iter__(self) -> Iterator[str]:
         yield from self.kept
