@@ -179,6 +179,8 @@ class _Builder:
         self.units: dict[str, Unit] = {}
         self.explicit_parent: dict[str, bool] = {}
         self.facts: dict[str, dict[str, dict[str | None, Value]]] = {}
+        #: period as written → canonical period, for the periods seen so far
+        self._periods: dict[str, str] = {}
         #: Where in a workbook the values being read are (set by the Excel reader).
         self.sheet: str | None = None
         self.column: str | None = None
@@ -275,16 +277,20 @@ class _Builder:
         self, code: str, indicator: str, period: object, raw: object, row: int | None = None
     ) -> None:
         """Validate and store one value (``period`` ``None``: undated)."""
-        ind = self.known(code, indicator, row)
+        ind = self.indicators.get(indicator) or self.known(code, indicator, row)
         if ind is None:
             return
         key: str | None = None
         if period is not None:
-            try:
-                key = parse_period(period)
-            except ValueProblem as exc:
-                self.problem(code, indicator, exc.expected, show(exc.found), row=row)
-                return
+            key = self._periods.get(period)  # type: ignore[call-overload]
+            if key is None:
+                try:
+                    key = parse_period(period)
+                except ValueProblem as exc:
+                    self.problem(code, indicator, exc.expected, show(exc.found), row=row)
+                    return
+                if isinstance(period, str):
+                    self._periods[period] = key
         if raw is None:
             return  # not known: rules that need it report unknown
         try:

@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.table import Table
 
 from .converter import to_plain
-from .models import Finding, Report, RollUp, Status, TargetValue
+from .models import Attribute, Comparator, Finding, Report, RollUp, Severity, Status, TargetValue
 from .values import format_decimal
 
 __all__ = [
@@ -106,6 +106,11 @@ def targets_to_json(targets: Iterable[TargetValue]) -> list[dict[str, Any]]:
 
 
 _JSON_LITERAL: dict[object, str] = {None: "null", True: "true", False: "false"}
+#: The JSON of every value of the enums a finding holds (and of None).
+_ENUM_JSON: dict[object, str] = {
+    None: "null",
+    **{m: f'"{m.value}"' for e in (Status, Comparator, Attribute, Severity) for m in e},
+}
 
 
 class _LineEncoder:
@@ -149,23 +154,24 @@ class _LineEncoder:
         return cached[1]
 
     def line(self, f: Finding) -> str:
-        text, any_ = encode_basestring, self._any
-        missing, details, severity = f.missing, f.details, f.severity
+        text, any_, enum = encode_basestring, self._any, _ENUM_JSON
+        gap, deadline, period, severity = f.gap, f.deadline, f.period, f.severity
         return (
             f'{{"pack": {text(f.pack)}, "rule": {text(f.rule)}, "unit": {text(f.unit)}, '
-            f'"status": "{f.status.value}", "message_zh": {text(f.message_zh)}, '
+            f'"status": {enum[f.status]}, "message_zh": {text(f.message_zh)}, '
             f'"message_en": {text(f.message_en)}, "actual": {any_(f.actual)}, '
-            f'"required": {any_(f.required)}, "comparator": {any_(f.comparator)}, '
-            f'"gap": {any_(f.gap)}, "measure": {text(f.measure)}, '
-            f'"deadline": {any_(f.deadline)}, '
+            f'"required": {any_(f.required)}, "comparator": {enum[f.comparator]}, '
+            f'"gap": {"null" if gap is None else chr(34) + format_decimal(gap) + chr(34)}, '
+            f'"measure": {text(f.measure)}, '
+            f'"deadline": {"null" if deadline is None else chr(34) + deadline.isoformat() + chr(34)}, '
             f'"citation": {"null" if f.citation is None else self._citation(f.citation)}, '
-            f'"attribute": "{f.attribute.value}", "due": {_JSON_LITERAL[f.due]}, '
-            f'"period": {any_(f.period)}, '
-            f'"missing": [{", ".join(map(text, missing))}], '
-            f'"details": [{", ".join(map(text, details))}], '
-            f'"trajectory": {any_(f.trajectory)}, '
+            f'"attribute": {enum[f.attribute]}, "due": {_JSON_LITERAL[f.due]}, '
+            f'"period": {"null" if period is None else text(period)}, '
+            f'"missing": [{", ".join(map(text, f.missing))}], '
+            f'"details": [{", ".join(map(text, f.details))}], '
+            f'"trajectory": {"null" if f.trajectory is None else any_(f.trajectory)}, '
             f'"parts": {any_(f.parts) if f.parts else "[]"}, '
-            f'"severity": {"null" if severity is None else chr(34) + severity.value + chr(34)}}}'
+            f'"severity": {enum[severity]}}}'
         )
 
 

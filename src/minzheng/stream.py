@@ -216,7 +216,11 @@ class DatasetStream:
         period_at = rows.column.get("period")
         builder = _Builder(str(self.facts_path), self.indicators)
         builder.units = dict(self.dataset.units)  # only read: for suggestions
-        block_of, units = self._block_of, self.dataset.units
+        block_of = self._block_of
+        kept = {
+            code for code, unit in self.dataset.units.items() if unit.level.rank <= _COUNTY_RANK
+        }
+        add_fact = builder.add_fact
         #: the units (and their ancestors) whose blocks have been assessed
         settled: set[str] = set()
         current: str | None = None
@@ -227,8 +231,7 @@ class DatasetStream:
             if key == "":
                 _unknown_unit(builder, code, self.units_path.name, number)
                 continue
-            unit = units[code]
-            if unit.level.rank <= _COUNTY_RANK:
+            if code in kept:
                 if code in settled:
                     self._out_of_order(builder, code, number, "the units below it")
                     failed = True
@@ -247,7 +250,7 @@ class DatasetStream:
                     facts.block = {}
                 builder.facts = facts.block
             period = (row[period_at] or None) if period_at is not None else None
-            builder.add_fact(code, row[indicator_at], period, row[value_at] or None, row=number)
+            add_fact(code, row[indicator_at], period, row[value_at] or None, row=number)
         if builder.problems:
             raise DatasetError(builder.problems)
         if current is not None:
