@@ -1,75 +1,98 @@
-"""Benchmarks: load, assess and write findings on synthetic datasets.
+"""Benchmarks: read, assess and write findings on synthetic datasets, streamed.
 
 Usage: ``nox -s bench`` or ``python benchmarks/run.py [--scales county,city] [--runs 3]``.
 
-Each measurement runs in a fresh Python process, so its peak memory (max RSS) is its
-own: (a) loading and validating the CSV dataset; (b) assessing it with every installed
-pack ("what if", so every rule runs) — the time of (b) excludes the load, its peak
-memory includes it; (c) writing the findings as JSON lines, streamed. Times are medians
-of ``--runs`` runs. Nothing here is asserted: speed is read, not tested.
+Each measurement runs in a fresh process, so its peak memory (max RSS) is its own:
+
+(a) **read**: reading and validating the CSV dataset as ``minzheng assess`` does for
+    JSON lines — ``units.csv`` whole, then ``facts.csv`` county by county
+    (:class:`minzheng.DatasetStream`) — without assessing;
+(b) **assess**: the same with every installed pack applied to every unit ("what if",
+    so every rule runs); its time is what assessing adds to (a);
+(c) **end to end**: the command ``minzheng assess DIR --what-if --format jsonl -o FILE``,
+    timed as a whole process (start-up, reading, assessing, writing the findings).
+
+Times are medians of ``--runs`` runs (``--national-runs`` for the national scale, whose
+runs take minutes). Nothing here is asserted: speed is read, not tested.
 """
 
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import resource
 import statistics
 import subprocess
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 HERE = Path(__file__).parent
+#: The assessment date of every run (the generated facts are for 2020), so that no run
+#: spends time finding the latest period.
+ON = date(2020, 12, 31)
 
 
 def _phase(phase: str, path: str) -> dict[str, float]:
-    """Run one phase in this process; report seconds and peak memory (MiB)."""
+    """Run phase (a) or (b) in this process; report seconds and peak memory (MiB)."""
     import minzheng
-    from minzheng.render import write_jsonl
 
     registry = minzheng.Registry.discover()
     engine = minzheng.Engine(registry)
     start = time.perf_counter()
-    dataset = minzheng.load_dataset(path, registry.indicators)
-    loaded = time.perf_counter()
+    stream = minzheng.DatasetStream(path, registry.indicators)
     count = 0
-    if phase == "assess":
-        count = sum(1 for _ in engine.iter_assess(dataset, what_if=True))
-    elif phase == "write":
-        count = write_jsonl(engine.iter_assess(dataset, what_if=True), io.StringIO())
-    done = time.perf_counter()
-    seconds = loaded - start if phase == "load" else done - loaded
+    if phase == "read":
+        for _ in stream.blocks():
+            pass
+    else:
+        tally = minzheng.Tally(stream, rollups=False)
+        for _ in engine.iter_assess(stream, on=ON, what_if=True, tally=tally):
+            count += 1
+    seconds = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-    return {"seconds": seconds, "peak_mib": peak, "units": len(dataset), "findings": count}
+    return {"seconds": seconds, "peak_mib": peak, "units": len(stream), "findings": count}
 
 
-def _measure(phase: str, path: Path, runs: int) -> dict[str, float]:
+def _end_to_end(path: Path) -> dict[str, float]:
+    """Phase (c): the command line as a whole process, with its own peak memory."""
+    out = path.parent / f"{path.name}-findings.jsonl"
+    command = [sys.executable, "-m", "minzheng", "assess", str(path), "--what-if",
+               "--format", "jsonl", "-o", str(out), "--on", ON.isoformat(), "--fail-on", "never"]  # fmt: skip
+    start = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True)
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    size = out.stat().st_size
+    out.unlink()
+    return {"seconds": seconds, "peak_mib": peak, "bytes": size}
+
+
+def _median(phase: str, path: Path, runs: int) -> dict[str, float]:
     results = []
     for _ in range(runs):
-        out = subprocess.run(
-            [sys.executable, str(HERE / "run.py"), "--phase", phase, str(path)],
-            capture_output=True, text=True, check=True,
-        )  # fmt: skip
+        # each phase in a fresh process (the end-to-end one starts the command as its
+        # only child, so RUSAGE_CHILDREN is that command's alone)
+        command = [sys.executable, str(HERE / "run.py"), "--phase", phase, str(path)]
+        out = subprocess.run(command, capture_output=True, text=True, check=True)
         results.append(json.loads(out.stdout))
-    return {
-        "seconds": statistics.median(r["seconds"] for r in results),
-        "peak_mib": statistics.median(r["peak_mib"] for r in results),
-        "units": results[0]["units"],
-        "findings": max(r["findings"] for r in results),
-    }
+    return {key: statistics.median(r[key] for r in results) for key in results[0]}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--scales", default="county,city")
+    parser.add_argument("--scales", default="county,city,province,national")
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--phase", choices=["load", "assess", "write"], help=argparse.SUPPRESS)
+    parser.add_argument("--national-runs", type=int, default=1)
+    parser.add_argument("--phase", choices=["read", "assess", "end-to-end"], help=argparse.SUPPRESS)
     parser.add_argument("path", nargs="?", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.phase == "end-to-end":
+        print(json.dumps(_end_to_end(Path(args.path))))
+        return 0
     if args.phase:
         print(json.dumps(_phase(args.phase, args.path)))
         return 0
@@ -77,16 +100,24 @@ def main(argv: list[str] | None = None) -> int:
     from generate import write
 
     print(
-        f"{'scale':9} {'units':>8} {'findings':>9} | {'load s':>7} {'MiB':>6} | {'assess s':>8} {'MiB':>6} | {'write s':>7} {'MiB':>6}"
+        "| scale | units | findings | read s | MiB | assess s | MiB | end to end s | MiB | output |\n"
+        "|---|---|---|---|---|---|---|---|---|---|",
+        flush=True,
     )
     for scale in args.scales.split(","):
+        runs = args.national_runs if scale == "national" else args.runs
         path = write(scale, ["csv"])["csv"]
-        load = _measure("load", path, args.runs)
-        assess = _measure("assess", path, args.runs)
-        out = _measure("write", path, args.runs)
+        read = _median("read", path, runs)
+        assessed = _median("assess", path, runs)
+        whole = _median("end-to-end", path, runs)
+        adds = max(assessed["seconds"] - read["seconds"], 0.0)
         print(
-            f"{scale:9} {load['units']:>8} {assess['findings']:>9} | {load['seconds']:>7.2f} {load['peak_mib']:>6.0f} | "
-            f"{assess['seconds']:>8.2f} {assess['peak_mib']:>6.0f} | {out['seconds']:>7.2f} {out['peak_mib']:>6.0f}"
+            f"| {scale} | {read['units']:,.0f} | {assessed['findings']:,.0f} "
+            f"| {read['seconds']:.2f} | {read['peak_mib']:.0f} "
+            f"| {adds:.2f} | {assessed['peak_mib']:.0f} "
+            f"| {whole['seconds']:.2f} | {whole['peak_mib']:.0f} "
+            f"| {whole['bytes'] / 2**20:,.0f} MiB |",
+            flush=True,
         )
     return 0
 

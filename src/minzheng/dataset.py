@@ -92,6 +92,8 @@ class Dataset:
     as_of: date | None = None
     source: str = ""
     _children: dict[str, tuple[Unit, ...]] = field(init=False, eq=False, repr=False)
+    #: unit code → the unit and the units above it (filled as ancestors are asked for)
+    _above: dict[str, tuple[Unit, ...]] = field(init=False, eq=False, repr=False, factory=dict)
 
     def __attrs_post_init__(self) -> None:
         children: dict[str, list[Unit]] = {}
@@ -109,13 +111,13 @@ class Dataset:
 
     def ancestors(self, code: str) -> tuple[Unit, ...]:
         """The units above ``code``, nearest first, as far as the dataset holds them."""
-        found: list[Unit] = []
         parent = self.units[code].parent
-        while parent is not None and parent in self.units:
-            unit = self.units[parent]
-            found.append(unit)
-            parent = unit.parent
-        return tuple(found)
+        if parent is None or parent not in self.units:
+            return ()
+        found = self._above.get(parent)  # remembered for the units that have children
+        if found is None:
+            found = self._above[parent] = (self.units[parent], *self.ancestors(parent))
+        return found
 
     def value_as_of(self, code: str, indicator: str, on: date) -> tuple[str | None, Value] | None:
         """``(period, value)`` of the latest period ending on or before ``on``.

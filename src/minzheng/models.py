@@ -14,13 +14,14 @@ code, a hyphen and a local id (``360821101-NH1``).
 
 from __future__ import annotations
 
+import operator
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal, localcontext
 from enum import StrEnum
 from fractions import Fraction
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 import attrs
 from attrs import field, frozen
@@ -192,23 +193,9 @@ class Comparator(StrEnum):
     def holds(self, actual: Decimal | int | Fraction, required: Decimal | int | Fraction) -> bool:
         """Whether ``actual <comparator> required`` holds (exactly: decimals and ints
         compare exactly; a fraction brings the others to fractions)."""
-        a: Decimal | int | Fraction
-        r: Decimal | int | Fraction
         if isinstance(actual, Fraction) or isinstance(required, Fraction):
-            a, r = Fraction(actual), Fraction(required)
-        else:
-            a, r = actual, required
-        match self:
-            case Comparator.GE:
-                return a >= r
-            case Comparator.GT:
-                return a > r
-            case Comparator.LE:
-                return a <= r
-            case Comparator.LT:
-                return a < r
-            case Comparator.EQ:
-                return a == r
+            return _HOLDS[self](Fraction(actual), Fraction(required))
+        return _HOLDS[self](actual, required)
 
     def gap(self, actual: Decimal | int, required: Decimal | int) -> Decimal:
         """How far ``actual`` is from meeting the requirement, in its own measure.
@@ -220,6 +207,15 @@ class Comparator(StrEnum):
         if self.holds(a, r):
             return Decimal(0)
         return abs(r - a)
+
+
+_HOLDS: dict[Comparator, Callable[[Any, Any], bool]] = {
+    Comparator.GE: operator.ge,
+    Comparator.GT: operator.gt,
+    Comparator.LE: operator.le,
+    Comparator.LT: operator.lt,
+    Comparator.EQ: operator.eq,
+}
 
 
 class Rounding(StrEnum):

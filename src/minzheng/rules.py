@@ -297,8 +297,8 @@ def compare(
 
     ``gap`` is zero when the comparison holds, else the distance to ``required``.
     """
-    gap = comparator.gap(actual, required)
     met = comparator.holds(actual, required)
+    gap = Decimal(0) if met else abs(Decimal(required) - Decimal(actual))  # Comparator.gap
     a, r = _show(actual, measure), _show(required, measure)
     zh = f"{what_zh}:实际 {a},要求{_COMPARATOR_ZH[comparator]} {r}"
     en = f"{what_en}: {a}, required {_COMPARATOR_EN[comparator]} {r}"
