@@ -719,7 +719,11 @@ def dump_dataset(dataset: Dataset, indicators: Mapping[str, Indicator]) -> dict[
 
 def write_dataset(dataset: Dataset, path: str | Path, indicators: Mapping[str, Indicator]) -> None:
     """Write a dataset as JSON or YAML (by suffix), else as CSV: ``units.csv`` and
-    ``facts.csv`` in the folder ``path`` (or beside it, for a ``.csv`` path)."""
+    ``facts.csv`` in the folder ``path`` (or beside it, for a ``.csv`` path).
+
+    ``facts.csv`` is written in unit code order, each county's facts together, which
+    is the order :class:`~minzheng.DatasetStream` reads.
+    """
     path = Path(path)
     if path.suffix.lower() == ".json":
         path.write_text(
