@@ -24,6 +24,7 @@ from minzheng import (
     Engine,
     Finding,
     Level,
+    OrderError,
     Outcome,
     PackInfo,
     Registry,
@@ -31,6 +32,7 @@ from minzheng import (
     Status,
     UnitContext,
     hookimpl,
+    load_dataset,
     write_dataset,
 )
 from minzheng.cli import main
@@ -272,3 +274,36 @@ def test_cli_refuses_streaming_what_it_cannot_stream(jian_csv: Path, tmp_path: P
     )
     assert html.exit_code == 2
     assert "needs the whole dataset" in html.stderr
+
+
+def test_only_order_problems_are_an_order_error(
+    registry: Registry, demo: Dataset, tmp_path: Path
+) -> None:
+    folder = _csv(demo, registry, tmp_path / "demo")
+    header, *rows = _rows(folder / "facts.csv")
+    township = next(i for i, r in enumerate(rows) if r[0] == "990101001")
+    rows.append(rows.pop(township))
+    _write_rows(folder / "facts.csv", [header, *rows])
+    with pytest.raises(OrderError):
+        list(DatasetStream(folder, registry.indicators).blocks())
+    rows[0][3] = "many"  # and a bad value: a plain DatasetError with both problems
+    _write_rows(folder / "facts.csv", [header, *rows])
+    with pytest.raises(DatasetError) as caught:
+        list(DatasetStream(folder, registry.indicators).blocks())
+    assert not isinstance(caught.value, OrderError)
+    assert len(caught.value.problems) == 2
+
+
+def test_cli_validate_streams_csv_and_accepts_any_order(jian_csv: Path) -> None:
+    runner = CliRunner()
+    streamed = runner.invoke(main, ["validate", str(jian_csv)])
+    assert streamed.exit_code == 0, streamed.output
+    loaded = load_dataset(jian_csv)
+    facts = sum(1 for _ in loaded.iter_facts())
+    assert f"{len(loaded)} units, {facts} facts" in streamed.stdout
+    header, *rows = _rows(jian_csv / "facts.csv")
+    _write_rows(jian_csv / "facts.csv", [header, *reversed(rows)])
+    unordered = runner.invoke(main, ["validate", str(jian_csv)])
+    assert unordered.exit_code == 0, unordered.output
+    assert f"{len(loaded)} units, {facts} facts" in unordered.stdout
+    assert "not in blocks by county" in unordered.stderr

@@ -78,7 +78,7 @@ from .rules import (
     trajectory,
 )
 from .scoring import Category, Scorecard, ScoredItem, ScoreTable, load_score_table
-from .stream import DatasetStream, DroppedFactError
+from .stream import DatasetStream, DroppedFactError, OrderError
 
 try:
     __version__ = version("minzheng")
@@ -117,6 +117,7 @@ __all__ = [
     "MinzhengError",
     "MissingFact",
     "ObservedRule",
+    "OrderError",
     "Outcome",
     "PackInfo",
     "Part",

@@ -40,7 +40,7 @@ from .render import (
     write_jsonl,
 )
 from .scoring import load_score_table
-from .stream import DatasetStream
+from .stream import DatasetStream, OrderError
 from .template import template_yaml
 from .values import format_decimal
 
@@ -86,6 +86,11 @@ def _registry(*, warn: bool = True) -> Registry:
 def _options(table: Path | None) -> dict[str, object]:
     """The options handed to the packs: a scoring table given with ``--table``."""
     return {} if table is None else {"score_table": load_score_table(table)}
+
+
+def _is_csv(path: str) -> bool:
+    """A CSV dataset: a folder, or its ``facts.csv``."""
+    return Path(path).is_dir() or Path(path).suffix.lower() == ".csv"
 
 
 def _load(path: str, registry: Registry) -> Dataset:
@@ -241,12 +246,30 @@ def explain(rule_id: str, lang: str) -> None:
 def validate(file: str, lang: str) -> None:
     """Check a dataset file; report every problem, naming unit and field."""
     registry = _registry()
-    dataset = _load(file, registry)
-    facts = sum(1 for _ in dataset.iter_facts())
-    if lang == "zh":
-        _stdout().print(f"通过:{file}:{len(dataset)} 个单位,{facts} 项数据")
+    zh = lang == "zh"
+    unordered = False
+    if _is_csv(file):
+        try:
+            stream = DatasetStream(file, registry.indicators)  # a national file, little memory
+            for _ in stream.blocks():
+                pass
+            units, facts = len(stream), stream.facts_read
+        except OrderError:  # valid, but not in blocks by county: check it whole
+            unordered = True
+    if unordered or not _is_csv(file):
+        dataset = _load(file, registry)
+        units, facts = len(dataset), sum(1 for _ in dataset.iter_facts())
+    if unordered:
+        _stderr().print(
+            "注意:facts.csv 未按县分块排列,流式评估前请按单位代码排序(或使用 --no-stream)"
+            if zh
+            else "note: facts.csv is not in blocks by county: sort it by unit code to stream "
+            "it, or assess it with --no-stream"
+        )
+    if zh:
+        _stdout().print(f"通过:{file}:{units} 个单位,{facts} 项数据")
     else:
-        _stdout().print(f"OK: {file}: {len(dataset)} units, {facts} facts")
+        _stdout().print(f"OK: {file}: {units} units, {facts} facts")
 
 
 def _common_assess_options(func: F) -> F:
@@ -377,7 +400,7 @@ def assess(
     """Assess the units of a dataset FILE against the installed packs."""
     if fmt in ("html", "xlsx") and output is None:
         raise click.UsageError(f"--format {fmt} writes a file: give -o FILE.{fmt}")
-    is_csv = Path(file).is_dir() or Path(file).suffix.lower() == ".csv"
+    is_csv = _is_csv(file)
     if stream and not is_csv:
         raise click.UsageError("--stream reads a CSV dataset (a folder or its facts.csv)")
     if stream is None:

@@ -620,8 +620,10 @@ def _read_units_csv(units_path: Path, builder: _Builder) -> None:
     builder.check_tree()
 
 
-def _unknown_unit(builder: _Builder, code: str, units_name: str, row: int) -> None:
-    guess = closest(code, builder.units)
+def _unknown_unit(
+    builder: _Builder, code: str, units: Mapping[str, Unit], units_name: str, row: int
+) -> None:
+    guess = closest(code, units)
     builder.problem(
         code,
         "unit",
@@ -640,12 +642,11 @@ def _load_csv(path: Path, indicators: Mapping[str, Indicator]) -> Dataset:
     unit_at, indicator_at, value_at = (rows.column[c] for c in ("unit", "indicator", "value"))
     period_at = rows.column.get("period")
     facts = _Builder(str(facts_path), indicators)
-    facts.units = units.units
     add_fact = facts.add_fact
     for number, row in rows:
         code = row[unit_at]
         if code not in units.units:
-            _unknown_unit(facts, code, units_path.name, number)
+            _unknown_unit(facts, code, units.units, units_path.name, number)
             continue
         period = row[period_at] or None if period_at is not None else None
         add_fact(code, row[indicator_at], period, row[value_at] or None, row=number)

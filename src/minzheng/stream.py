@@ -59,12 +59,17 @@ from .dataset import (
 from .errors import DatasetError
 from .models import Indicator, Level, Unit, Value
 
-__all__ = ["DatasetStream", "DroppedFactError"]
+__all__ = ["DatasetStream", "DroppedFactError", "OrderError"]
 
 _COUNTY_RANK = Level.COUNTY.rank
 
 #: unit code → indicator id → period → value
 _Facts = dict[str, dict[str, dict[str | None, Value]]]
+
+
+class OrderError(DatasetError):
+    """``facts.csv`` is valid but not in the order a stream needs (its only problems):
+    load it whole, or sort it by unit code."""
 
 
 class DroppedFactError(LookupError):
@@ -153,6 +158,9 @@ class DatasetStream:
         #: The units, and the facts of the block being assessed (with those kept).
         self.dataset = Dataset(units=units, facts=self._facts, name=folder.name, source=str(folder))
         self._read = False
+        #: How many values :meth:`blocks` has read (known once it has read them all).
+        self.facts_read = 0
+        self._order_problems = 0
 
     def _key(self, unit: Unit, units: Mapping[str, Unit]) -> str | None:
         """The block of a unit: its county (or, with no county above it, its highest
@@ -215,8 +223,7 @@ class DatasetStream:
         unit_at, indicator_at, value_at = (rows.column[c] for c in ("unit", "indicator", "value"))
         period_at = rows.column.get("period")
         builder = _Builder(str(self.facts_path), self.indicators)
-        builder.units = dict(self.dataset.units)  # only read: for suggestions
-        block_of = self._block_of
+        block_of, units = self._block_of, self.dataset.units
         kept = {
             code for code, unit in self.dataset.units.items() if unit.level.rank <= _COUNTY_RANK
         }
@@ -229,7 +236,7 @@ class DatasetStream:
             code = row[unit_at]
             key = block_of.get(code, "")
             if key == "":
-                _unknown_unit(builder, code, self.units_path.name, number)
+                _unknown_unit(builder, code, units, self.units_path.name, number)
                 continue
             if code in kept:
                 if code in settled:
@@ -238,21 +245,25 @@ class DatasetStream:
                 builder.facts = facts.kept
             else:
                 if key != current:
-                    if current is not None and not failed:
-                        if builder.problems:
-                            failed = True
+                    if current is not None:
+                        failed = failed or bool(builder.problems)
+                        if failed:  # only checking now: the block ends unassessed
+                            self._close(current, settled)
                         else:
                             yield from self._assess(current, settled)
                     if key in facts.done:
                         self._out_of_order(builder, code, number, f"county {key}")
                         failed = True
                     current = key
+                    self.facts_read += _count(facts.block)
                     facts.block = {}
                 builder.facts = facts.block
             period = (row[period_at] or None) if period_at is not None else None
             add_fact(code, row[indicator_at], period, row[value_at] or None, row=number)
         if builder.problems:
-            raise DatasetError(builder.problems)
+            only_order = len(builder.problems) == self._order_problems
+            raise (OrderError if only_order else DatasetError)(builder.problems)
+        self.facts_read += _count(facts.block) + _count(facts.kept)
         if current is not None:
             yield from self._assess(current, settled)
         for key in self._blocks:
@@ -265,11 +276,17 @@ class DatasetStream:
 
     def _assess(self, key: str, settled: set[str]) -> Iterator[tuple[Unit, ...]]:
         yield tuple(self._blocks[key])
+        self._close(key, settled)
+
+    def _close(self, key: str, settled: set[str]) -> None:
+        """A block is over: its facts are dropped, and later rows of it, or of the units
+        above it, are out of order."""
         self._facts.done.add(key)
         for unit in (self.dataset.units[key], *self.dataset.ancestors(key)):
             settled.add(unit.code)
 
     def _out_of_order(self, builder: _Builder, code: str, row: int, what: str) -> None:
+        self._order_problems += 1
         builder.problem(
             code,
             "unit",
@@ -279,6 +296,10 @@ class DatasetStream:
             "sort facts.csv by its first column, or load the dataset whole (--no-stream)",
             row=row,
         )
+
+
+def _count(table: _Facts) -> int:
+    return sum(len(periods) for facts in table.values() for periods in facts.values())
 
 
 def _chunks(source: BinaryIO) -> Iterator[bytes]:
