@@ -307,3 +307,15 @@ def test_cli_validate_streams_csv_and_accepts_any_order(jian_csv: Path) -> None:
     assert unordered.exit_code == 0, unordered.output
     assert f"{len(loaded)} units, {facts} facts" in unordered.stdout
     assert "not in blocks by county" in unordered.stderr
+
+
+def test_streamed_targets_are_the_loaded_ones(
+    engine: Engine, demo: Dataset, tmp_path: Path
+) -> None:
+    folder = _csv(demo, engine.registry, tmp_path / "demo")
+    on = date(2018, 12, 31)
+    loaded = list(engine.iter_targets(demo, on=on))
+    streamed = list(engine.iter_targets(DatasetStream(folder, engine.registry.indicators), on=on))
+    key = lambda t: (t.pack, t.rule, t.unit, t.indicator)  # noqa: E731
+    assert sorted(streamed, key=key) == sorted(loaded, key=key)
+    assert any(t.required is not None for t in streamed)

@@ -343,7 +343,7 @@ class Engine:
 
     def iter_targets(
         self,
-        dataset: Dataset,
+        dataset: Dataset | DatasetStream,
         packs: Iterable[str] | None = None,
         on: date | None = None,
         *,
@@ -355,13 +355,33 @@ class Engine:
 
         A target that cannot be derived because a fact is missing comes with
         ``required`` ``None`` and the missing facts named. ``rules`` keeps only the
-        rules with these ids.
+        rules with these ids. ``dataset`` may be a :class:`~minzheng.DatasetStream`.
         """
         day = resolve_date(dataset, on)
         chosen = self._chosen(packs)
         only = self._only(rules)
+        if isinstance(dataset, DatasetStream):
+            for block in dataset.blocks():
+                yield from self._targets(
+                    block, dataset.dataset, day, chosen, what_if, only, options
+                )
+        else:
+            yield from self._targets(
+                dataset.units.values(), dataset, day, chosen, what_if, only, options
+            )
+
+    def _targets(
+        self,
+        units: Iterable[Unit],
+        dataset: Dataset,
+        day: date,
+        chosen: list[LoadedPack],
+        what_if: bool,
+        only: frozenset[str] | None,
+        options: Mapping[str, object] | None,
+    ) -> Iterator[TargetValue]:
         indicators = self.registry.indicators
-        for unit in dataset.units.values():
+        for unit in units:
             ctx = UnitContext(unit, dataset, day, indicators, options)
             for pack, rule in self._applicable(unit, chosen, what_if, only):
                 if rule.effective is not None and day < rule.effective:
@@ -439,7 +459,7 @@ def iter_assess(
 
 
 def iter_targets(
-    dataset: Dataset,
+    dataset: Dataset | DatasetStream,
     packs: Iterable[str] | None = None,
     on: date | None = None,
     *,
