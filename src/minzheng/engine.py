@@ -191,37 +191,35 @@ class Engine:
         produced county by county as its facts are read (see :mod:`minzheng.stream`).
         """
         day = resolve_date(dataset, on)
+        for ctx, pack, rule in self._work(dataset, day, packs, what_if, rules, options):
+            finding = self.evaluate(pack, rule, ctx)
+            if tally is not None:
+                tally.add(finding)
+            yield finding
+
+    def _work(
+        self,
+        dataset: Dataset | DatasetStream,
+        day: date,
+        packs: Iterable[str] | None,
+        what_if: bool,
+        rules: Iterable[str] | None,
+        options: Mapping[str, object] | None,
+    ) -> Iterator[tuple[UnitContext, LoadedPack, Rule]]:
+        """Every (unit, pack, rule) to apply, unit by unit — a stream block by block."""
         chosen = self._chosen(packs)
         only = self._only(rules)
+        groups: Iterable[tuple[Iterable[Unit], Dataset]]
         if isinstance(dataset, DatasetStream):
-            for block in dataset.blocks():
-                yield from self._findings(
-                    block, dataset.dataset, day, chosen, what_if, only, tally, options
-                )
+            groups = ((block, dataset.dataset) for block in dataset.blocks())
         else:
-            yield from self._findings(
-                dataset.units.values(), dataset, day, chosen, what_if, only, tally, options
-            )
-
-    def _findings(
-        self,
-        units: Iterable[Unit],
-        dataset: Dataset,
-        day: date,
-        chosen: list[LoadedPack],
-        what_if: bool,
-        only: frozenset[str] | None,
-        tally: Tally | None,
-        options: Mapping[str, object] | None,
-    ) -> Iterator[Finding]:
+            groups = ((dataset.units.values(), dataset),)
         indicators = self.registry.indicators
-        for unit in units:
-            ctx = UnitContext(unit, dataset, day, indicators, options)
-            for pack, rule in self._applicable(unit, chosen, what_if, only):
-                finding = self.evaluate(pack, rule, ctx)
-                if tally is not None:
-                    tally.add(finding)
-                yield finding
+        for units, data in groups:
+            for unit in units:
+                ctx = UnitContext(unit, data, day, indicators, options)
+                for pack, rule in self._applicable(unit, chosen, what_if, only):
+                    yield ctx, pack, rule
 
     def assess(
         self,
@@ -358,42 +356,17 @@ class Engine:
         rules with these ids. ``dataset`` may be a :class:`~minzheng.DatasetStream`.
         """
         day = resolve_date(dataset, on)
-        chosen = self._chosen(packs)
-        only = self._only(rules)
-        if isinstance(dataset, DatasetStream):
-            for block in dataset.blocks():
-                yield from self._targets(
-                    block, dataset.dataset, day, chosen, what_if, only, options
-                )
-        else:
-            yield from self._targets(
-                dataset.units.values(), dataset, day, chosen, what_if, only, options
-            )
-
-    def _targets(
-        self,
-        units: Iterable[Unit],
-        dataset: Dataset,
-        day: date,
-        chosen: list[LoadedPack],
-        what_if: bool,
-        only: frozenset[str] | None,
-        options: Mapping[str, object] | None,
-    ) -> Iterator[TargetValue]:
-        indicators = self.registry.indicators
-        for unit in units:
-            ctx = UnitContext(unit, dataset, day, indicators, options)
-            for pack, rule in self._applicable(unit, chosen, what_if, only):
-                if rule.effective is not None and day < rule.effective:
-                    continue  # not in force yet: nothing to reach
-                try:
-                    derived = list(rule.targets(ctx))
-                except MissingFact as missing:
-                    derived = [_undetermined(rule, unit, missing)]
-                except Exception as exc:  # one failing rule must not stop the run
-                    derived = [_failed(rule, unit, pack, exc)]
-                for target in derived:
-                    yield attrs.evolve(target, pack=pack.name)
+        for ctx, pack, rule in self._work(dataset, day, packs, what_if, rules, options):
+            if rule.effective is not None and day < rule.effective:
+                continue  # not in force yet: nothing to reach
+            try:
+                derived = list(rule.targets(ctx))
+            except MissingFact as missing:
+                derived = [_undetermined(rule, ctx.unit, missing)]
+            except Exception as exc:  # one failing rule must not stop the run
+                derived = [_failed(rule, ctx.unit, pack, exc)]
+            for target in derived:
+                yield attrs.evolve(target, pack=pack.name)
 
 
 def _undetermined(rule: Rule, unit: Unit, missing: MissingFact) -> TargetValue:
