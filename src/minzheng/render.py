@@ -7,7 +7,7 @@ every number is a string of an exact decimal, dates are ISO strings.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
 from enum import Enum
@@ -113,11 +113,22 @@ _ENUM_JSON: dict[object, str] = {
 }
 
 
+#: The JSON of the plain values a finding holds most, by their exact type.
+_PLAIN: dict[type, Callable[[Any], str]] = {
+    str: encode_basestring,
+    type(None): lambda _: "null",
+    bool: lambda b: "true" if b else "false",
+    int: lambda i: f'"{i}"',
+    Decimal: lambda d: f'"{d:f}"',
+    date: lambda d: f'"{d.isoformat()}"',
+}
+
+
 class _LineEncoder:
     """Findings as JSON lines: the same text as ``json.dumps(finding_to_json(f),
     ensure_ascii=False)``, written field by field (several times faster). Each rule's
     citation is encoded once; values other than text, numbers, dates and enums go
-    through the converter. ``tests/test_render.py`` holds it to ``finding_to_json``."""
+    through the converter. ``tests/test_jsonl.py`` holds it to ``finding_to_json``."""
 
     #: Finding's fields in the order the converter writes them; checked at import.
     FIELDS = (
@@ -131,20 +142,13 @@ class _LineEncoder:
 
     @staticmethod
     def _any(value: object) -> str:
-        if value is None:
-            return "null"
-        if type(value) is str:
-            return encode_basestring(value)
-        if isinstance(value, bool):
-            return "true" if value else "false"
-        if isinstance(value, Decimal | int):
-            return '"' + format_decimal(value) + '"'
+        plain = _PLAIN.get(type(value))
+        if plain is not None:
+            return plain(value)
         if isinstance(value, Enum):
             return encode_basestring(str(value.value))
         if isinstance(value, str):
             return encode_basestring(value)
-        if type(value) is date:
-            return '"' + value.isoformat() + '"'
         return json.dumps(to_plain(value), ensure_ascii=False)
 
     def _citation(self, citation: object) -> str:

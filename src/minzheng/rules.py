@@ -124,7 +124,7 @@ class UnitContext:
     before that date; an undated value applies to any date when no dated value does.
     """
 
-    __slots__ = ("_dataset", "_indicators", "on", "options", "unit")
+    __slots__ = ("_dataset", "_indicators", "_seen", "on", "options", "unit")
 
     def __init__(
         self,
@@ -140,13 +140,19 @@ class UnitContext:
         self.options: Mapping[str, object] = options or {}
         self._dataset = dataset
         self._indicators = indicators
+        #: indicator → what _lookup found (rules of one unit often read the same facts)
+        self._seen: dict[str, tuple[str | None, Value] | None] = {}
 
     def indicator(self, indicator: str) -> Indicator:
         """The declared indicator (raises :class:`KeyError` for an undeclared one)."""
         return self._indicators[indicator]
 
     def _lookup(self, indicator: str) -> tuple[str | None, Value] | None:
-        return self._dataset.value_as_of(self.unit.code, indicator, self.on)
+        seen = self._seen
+        if indicator in seen:
+            return seen[indicator]
+        found = seen[indicator] = self._dataset.value_as_of(self.unit.code, indicator, self.on)
+        return found
 
     def value(self, indicator: str) -> Value:
         """The fact's value as of the assessment date; :class:`MissingFact` if none."""
