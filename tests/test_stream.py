@@ -24,6 +24,7 @@ from minzheng import (
     Engine,
     Finding,
     Level,
+    MissingFact,
     OrderError,
     Outcome,
     PackInfo,
@@ -202,6 +203,50 @@ def test_a_rule_reading_below_county_from_above_gives_an_error_finding(tmp_path:
     assert [f.status for f in streamed] == [Status.ERROR]
     assert DroppedFactError.__name__ in streamed[0].message_en
     assert "--no-stream" in streamed[0].message_en
+
+
+@frozen(kw_only=True)
+class _CountyStaffRule(Rule):
+    """A city rule that reads its counties' facts: streamed like any other."""
+
+    def check(self, ctx: UnitContext) -> Outcome:
+        found = [c.get("resident_population") for c in ctx.descendants(Level.COUNTY)]
+        if any(f is None for f in found):
+            raise MissingFact("resident_population")
+        return Outcome(status=Status.MET, message_zh="有", message_en="all there")
+
+
+def test_a_city_rule_sees_its_counties_even_one_without_facts(tmp_path: Path) -> None:
+    class Pack(_CityPack):
+        @hookimpl
+        def minzheng_rules(self) -> list[Rule]:
+            return [
+                _CountyStaffRule(
+                    id="T-counties",
+                    title_zh="各县常住人口",
+                    title_en="Counties' population",
+                    citation=Citation("demo.txt", "一", "全市"),
+                    reading="test only",
+                    levels=(Level.PREFECTURE,),
+                    inputs=("resident_population",),
+                )
+            ]
+
+    registry = make_registry(("demo", demo_pack), ("city", Pack()))
+    folder = tmp_path / "demo"
+    folder.mkdir()
+    (folder / "facts.csv").write_bytes((DATA / "demo-csv" / "facts.csv").read_bytes())
+    units = (DATA / "demo-csv" / "units.csv").read_text(encoding="utf-8")
+    (folder / "units.csv").write_text(units + "990103,丙县,county,9901,,\n", encoding="utf-8")
+    engine = Engine(registry)
+    for dataset in (
+        load_dataset(folder, registry.indicators),
+        DatasetStream(folder, registry.indicators),
+    ):
+        found = [f for f in engine.iter_assess(dataset, what_if=True) if f.rule == "T-counties"]
+        assert [(f.status, f.missing) for f in found] == [
+            (Status.UNKNOWN, ("resident_population",))
+        ]
 
 
 def _demo(registry: Registry) -> Dataset:

@@ -92,11 +92,13 @@ class _StreamFacts(Mapping[str, Mapping[str, Mapping[str | None, Value]]]):
     """The facts a rule can see: those kept (county level and above) and the current
     block's. Asking for the facts of a unit in a block already dropped raises."""
 
-    def __init__(self, block_of: Mapping[str, str | None]) -> None:
+    def __init__(self, block_of: Mapping[str, str | None], kept: set[str]) -> None:
         self.kept: _Facts = {}
         self.block: _Facts = {}
         self.done: set[str] = set()
         self._block_of = block_of
+        #: the units whose facts are kept (county level and above): never dropped
+        self.kept_codes = kept
 
     def get(self, code: str, default: Any = None) -> Any:
         found = self.block.get(code)
@@ -105,7 +107,7 @@ class _StreamFacts(Mapping[str, Mapping[str, Mapping[str | None, Value]]]):
         if found is not None:
             return found
         key = self._block_of.get(code)
-        if key is not None and key in self.done:
+        if key is not None and key in self.done and code not in self.kept_codes:
             raise DroppedFactError(code)
         return default
 
@@ -153,7 +155,8 @@ class DatasetStream:
                 self._upper.append(unit)
             else:
                 self._blocks.setdefault(key, []).append(unit)
-        self._facts = _StreamFacts(self._block_of)
+        kept = {code for code, unit in units.items() if unit.level.rank <= _COUNTY_RANK}
+        self._facts = _StreamFacts(self._block_of, kept)
         folder = self.units_path.parent
         #: The units, and the facts of the block being assessed (with those kept).
         self.dataset = Dataset(units=units, facts=self._facts, name=folder.name, source=str(folder))
@@ -224,9 +227,7 @@ class DatasetStream:
         period_at = rows.column.get("period")
         builder = _Builder(str(self.facts_path), self.indicators)
         block_of, units = self._block_of, self.dataset.units
-        kept = {
-            code for code, unit in self.dataset.units.items() if unit.level.rank <= _COUNTY_RANK
-        }
+        kept = facts.kept_codes
         add_fact = builder.add_fact
         #: the units (and their ancestors) whose blocks have been assessed
         settled: set[str] = set()
