@@ -71,7 +71,8 @@ def test_streamed_findings_and_targets_are_the_loaded_ones(
     run = getattr(engine, method)
     loaded = list(run(demo, on=date(2018, 12, 31)))
     streamed = list(run(DatasetStream(folder, engine.registry.indicators), on=date(2018, 12, 31)))
-    assert sorted(map(repr, streamed)) == sorted(map(repr, loaded))
+    key = lambda x: (x.pack, x.rule, x.unit, getattr(x, "indicator", ""))  # noqa: E731
+    assert sorted(streamed, key=key) == sorted(loaded, key=key)  # sets: equal, not same repr
     assert len(loaded) > 10
 
 
@@ -353,3 +354,26 @@ def test_cli_validate_streams_csv_and_accepts_any_order(jian_csv: Path) -> None:
     assert unordered.exit_code == 0, unordered.output
     assert f"{len(loaded)} units, {facts} facts" in unordered.stdout
     assert "not in blocks by county" in unordered.stderr
+
+
+@pytest.mark.parametrize("read", ["load", "stream"])
+def test_bytes_that_are_not_utf8_are_named_by_file(
+    registry: Registry, tmp_path: Path, read: str
+) -> None:
+    folder = tmp_path / "demo"
+    folder.mkdir()
+    (folder / "units.csv").write_bytes((DATA / "demo-csv" / "units.csv").read_bytes())
+    facts = (DATA / "demo-csv" / "facts.csv").read_bytes()
+    (folder / "facts.csv").write_bytes(facts + b"990101,office_staff,2018,\xff\xfe\n")
+
+    def read_all() -> object:
+        if read == "load":
+            return load_dataset(folder, registry.indicators)
+        return list(DatasetStream(folder, registry.indicators).blocks())
+
+    with pytest.raises(DatasetError) as caught:
+        read_all()
+    [problem] = caught.value.problems
+    assert problem.file == str(folder / "facts.csv")
+    assert problem.expected == "UTF-8 text"
+    assert problem.row is not None

@@ -547,8 +547,9 @@ class _CsvRows:
             ) from None
         except IsADirectoryError:
             raise DatasetError([Problem(str(path), None, None, "a file", "a directory")]) from None
-        except UnicodeDecodeError as exc:
-            raise DatasetError([self._undecodable(exc, 1)]) from None
+        except UnicodeDecodeError:
+            self._file.close()
+            raise DatasetError([self._undecodable(1)]) from None
         missing = [c for c in required if c not in header]
         unknown = [c for c in header if c not in columns]
         if missing or unknown:
@@ -568,8 +569,11 @@ class _CsvRows:
         self.header = header
         self.column = {name: i for i, name in enumerate(header)}
 
-    def _undecodable(self, exc: UnicodeDecodeError, row: int) -> Problem:
-        return Problem(str(self.path), None, None, "UTF-8 text", "undecodable bytes", row=row)
+    def _undecodable(self, row: int) -> Problem:
+        # text is decoded a block at a time: the bad bytes are in this row or a later one
+        return Problem(
+            str(self.path), None, None, "UTF-8 text", "undecodable bytes here or below", row=row
+        )
 
     def __iter__(self) -> Iterator[tuple[int, list[str]]]:
         width = len(self.header)
@@ -593,8 +597,8 @@ class _CsvRows:
                             ]
                         )
                     yield number, [v.strip() for v in row]
-        except UnicodeDecodeError as exc:
-            raise DatasetError([self._undecodable(exc, number + 1)]) from None
+        except UnicodeDecodeError:
+            raise DatasetError([self._undecodable(number + 1)]) from None
         except csv.Error as exc:
             raise DatasetError(
                 [Problem(str(self.path), None, None, "well-formed CSV", str(exc), row=number + 1)]
