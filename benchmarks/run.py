@@ -9,7 +9,9 @@ Each measurement runs in a fresh process, so its peak memory (max RSS) is its ow
     (:class:`minzheng.DatasetStream`) — without assessing;
 (b) **assess**: the same with every installed pack applied to every unit ("what if",
     so every rule runs); its time is what assessing adds to (a);
-(c) **end to end**: the command ``minzheng assess DIR --what-if --format jsonl -o FILE``,
+(c) **write**: the same, writing every finding as a JSON line to a file as it comes;
+    its time is what writing adds to (b);
+(d) **end to end**: the command ``minzheng assess DIR --what-if --format jsonl -o FILE``,
     timed as a whole process (start-up, reading, assessing, writing the findings).
 
 Times are medians of ``--runs`` runs (``--national-runs`` for the national scale, whose
@@ -35,21 +37,27 @@ ON = date(2020, 12, 31)
 
 
 def _phase(phase: str, path: str) -> dict[str, float]:
-    """Run phase (a) or (b) in this process; report seconds and peak memory (MiB)."""
+    """Run phase (a), (b) or (c) in this process; report seconds and peak memory (MiB)."""
     import minzheng
+    from minzheng.render import write_jsonl
 
     registry = minzheng.Registry.discover()
     engine = minzheng.Engine(registry)
     start = time.perf_counter()
     stream = minzheng.DatasetStream(path, registry.indicators)
     count = 0
+    tally = minzheng.Tally(stream, rollups=False)  # the summary, counted on the fly
+    findings = engine.iter_assess(stream, on=ON, what_if=True, tally=tally)  # lazy
     if phase == "read":
-        for _ in stream.blocks():
+        for _ in stream.blocks():  # the findings are never asked for
             pass
+    elif phase == "assess":
+        count = sum(1 for _ in findings)
     else:
-        tally = minzheng.Tally(stream, rollups=False)
-        for _ in engine.iter_assess(stream, on=ON, what_if=True, tally=tally):
-            count += 1
+        out = Path(path).parent / f"{Path(path).name}-phase.jsonl"
+        with out.open("w", encoding="utf-8") as sink:
+            count = write_jsonl(findings, sink)
+        out.unlink()
     seconds = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
     return {"seconds": seconds, "peak_mib": peak, "units": len(stream), "findings": count}
@@ -87,7 +95,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scales", default="county,city,province,national")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--national-runs", type=int, default=1)
-    parser.add_argument("--phase", choices=["read", "assess", "end-to-end"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--phase", choices=["read", "assess", "write", "end-to-end"], help=argparse.SUPPRESS
+    )
     parser.add_argument("path", nargs="?", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.phase == "end-to-end":
@@ -100,8 +110,8 @@ def main(argv: list[str] | None = None) -> int:
     from generate import write
 
     print(
-        "| scale | units | findings | read s | MiB | assess s | MiB | end to end s | MiB | output |\n"
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| scale | units | findings | read s | MiB | assess s | MiB | write s | MiB "
+        "| end to end s | MiB | output |\n|---|---|---|---|---|---|---|---|---|---|---|---|",
         flush=True,
     )
     for scale in args.scales.split(","):
@@ -109,12 +119,15 @@ def main(argv: list[str] | None = None) -> int:
         path = write(scale, ["csv"])["csv"]
         read = _median("read", path, runs)
         assessed = _median("assess", path, runs)
+        written = _median("write", path, runs)
         whole = _median("end-to-end", path, runs)
-        adds = max(assessed["seconds"] - read["seconds"], 0.0)
+        assessing = max(assessed["seconds"] - read["seconds"], 0.0)
+        writing = max(written["seconds"] - assessed["seconds"], 0.0)
         print(
             f"| {scale} | {read['units']:,.0f} | {assessed['findings']:,.0f} "
             f"| {read['seconds']:.2f} | {read['peak_mib']:.0f} "
-            f"| {adds:.2f} | {assessed['peak_mib']:.0f} "
+            f"| {assessing:.2f} | {assessed['peak_mib']:.0f} "
+            f"| {writing:.2f} | {written['peak_mib']:.0f} "
             f"| {whole['seconds']:.2f} | {whole['peak_mib']:.0f} "
             f"| {whole['bytes'] / 2**20:,.0f} MiB |",
             flush=True,
