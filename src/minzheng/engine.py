@@ -148,24 +148,19 @@ class Engine:
             self.registry.rule(rule_id)  # UnknownNameError, with a suggestion
         return wanted
 
-    def _applicable(
-        self,
-        unit: Unit,
-        chosen: list[LoadedPack],
-        what_if: bool,
-        only: frozenset[str] | None = None,
-    ) -> Iterator[tuple[LoadedPack, Rule]]:
+    def _plan(
+        self, unit: Unit, chosen: list[LoadedPack], only: frozenset[str] | None
+    ) -> tuple[tuple[LoadedPack, tuple[Rule, ...]], ...]:
+        """Each chosen pack with its rules that speak of units of this one's level, type
+        and area (the same for every such unit, so the engine remembers it)."""
+        plan = []
         for pack in chosen:
-            region = pack.info.region
-            if not what_if and (region is None or not region.covers(unit.code)):
-                continue
             key = (pack.name, unit.level, unit.type, unit.area)
             rules = self._rules_for.get(key)
-            if rules is None:  # the same for every unit of this level, type and area
+            if rules is None:
                 rules = self._rules_for[key] = tuple(r for r in pack.rules if r.applies_to(unit))
-            for rule in rules:
-                if only is None or rule.id in only:
-                    yield pack, rule
+            plan.append((pack, tuple(r for r in rules if only is None or r.id in only)))
+        return tuple(plan)
 
     def iter_assess(
         self,
@@ -215,11 +210,22 @@ class Engine:
         else:
             groups = ((dataset.units.values(), dataset),)
         indicators = self.registry.indicators
+        plans: dict[
+            tuple[Level, str | None, str | None], tuple[tuple[LoadedPack, tuple[Rule, ...]], ...]
+        ] = {}
         for units, data in groups:
             for unit in units:
+                kind = (unit.level, unit.type, unit.area)
+                plan = plans.get(kind)
+                if plan is None:
+                    plan = plans[kind] = self._plan(unit, chosen, only)
                 ctx = UnitContext(unit, data, day, indicators, options)
-                for pack, rule in self._applicable(unit, chosen, what_if, only):
-                    yield ctx, pack, rule
+                for pack, pack_rules in plan:
+                    region = pack.info.region
+                    if not what_if and (region is None or not region.covers(unit.code)):
+                        continue
+                    for rule in pack_rules:
+                        yield ctx, pack, rule
 
     def assess(
         self,
