@@ -25,8 +25,8 @@ What it needs of ``facts.csv``: the rows of one county's townships, villages and
 facilities together, and the rows of a unit at county level or above before the
 rows of the units below it have ended — which is how a file sorted by unit code, or
 written by :func:`~minzheng.write_dataset`, is laid out. A file in another order is
-a :class:`~minzheng.DatasetError` naming the row (sort it by its first column, or load
-it whole). A rule above county level that reads facts below county level cannot be
+an :class:`OrderError` (a :class:`~minzheng.DatasetError`) naming the row: sort it by
+its first column, or load it whole. A rule above county level that reads facts below county level cannot be
 streamed: it gives an ``error`` finding that says so.
 
 A value that does not fit its indicator is found when its block is read, after the
