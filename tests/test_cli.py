@@ -280,3 +280,24 @@ def test_assess_one_rule() -> None:
     result = run("assess", DEMO, "--rule", "D-staf")
     assert result.exit_code == 2
     assert "did you mean 'D-staff'" in result.output
+
+
+@pytest.mark.parametrize("command", [("assess", DEMO, "--format", "json"), ("template", "demo")])
+def test_output_to_a_missing_folder_is_a_usage_error(
+    tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    out = tmp_path / "no-such-folder" / "out.json"
+    result = run(*command, "-o", str(out))
+    assert result.exit_code == 2
+    assert "no folder" in result.stderr
+    assert "Traceback" not in result.output
+    assert not out.parent.exists()
+
+
+def test_output_that_cannot_be_written_is_a_usage_error(tmp_path: Path) -> None:
+    blocked = tmp_path / "report.json"
+    (tmp_path / ".report.json.partial").mkdir()  # the file the run would write first
+    result = run("assess", DEMO, "--format", "json", "-o", str(blocked))
+    assert result.exit_code == 2
+    assert "cannot write" in result.stderr
+    assert not blocked.exists()

@@ -97,6 +97,13 @@ def _load(path: str, registry: Registry) -> Dataset:
     return load_dataset(path, registry.indicators)
 
 
+def _output_path(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """``-o FILE``: its folder must exist, checked before any work is done."""
+    if value is not None and not value.absolute().parent.is_dir():
+        raise click.BadParameter(f"no folder {str(value.parent)!r} to write {value.name!r} in")
+    return value
+
+
 def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
     if value is None:
         return None
@@ -309,15 +316,10 @@ def _common_assess_options(func: F) -> F:
         "-o",
         "--output",
         type=click.Path(dir_okay=False, writable=True, path_type=Path),
+        callback=_output_path,
         help="Write to this file instead of standard output.",
     )(func)
     return func
-
-
-def _open_output(path: Path | None) -> tuple[IO[str], bool]:
-    if path is None:
-        return sys.stdout, False
-    return path.open("w", encoding="utf-8"), True
 
 
 @contextlib.contextmanager
@@ -329,7 +331,11 @@ def _output(path: Path | None) -> Iterator[IO[str]]:
         return
     partial = path.with_name(f".{path.name}.partial")
     try:
-        with partial.open("w", encoding="utf-8") as out:
+        sink = partial.open("w", encoding="utf-8")
+    except OSError as exc:
+        raise click.UsageError(f"cannot write {str(path)!r}: {exc.strerror}") from None
+    try:
+        with sink as out:
             yield out
         os.replace(partial, path)
     finally:
@@ -455,19 +461,15 @@ def assess(
         assert isinstance(dataset, Dataset)
         output.write_text(report_to_html(report, dataset, registry, lang), encoding="utf-8")
     else:
-        out, close = _open_output(output)
-        try:
+        with _output(output) as out:
             if fmt == "json":
                 json.dump(report_to_json(report), out, ensure_ascii=False, indent=2)
                 out.write("\n")
             elif fmt == "markdown":
                 out.write(report_to_markdown(report, lang))
             else:
-                console = Console(file=out, highlight=False) if close else _stdout()
+                console = _stdout() if output is None else Console(file=out, highlight=False)
                 report_to_table(report, console, lang)
-        finally:
-            if close:
-                out.close()
     raise _Exit(_exit_code(tally, fail_on, bool(registry.errors)))
 
 
@@ -546,8 +548,7 @@ def targets(
         for program in pack.programs
         for standard in program.standards
     ]
-    out, close = _open_output(output)
-    try:
+    with _output(output) as out:
         if fmt == "json":
             data = {
                 "on": day.isoformat(),
@@ -574,7 +575,7 @@ def targets(
             out.write("\n")
             return
         zh = lang == "zh"
-        console = Console(file=out, highlight=False) if close else _stdout()
+        console = _stdout() if output is None else Console(file=out, highlight=False)
         grid = Table(title=f"{'目标' if zh else 'Targets'} · {day.isoformat()}")
         for key in ("unit", "pack", "rule", "indicator", "required", "deadline", "basis"):
             grid.add_column(label(key, lang), overflow="fold")
@@ -629,9 +630,6 @@ def targets(
                     rate,
                 )
             console.print(st)
-    finally:
-        if close:
-            out.close()
 
 
 @main.command()
@@ -640,6 +638,7 @@ def targets(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    callback=_output_path,
     help="Write to this file instead of standard output.",
 )
 @click.option(
