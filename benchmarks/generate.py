@@ -24,7 +24,7 @@ from pathlib import Path
 
 import yaml
 
-from minzheng import Indicator, Kind, Level, Registry, Scores, Unit
+from minzheng import Indicator, Kind, Level, Registry, Scores, Unit, Value
 from minzheng.dataset import csv_cell, unit_row
 from minzheng.values import dump_value
 
@@ -36,12 +36,18 @@ SCALES = {
     "national": (2850, 14, 15),
 }
 DATA = Path(__file__).parent / "data"
+#: Counts that are part of another (a rule reports an error when the part is larger):
+#: the generated part is cut down to the whole, as real data would be.
+AT_MOST = {
+    "new_hires_qualified": "new_hires",
+    "villages_with_livelihood_officer": "villages_total",
+}
 NOTE = "Invented data for benchmarks (benchmarks/generate.py); not any region's figures."
 
-Facts = dict[str, dict[str, object]]
+Facts = dict[str, dict[str, Value]]
 
 
-def _value(indicator: Indicator, rng: random.Random) -> object:
+def _value(indicator: Indicator, rng: random.Random) -> Value:
     match indicator.kind:
         case Kind.COUNT:
             top = int(indicator.maximum) if indicator.maximum is not None else 60000
@@ -83,7 +89,12 @@ def iter_units(scale: str, registry: Registry, seed: int = 2026) -> Iterator[tup
     per_level = facts_by_level(registry)
 
     def made(unit: Unit) -> tuple[Unit, Facts]:
-        return unit, {i.id: {"2020": _value(i, rng)} for i in per_level.get(unit.level, [])}
+        facts = {i.id: {"2020": _value(i, rng)} for i in per_level.get(unit.level, [])}
+        for part, whole in AT_MOST.items():
+            have, of = facts.get(part, {}).get("2020"), facts.get(whole, {}).get("2020")
+            if isinstance(have, int) and isinstance(of, int):
+                facts[part]["2020"] = min(have, of)
+        return unit, facts
 
     yield made(Unit("99", "合成省", Level.PROVINCE))
     for c in range(counties):
