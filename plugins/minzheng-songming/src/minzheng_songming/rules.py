@@ -7,6 +7,7 @@ pack's README.
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -33,6 +34,12 @@ __all__ = ["DibaoGapRule", "EcoBurialRule", "ProvincialAverageRule", "QuarterlyV
 
 #: (month, day) on which each quarter ends
 _QUARTER_ENDS = ((3, 31), (6, 30), (9, 30), (12, 31))
+
+
+@functools.lru_cache(maxsize=64)
+def _quarters_ended(on: date) -> int:
+    """How many quarters of ``on``'s year have ended by ``on`` (0–4)."""
+    return sum(1 for month, day in _QUARTER_ENDS if date(on.year, month, day) <= on)
 
 
 def _number(value: object, indicator: str) -> Decimal:
@@ -187,7 +194,7 @@ class QuarterlyVisitsRule(Rule):
                 message_en="no children in difficulty",
             )
         year = ctx.on.year
-        ended = sum(1 for month, day in _QUARTER_ENDS if date(year, month, day) <= ctx.on)
+        ended = _quarters_ended(ctx.on)
         if ended == 0:
             return Outcome(
                 status=Status.NOT_APPLICABLE,
