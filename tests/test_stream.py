@@ -377,3 +377,15 @@ def test_bytes_that_are_not_utf8_are_named_by_file(
     assert problem.file == str(folder / "facts.csv")
     assert problem.expected == "UTF-8 text"
     assert problem.row is not None
+
+
+def test_a_stream_is_read_once(registry: Registry) -> None:
+    stream = DatasetStream(DATA / "demo-csv", registry.indicators)
+    assert len(stream) == 10
+    assert stream.name == "demo-csv"
+    list(stream.blocks())
+    assert stream.facts_read == sum(
+        1 for _ in load_dataset(DATA / "demo-csv", registry.indicators).iter_facts()
+    )
+    with pytest.raises(RuntimeError, match="read once"):
+        list(stream.blocks())
