@@ -578,6 +578,7 @@ class _CsvRows:
     def __iter__(self) -> Iterator[tuple[int, list[str]]]:
         width = len(self.header)
         number = 1
+        strip = str.strip
         try:
             with self._file:
                 for number, row in enumerate(self._reader, start=2):
@@ -596,7 +597,7 @@ class _CsvRows:
                                 )
                             ]
                         )
-                    yield number, [v.strip() for v in row]
+                    yield number, list(map(strip, row))
         except UnicodeDecodeError:
             raise DatasetError([self._undecodable(number + 1)]) from None
         except csv.Error as exc:
