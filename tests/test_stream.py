@@ -171,6 +171,11 @@ class _VillageCountRule(Rule):
 
 
 class _CityPack:
+    """A test pack with one city-level rule (by default the one reading townships)."""
+
+    def __init__(self, rule: type[Rule] = _VillageCountRule, reads: str = "office_staff") -> None:
+        self.rule, self.reads = rule, reads
+
     @hookimpl
     def minzheng_pack(self) -> PackInfo:
         return PackInfo(
@@ -179,15 +184,16 @@ class _CityPack:
 
     @hookimpl
     def minzheng_rules(self) -> list[Rule]:
+        name = "T-villages" if self.rule is _VillageCountRule else "T-counties"
         return [
-            _VillageCountRule(
-                id="T-villages",
-                title_zh="乡镇工作人员合计",
-                title_en="Township staff",
+            self.rule(
+                id=name,
+                title_zh="测试",
+                title_en=name,
                 citation=Citation("demo.txt", "一", "全市"),
                 reading="test only",
                 levels=(Level.PREFECTURE,),
-                inputs=("office_staff",),
+                inputs=(self.reads,),
             )
         ]
 
@@ -218,22 +224,8 @@ class _CountyStaffRule(Rule):
 
 
 def test_a_city_rule_sees_its_counties_even_one_without_facts(tmp_path: Path) -> None:
-    class Pack(_CityPack):
-        @hookimpl
-        def minzheng_rules(self) -> list[Rule]:
-            return [
-                _CountyStaffRule(
-                    id="T-counties",
-                    title_zh="各县常住人口",
-                    title_en="Counties' population",
-                    citation=Citation("demo.txt", "一", "全市"),
-                    reading="test only",
-                    levels=(Level.PREFECTURE,),
-                    inputs=("resident_population",),
-                )
-            ]
-
-    registry = make_registry(("demo", demo_pack), ("city", Pack()))
+    pack = _CityPack(_CountyStaffRule, "resident_population")
+    registry = make_registry(("demo", demo_pack), ("city", pack))
     folder = tmp_path / "demo"
     folder.mkdir()
     (folder / "facts.csv").write_bytes((DATA / "demo-csv" / "facts.csv").read_bytes())
