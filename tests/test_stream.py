@@ -375,8 +375,7 @@ def test_a_stream_is_read_once(registry: Registry) -> None:
     stream = DatasetStream(DATA / "demo-csv", registry.indicators)
     assert len(stream) == 10
     assert stream.name == "demo-csv"
-    list(stream.blocks())
-    assert stream.facts_read == sum(
+    assert stream.check() == sum(
         1 for _ in load_dataset(DATA / "demo-csv", registry.indicators).iter_facts()
     )
     with pytest.raises(RuntimeError, match="read once"):

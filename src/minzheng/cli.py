@@ -258,9 +258,7 @@ def validate(file: str, lang: str) -> None:
     if _is_csv(file):
         try:
             stream = DatasetStream(file, registry.indicators)  # a national file, little memory
-            for _ in stream.blocks():
-                pass
-            units, facts = len(stream), stream.facts_read
+            units, facts = len(stream), stream.check()
         except OrderError:  # valid, but not in blocks by county: check it whole
             unordered = True
     if unordered or not _is_csv(file):
