@@ -91,3 +91,37 @@ def test_jsonl_of_the_demo_is_the_json_of_its_findings(engine: Engine, demo: Dat
     assert {json.loads(line)["status"] for line in lines} >= {"met", "not_met"}
     citations = {line.split('"citation": ')[1].split(', "attribute"')[0] for line in lines}
     assert len(citations) > 1  # each rule's own, though each is encoded once
+
+
+#: Findings that share packs, rules, citations and deadlines, as a run's do, so that the
+#: writer's remembered pieces (a rule's head, its citation and deadline) are reused.
+_shared = st.sampled_from
+shared_findings = findings.flatmap(
+    lambda f: st.builds(
+        Finding,
+        pack=_shared(["jian", "songming"]),
+        rule=_shared(["J-a", "J-b"]),
+        unit=text,
+        status=st.sampled_from(Status),
+        message_zh=text,
+        message_en=text,
+        actual=values,
+        required=values,
+        comparator=st.none() | st.sampled_from(Comparator),
+        gap=st.none() | decimals,
+        measure=_shared(["", "person", "%"]),
+        deadline=_shared([None, date(2018, 12, 31), date(2020, 6, 30)]),
+        citation=_shared([None, f.citation, Citation("d", "一(一)", "原文", "题")]),
+        attribute=st.sampled_from(Attribute),
+        due=st.none() | st.booleans(),
+    )
+)
+
+
+@given(st.lists(shared_findings, max_size=12))
+def test_lines_of_a_run_are_each_findings_json(found: list[Finding]) -> None:
+    out = io.StringIO()
+    assert write_jsonl(found, out) == len(found)
+    assert out.getvalue() == "".join(
+        json.dumps(finding_to_json(f), ensure_ascii=False) + "\n" for f in found
+    )

@@ -121,6 +121,11 @@ _PLAIN: dict[type, Callable[[Any], str]] = {
     int: lambda i: f'"{i}"',
     Decimal: lambda d: f'"{d:f}"',
     date: lambda d: f'"{d.isoformat()}"',
+    frozenset: lambda items: (  # a checklist: its items sorted, as the converter writes it
+        f"[{', '.join(map(encode_basestring, sorted(items)))}]"
+        if all(type(i) is str for i in items)
+        else json.dumps(to_plain(items), ensure_ascii=False)
+    ),
 }
 
 
@@ -139,6 +144,11 @@ class _LineEncoder:
 
     def __init__(self) -> None:
         self._citations: dict[int, tuple[object, str]] = {}
+        #: (pack, rule) → the line's text up to the unit's code
+        self._heads: dict[tuple[str, str], str] = {}
+        #: (measure, deadline, citation, attribute, due) → their JSON: one per rule,
+        #: mostly, so a rule's citation and deadline are encoded once per run
+        self._middles: dict[tuple[object, ...], str] = {}
 
     @staticmethod
     def _any(value: object) -> str:
@@ -157,19 +167,35 @@ class _LineEncoder:
             cached = self._citations[id(citation)] = (citation, self._any(citation))
         return cached[1]
 
+    def _head(self, f: Finding) -> str:
+        head = self._heads[(f.pack, f.rule)] = (
+            f'{{"pack": {encode_basestring(f.pack)}, "rule": {encode_basestring(f.rule)}, "unit": '
+        )
+        return head
+
+    def _middle(self, key: tuple[object, ...], f: Finding) -> str:
+        deadline = f.deadline
+        middle = self._middles[key] = (
+            f'"measure": {encode_basestring(f.measure)}, '
+            f'"deadline": {"null" if deadline is None else chr(34) + deadline.isoformat() + chr(34)}, '
+            f'"citation": {"null" if f.citation is None else self._citation(f.citation)}, '
+            f'"attribute": {_ENUM_JSON[f.attribute]}, "due": {_JSON_LITERAL[f.due]}, '
+        )
+        return middle
+
     def line(self, f: Finding) -> str:
         text, any_, enum = encode_basestring, self._any, _ENUM_JSON
-        gap, deadline, period, severity = f.gap, f.deadline, f.period, f.severity
+        head = self._heads.get((f.pack, f.rule)) or self._head(f)
+        key = (f.measure, f.deadline, f.citation, f.attribute, f.due)
+        middle = self._middles.get(key) or self._middle(key, f)
+        gap, period, severity = f.gap, f.period, f.severity
         return (
-            f'{{"pack": {text(f.pack)}, "rule": {text(f.rule)}, "unit": {text(f.unit)}, '
+            f"{head}{text(f.unit)}, "
             f'"status": {enum[f.status]}, "message_zh": {text(f.message_zh)}, '
             f'"message_en": {text(f.message_en)}, "actual": {any_(f.actual)}, '
             f'"required": {any_(f.required)}, "comparator": {enum[f.comparator]}, '
             f'"gap": {"null" if gap is None else chr(34) + format_decimal(gap) + chr(34)}, '
-            f'"measure": {text(f.measure)}, '
-            f'"deadline": {"null" if deadline is None else chr(34) + deadline.isoformat() + chr(34)}, '
-            f'"citation": {"null" if f.citation is None else self._citation(f.citation)}, '
-            f'"attribute": {enum[f.attribute]}, "due": {_JSON_LITERAL[f.due]}, '
+            f"{middle}"
             f'"period": {"null" if period is None else text(period)}, '
             f'"missing": [{", ".join(map(text, f.missing))}], '
             f'"details": [{", ".join(map(text, f.details))}], '

@@ -56,6 +56,7 @@ from ._files import read_structured
 from .converter import describe_error, get_converter
 from .errors import InputError, Problem
 from .models import (
+    _HOLDS,
     Area,
     Attribute,
     Bracket,
@@ -282,10 +283,15 @@ _COMPARATOR_EN = {
 
 
 def _show(value: Decimal | int, measure: str) -> str:
-    text = format_decimal(value)
-    if measure in ("%", "‰"):
-        return f"{text}{measure}"
-    return f"{text} {measure}" if measure else text
+    text = str(value) if isinstance(value, int) else format(value, "f")  # format_decimal
+    if not measure:
+        return text
+    return f"{text}{measure}" if measure in ("%", "‰") else f"{text} {measure}"
+
+
+#: The comparison each comparator makes (``Comparator.holds`` without its fractions).
+_OPERATOR = _HOLDS
+_ZERO = Decimal(0)
 
 
 def compare(
@@ -303,16 +309,18 @@ def compare(
 
     ``gap`` is zero when the comparison holds, else the distance to ``required``.
     """
-    met = comparator.holds(actual, required)
-    gap = Decimal(0) if met else abs(Decimal(required) - Decimal(actual))  # Comparator.gap
     a, r = _show(actual, measure), _show(required, measure)
-    zh = f"{what_zh}:实际 {a},要求{_COMPARATOR_ZH[comparator]} {r}"
-    en = f"{what_en}: {a}, required {_COMPARATOR_EN[comparator]} {r}"
-    if not met:
-        zh += f",差 {_show(gap, measure)}"
-        en += f"; short by {_show(gap, measure)}"
+    if _OPERATOR[comparator](actual, required):
+        status, gap = Status.MET, _ZERO
+        zh = f"{what_zh}:实际 {a},要求{_COMPARATOR_ZH[comparator]} {r}"
+        en = f"{what_en}: {a}, required {_COMPARATOR_EN[comparator]} {r}"
+    else:
+        status, gap = Status.NOT_MET, abs(Decimal(required) - Decimal(actual))  # Comparator.gap
+        short = _show(gap, measure)
+        zh = f"{what_zh}:实际 {a},要求{_COMPARATOR_ZH[comparator]} {r},差 {short}"
+        en = f"{what_en}: {a}, required {_COMPARATOR_EN[comparator]} {r}; short by {short}"
     return Outcome(
-        status=Status.MET if met else Status.NOT_MET,
+        status=status,
         message_zh=zh,
         message_en=en,
         actual=actual,
