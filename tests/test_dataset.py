@@ -222,6 +222,29 @@ def test_parent_cycle(tmp_path: Path, registry: Registry) -> None:
     )
 
 
+@given(st.lists(st.integers(0, 7), min_size=1, max_size=8))
+def test_every_cycle_of_parents_is_reported_once(parents: list[int]) -> None:
+    """Counties whose parents are other counties (wrong, but it makes any graph): each
+    cycle of parents is one problem, wherever the walk enters it."""
+    from minzheng.dataset import _Builder
+
+    codes = [f"9901{i:02d}" for i in range(len(parents))]
+    builder = _Builder("units", {})
+    for code, parent in zip(codes, parents, strict=True):
+        builder.units[code] = Unit(code, code, Level.COUNTY, codes[parent % len(codes)])
+    builder.check_tree()
+    cycles = set()
+    for start in range(len(codes)):  # follow each chain until a unit repeats
+        seen: list[int] = []
+        at = start
+        while at not in seen:
+            seen.append(at)
+            at = parents[at] % len(codes)
+        cycles.add(frozenset(seen[seen.index(at) :]))
+    reported = [p for p in builder.problems if "a cycle" in str(p.found)]
+    assert len(reported) == len(cycles)
+
+
 def test_parent_below_its_child(tmp_path: Path, registry: Registry) -> None:
     units = [
         {"code": "990102", "name": "乙县", "level": "county"},

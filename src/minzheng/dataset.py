@@ -356,16 +356,24 @@ class _Builder:
                     f"did you mean {guess!r}?" if guess else "",
                 )
         reported: set[str] = set()
+        ends: set[str] = set()  # units whose chain of parents is known to end
         for code in self.units:
             chain = [code]
             parent = self.units[code].parent
-            while parent is not None and parent in self.units and parent not in chain:
+            while (
+                parent is not None
+                and parent not in ends
+                and parent in self.units
+                and parent not in chain
+            ):
                 chain.append(parent)
                 parent = self.units[parent].parent
             if parent is not None and parent in chain and not reported & set(chain):
                 cycle = " → ".join([*chain[chain.index(parent) :], parent])
                 self.problem(code, "parent", "a chain of parents that ends", f"a cycle: {cycle}")
                 reported.update(chain)
+            elif parent is None or parent in ends or parent not in self.units:
+                ends.update(chain)
         for code, unit in self.units.items():
             if code in reported or unit.parent is None or unit.parent not in self.units:
                 continue

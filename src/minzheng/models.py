@@ -119,7 +119,7 @@ class Level(StrEnum):
     @property
     def rank(self) -> int:
         """0 for a province, 5 for a facility: a parent's rank is always lower."""
-        return _LEVEL_ORDER.index(self)
+        return _RANK[self]
 
     @property
     def code_length(self) -> int | None:
@@ -128,6 +128,7 @@ class Level(StrEnum):
 
 
 _LEVEL_ORDER = list(Level)
+_RANK = {level: rank for rank, level in enumerate(_LEVEL_ORDER)}
 #: The Unicode control characters (category Cc): C0, DEL and C1.
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 _CODE_LENGTH = {

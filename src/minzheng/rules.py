@@ -162,6 +162,13 @@ class UnitContext:
             raise MissingFact(indicator)
         return found[1]
 
+    def _found(self, indicator: str) -> tuple[str | None, Value]:
+        """``(period, value)`` as of the assessment date; :class:`MissingFact` if none."""
+        found = self._seen.get(indicator) or self._lookup(indicator)
+        if found is None:
+            raise MissingFact(indicator)
+        return found
+
     def values(self, *indicators: str) -> tuple[Value, ...]:
         """Several facts at once; :class:`MissingFact` names every one that is missing."""
         found = [self._lookup(i) for i in indicators]
@@ -413,15 +420,16 @@ class ThresholdRule(Rule):
         return _unique((self.indicator, *self.inputs))
 
     def check(self, ctx: UnitContext) -> Outcome:
+        period, value = ctx._found(self.indicator)
         zh, en, measure = _indicator_name(ctx, self.indicator)
         return compare(
-            ctx.number(self.indicator),
+            _as_number(self.indicator, value),
             self.comparator,
             self.value,
             what_zh=zh,
             what_en=en,
             measure=measure,
-            period=ctx.period(self.indicator),
+            period=period,
         )
 
     def targets(self, ctx: UnitContext) -> Iterable[TargetValue]:
