@@ -21,11 +21,12 @@ EXAMPLES = sorted(
 )
 
 
-def _install_all(session: nox.Session, extra: str = "") -> None:
-    """The core (with ``extra``) and every pack under plugins/, editable."""
-    session.install("-e", f".{extra}")
+def _install_all(session: nox.Session, extra: str = "", *, editable: bool = True) -> None:
+    """The core (with ``extra``) and every pack under plugins/, editable unless told."""
+    flag = ["-e"] if editable else []
+    session.install(*flag, f".{extra}")
     for pyproject in PLUGINS:
-        session.install("-e", f"{pyproject.parent}{extra}")
+        session.install(*flag, f"{pyproject.parent}{extra}")
 
 
 @nox.session
@@ -73,8 +74,9 @@ def docs(session: nox.Session) -> None:
 @nox.session
 def bench(session: nox.Session) -> None:
     """Benchmarks (see benchmarks/README.md), and the comparison with OpenFisca, which is
-    installed here only."""
-    _install_all(session)
+    installed here only. minzheng is installed as a deployment would have it (not
+    editable: pip compiles its modules once, as it does OpenFisca's)."""
+    _install_all(session, editable=False)
     session.install("openfisca-core>=41")
     session.run("python", "benchmarks/run.py", *session.posargs)
     session.run("python", "benchmarks/peers/compare.py")
