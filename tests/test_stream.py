@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import random
 from collections.abc import Iterable
 from datetime import date
@@ -298,6 +299,25 @@ def test_cli_streams_jsonl_and_writes_the_file_only_on_success(
     assert "Traceback" not in failed.output
     assert out.read_text(encoding="utf-8").splitlines() == lines  # the old file is intact
     assert sorted(p.name for p in tmp_path.iterdir()) == ["findings.jsonl", "jian"]
+
+
+def test_cli_streams_targets_as_json_lines(jian_csv: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    out = tmp_path / "targets.jsonl"
+    streamed = runner.invoke(main, ["targets", str(jian_csv), "--format", "jsonl", "-o", str(out)])
+    assert streamed.exit_code == 0, streamed.output
+    whole = runner.invoke(main, ["targets", str(jian_csv), "--format", "json"])
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    key = lambda t: (t["pack"], t["rule"], t["unit"], t["indicator"])  # noqa: E731
+    assert sorted(lines, key=key) == sorted(json.loads(whole.stdout)["targets"], key=key)
+    assert any(t["rule"] == "J-staff-by-pop" for t in lines)
+    loaded = runner.invoke(main, ["targets", str(jian_csv), "--format", "jsonl", "--no-stream"])
+    assert sorted(loaded.stdout.splitlines()) == sorted(out.read_text("utf-8").splitlines())
+    yaml_input = runner.invoke(
+        main, ["targets", str(ROOT / "examples" / "jian-2018.yaml"), "--stream"]
+    )
+    assert yaml_input.exit_code == 2
+    assert "--stream reads a CSV dataset" in yaml_input.stderr
 
 
 def test_cli_refuses_streaming_what_it_cannot_stream(jian_csv: Path, tmp_path: Path) -> None:

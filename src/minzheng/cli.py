@@ -38,6 +38,7 @@ from .render import (
     report_to_table,
     targets_to_json,
     write_jsonl,
+    write_targets_jsonl,
 )
 from .scoring import load_score_table
 from .stream import DatasetStream, OrderError
@@ -362,6 +363,25 @@ def _progress(findings: Iterator[Finding], total: int) -> Iterator[Finding]:
             yield finding
 
 
+_stream_option = click.option(
+    "--stream/--no-stream",
+    default=None,
+    help="Read a CSV dataset county by county as it is assessed, so memory does not grow "
+    "with its facts (needs facts.csv in code order). Default: stream CSV for --format jsonl.",
+)
+
+
+def _streaming(file: str, stream: bool | None, fmt: str, whole: tuple[str, ...] = ()) -> bool:
+    """Whether to read ``file`` as a :class:`DatasetStream`: ``--stream`` as given, by
+    default for a CSV dataset written as JSON lines; a usage error where it cannot be."""
+    is_csv = _is_csv(file)
+    if stream and not is_csv:
+        raise click.UsageError("--stream reads a CSV dataset (a folder or its facts.csv)")
+    if stream and fmt in whole:
+        raise click.UsageError(f"--format {fmt} needs the whole dataset: leave out --stream")
+    return is_csv and fmt == "jsonl" if stream is None else stream
+
+
 @main.command()
 @click.argument("file", type=click.Path(dir_okay=True, path_type=str))
 @_common_assess_options
@@ -374,12 +394,7 @@ def _progress(findings: Iterator[Finding], total: int) -> Iterator[Finding]:
     help="Output format. jsonl streams one finding per line; html (a self-contained report "
     "with charts) and xlsx (a workbook coloured by status) need -o FILE.",
 )
-@click.option(
-    "--stream/--no-stream",
-    default=None,
-    help="Read a CSV dataset county by county as it is assessed, so memory does not grow "
-    "with its facts (needs facts.csv in code order). Default: stream CSV for --format jsonl.",
-)
+@_stream_option
 @click.option(
     "--fail-on",
     type=click.Choice(["not-met", "failure", "never"]),
@@ -404,13 +419,7 @@ def assess(
     """Assess the units of a dataset FILE against the installed packs."""
     if fmt in ("html", "xlsx") and output is None:
         raise click.UsageError(f"--format {fmt} writes a file: give -o FILE.{fmt}")
-    is_csv = _is_csv(file)
-    if stream and not is_csv:
-        raise click.UsageError("--stream reads a CSV dataset (a folder or its facts.csv)")
-    if stream is None:
-        stream = is_csv and fmt == "jsonl"
-    if stream and fmt in ("html", "xlsx"):
-        raise click.UsageError(f"--format {fmt} needs the whole dataset: leave out --stream")
+    stream = _streaming(file, stream, fmt, whole=("html", "xlsx"))
     registry = _registry()
     options = _options(table)
     dataset: Dataset | DatasetStream = (
@@ -505,11 +514,13 @@ def _exit_code(tally: Tally, fail_on: str, plugin_errors: bool) -> int:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "json"]),
+    type=click.Choice(["table", "json", "jsonl"]),
     default="table",
     show_default=True,
-    help="Output format.",
+    help="Output format. jsonl streams one target per line (the standards in force are "
+    "in the other formats).",
 )
+@_stream_option
 @_lang_option
 def targets(
     file: str,
@@ -520,25 +531,25 @@ def targets(
     table: Path | None,
     output: Path | None,
     fmt: str,
+    stream: bool | None,
     lang: str,
 ) -> None:
     """Derived targets for each unit of FILE (what it must reach, by when), and the
     programme standards in force."""
+    stream = _streaming(file, stream, fmt)
     registry = _registry()
     options = _options(table)
-    dataset = _load(file, registry)
+    dataset = DatasetStream(file, registry.indicators) if stream else _load(file, registry)
     engine = Engine(registry)
     day = resolve_date(dataset, on)
-    found = list(
-        engine.iter_targets(
-            dataset,
-            list(packs) or None,
-            on,
-            what_if=what_if,
-            options=options,
-            rules=rule_ids or None,
-        )
+    derived = engine.iter_targets(
+        dataset, list(packs) or None, day, what_if=what_if, options=options, rules=rule_ids or None
     )
+    if fmt == "jsonl":
+        with _output(output) as out:
+            write_targets_jsonl(derived, out)
+        return
+    found = list(derived)
     standards = [
         (pack.name, program, standard)
         for pack in registry.packs.values()

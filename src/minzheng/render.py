@@ -32,6 +32,7 @@ __all__ = [
     "report_to_table",
     "targets_to_json",
     "write_jsonl",
+    "write_targets_jsonl",
 ]
 
 #: The version of the JSON output format; changes only with a changelog entry.
@@ -221,6 +222,17 @@ def write_jsonl(findings: Iterable[Finding], out: IO[str]) -> int:
     write = out.write
     for finding in findings:
         write(line(finding) + "\n")
+        count += 1
+    return count
+
+
+def write_targets_jsonl(targets: Iterable[TargetValue], out: IO[str]) -> int:
+    """Write one target per line (its :func:`targets_to_json` object) as they come;
+    returns how many were written."""
+    count = 0
+    write = out.write
+    for target in targets:
+        write(json.dumps(to_plain(target), ensure_ascii=False) + "\n")
         count += 1
     return count
 
