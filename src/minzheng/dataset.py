@@ -77,6 +77,29 @@ def _end(period: str) -> date:
     return period_end(period)
 
 
+def _as_of(periods: Mapping[str | None, Value], on: date) -> tuple[str | None, Value] | None:
+    """``(period, value)`` of one fact's values (period → value) as of ``on``: the
+    latest period ending on or before it, else the undated value, else ``None``."""
+    if len(periods) == 1:  # the common case
+        [(period, value)] = periods.items()
+        if period is None or _end(period) <= on:
+            return period, value
+        return None
+    best: str | None = None
+    best_end: date | None = None
+    for period in periods:
+        if period is None:
+            continue
+        end = _end(period)
+        if end <= on and (best_end is None or end > best_end):
+            best, best_end = period, end
+    if best is not None:
+        return best, periods[best]
+    if None in periods:
+        return None, periods[None]
+    return None
+
+
 @frozen
 class Dataset:
     """Units (in file order) and their facts.
@@ -126,26 +149,7 @@ class Dataset:
         nothing to use.
         """
         periods = self.facts.get(code, {}).get(indicator)
-        if not periods:
-            return None
-        if len(periods) == 1:  # the common case
-            [(period, value)] = periods.items()
-            if period is None or _end(period) <= on:
-                return period, value
-            return None
-        best: str | None = None
-        best_end: date | None = None
-        for period in periods:
-            if period is None:
-                continue
-            end = _end(period)
-            if end <= on and (best_end is None or end > best_end):
-                best, best_end = period, end
-        if best is not None:
-            return best, periods[best]
-        if None in periods:
-            return None, periods[None]
-        return None
+        return _as_of(periods, on) if periods else None
 
     def series(self, code: str, indicator: str) -> dict[str, Value]:
         """Every dated value of one fact of one unit, oldest first."""

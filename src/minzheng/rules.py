@@ -54,6 +54,7 @@ from attrs import field, frozen
 
 from ._files import read_structured
 from .converter import describe_error, get_converter
+from .dataset import _as_of
 from .errors import InputError, Problem
 from .models import (
     _HOLDS,
@@ -125,7 +126,7 @@ class UnitContext:
     before that date; an undated value applies to any date when no dated value does.
     """
 
-    __slots__ = ("_dataset", "_indicators", "_seen", "on", "options", "unit")
+    __slots__ = ("_dataset", "_facts", "_indicators", "_seen", "on", "options", "unit")
 
     def __init__(
         self,
@@ -140,6 +141,8 @@ class UnitContext:
         #: What the caller passed to the engine for the packs (e.g. ``score_table``).
         self.options: Mapping[str, object] = options or {}
         self._dataset = dataset
+        #: this unit's facts: indicator → period → value
+        self._facts: Mapping[str, Mapping[str | None, Value]] = dataset.facts.get(unit.code) or {}
         self._indicators = indicators
         #: indicator → what _lookup found (rules of one unit often read the same facts)
         self._seen: dict[str, tuple[str | None, Value] | None] = {}
@@ -152,7 +155,8 @@ class UnitContext:
         seen = self._seen
         if indicator in seen:
             return seen[indicator]
-        found = seen[indicator] = self._dataset.value_as_of(self.unit.code, indicator, self.on)
+        periods = self._facts.get(indicator)
+        found = seen[indicator] = _as_of(periods, self.on) if periods else None
         return found
 
     def value(self, indicator: str) -> Value:
@@ -188,7 +192,7 @@ class UnitContext:
         """The fact's value for exactly ``period`` (a year or a day), for rules that
         speak of one year's figure; :class:`MissingFact` naming the period if none."""
         key = str(period)
-        values = self._dataset.facts.get(self.unit.code, {}).get(indicator, {})
+        values = self._facts.get(indicator, {})
         if key not in values:
             raise MissingFact(indicator, period=key)
         return values[key]
@@ -197,9 +201,7 @@ class UnitContext:
         self, indicator: str, period: str | int, default: Value | None = None
     ) -> Value | None:
         """The fact's value for exactly ``period``, or ``default`` when there is none."""
-        return (
-            self._dataset.facts.get(self.unit.code, {}).get(indicator, {}).get(str(period), default)
-        )
+        return self._facts.get(indicator, {}).get(str(period), default)
 
     def inherited(self, indicator: str) -> tuple[Unit, Value] | None:
         """The fact from this unit or, failing that, the nearest unit above that has it.
