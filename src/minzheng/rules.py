@@ -401,9 +401,8 @@ class Rule(abc.ABC):
 
 def _indicator_name(ctx: UnitContext, indicator: str) -> tuple[str, str, str]:
     """(zh name, en name, measure) of an indicator, tolerating an undeclared one."""
-    try:
-        ind = ctx.indicator(indicator)
-    except KeyError:
+    ind = ctx._indicators.get(indicator)
+    if ind is None:
         return indicator, indicator, ""
     return ind.name_zh, ind.name_en, ind.measure
 
