@@ -14,8 +14,13 @@ Each measurement runs in a fresh process, so its peak memory (max RSS) is its ow
 (d) **end to end**: the command ``minzheng assess DIR --what-if --format jsonl -o FILE``,
     timed as a whole process (start-up, reading, assessing, writing the findings).
 
-Times are medians of ``--runs`` runs (``--national-runs`` for the national scale, whose
-runs take minutes). Nothing here is asserted: speed is read, not tested.
+The phases take turns (read, assess, write, end to end, then again), ``--runs`` times
+(``--national-runs`` for the national scale, whose runs take minutes); times are the
+medians of the runs, and what a phase adds to the one before is taken within each run.
+The last column is the CPU time assessing adds divided by the CPU time of reading
+(median of the runs): the target "assessing costs no more than reading" is a ratio of
+at most 1, and CPU time is what a busy or shared machine disturbs least. Nothing here
+is asserted: speed is read, not tested.
 """
 
 from __future__ import annotations
@@ -43,7 +48,7 @@ def _phase(phase: str, path: str) -> dict[str, float]:
 
     registry = minzheng.Registry.discover()
     engine = minzheng.Engine(registry)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     stream = minzheng.DatasetStream(path, registry.indicators)
     count = 0
     tally = minzheng.Tally(stream, rollups=False)  # the summary, counted on the fly
@@ -57,9 +62,15 @@ def _phase(phase: str, path: str) -> dict[str, float]:
         with out.open("w", encoding="utf-8") as sink:
             count = write_jsonl(findings, sink)
         out.unlink()
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-    return {"seconds": seconds, "peak_mib": peak, "units": len(stream), "findings": count}
+    return {
+        "seconds": seconds,
+        "cpu": cpu,
+        "peak_mib": peak,
+        "units": len(stream),
+        "findings": count,
+    }
 
 
 def _end_to_end(path: Path) -> dict[str, float]:
@@ -76,15 +87,25 @@ def _end_to_end(path: Path) -> dict[str, float]:
     return {"seconds": seconds, "peak_mib": peak, "bytes": size}
 
 
-def _median(phase: str, path: Path, runs: int) -> dict[str, float]:
-    results = []
+PHASES = ("read", "assess", "write", "end-to-end")
+
+
+def _measure(path: Path, runs: int) -> dict[str, list[dict[str, float]]]:
+    """Every phase ``runs`` times, the phases taking turns (read, assess, write, end to
+    end, read, …) so that a machine slowing down or speeding up in the meantime weighs
+    on each alike. Each in a fresh process (the end-to-end one starts the command as
+    its only child, so RUSAGE_CHILDREN is that command's alone)."""
+    results: dict[str, list[dict[str, float]]] = {phase: [] for phase in PHASES}
     for _ in range(runs):
-        # each phase in a fresh process (the end-to-end one starts the command as its
-        # only child, so RUSAGE_CHILDREN is that command's alone)
-        command = [sys.executable, str(HERE / "run.py"), "--phase", phase, str(path)]
-        out = subprocess.run(command, capture_output=True, text=True, check=True)
-        results.append(json.loads(out.stdout))
-    return {key: statistics.median(r[key] for r in results) for key in results[0]}
+        for phase in PHASES:
+            command = [sys.executable, str(HERE / "run.py"), "--phase", phase, str(path)]
+            out = subprocess.run(command, capture_output=True, text=True, check=True)
+            results[phase].append(json.loads(out.stdout))
+    return results
+
+
+def _median(results: list[dict[str, float]], key: str) -> float:
+    return statistics.median(r[key] for r in results)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -110,25 +131,33 @@ def main(argv: list[str] | None = None) -> int:
 
     print(
         "| scale | units | findings | read s | MiB | assess s | MiB | write s | MiB "
-        "| end to end s | MiB | output |\n|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| end to end s | MiB | output | assess ÷ read (CPU) |\n"
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
         flush=True,
     )
     for scale in args.scales.split(","):
         runs = args.national_runs if scale == "national" else args.runs
         path = write(scale, ["csv"])["csv"]
-        read = _median("read", path, runs)
-        assessed = _median("assess", path, runs)
-        written = _median("write", path, runs)
-        whole = _median("end-to-end", path, runs)
-        assessing = max(assessed["seconds"] - read["seconds"], 0.0)
-        writing = max(written["seconds"] - assessed["seconds"], 0.0)
+        got = _measure(path, runs)
+        read, assessed, written, whole = (got[phase] for phase in PHASES)
+        # what assessing adds to reading, and writing to assessing: within each run
+        # (the phases of one run follow one another), then the median of the runs
+        assessing = statistics.median(
+            max(a["seconds"] - r["seconds"], 0.0) for r, a in zip(read, assessed, strict=True)
+        )
+        writing = statistics.median(
+            max(w["seconds"] - a["seconds"], 0.0) for a, w in zip(assessed, written, strict=True)
+        )
+        ratio = statistics.median(
+            (a["cpu"] - r["cpu"]) / r["cpu"] for r, a in zip(read, assessed, strict=True)
+        )
         print(
-            f"| {scale} | {read['units']:,.0f} | {assessed['findings']:,.0f} "
-            f"| {read['seconds']:.2f} | {read['peak_mib']:.0f} "
-            f"| {assessing:.2f} | {assessed['peak_mib']:.0f} "
-            f"| {writing:.2f} | {written['peak_mib']:.0f} "
-            f"| {whole['seconds']:.2f} | {whole['peak_mib']:.0f} "
-            f"| {whole['bytes'] / 2**20:,.0f} MiB |",
+            f"| {scale} | {read[0]['units']:,.0f} | {assessed[0]['findings']:,.0f} "
+            f"| {_median(read, 'seconds'):.2f} | {_median(read, 'peak_mib'):.0f} "
+            f"| {assessing:.2f} | {_median(assessed, 'peak_mib'):.0f} "
+            f"| {writing:.2f} | {_median(written, 'peak_mib'):.0f} "
+            f"| {_median(whole, 'seconds'):.2f} | {_median(whole, 'peak_mib'):.0f} "
+            f"| {whole[0]['bytes'] / 2**20:,.0f} MiB | {ratio:.2f} |",
             flush=True,
         )
     return 0
