@@ -168,7 +168,7 @@ class UnitContext:
 
     def _found(self, indicator: str) -> tuple[str | None, Value]:
         """``(period, value)`` as of the assessment date; :class:`MissingFact` if none."""
-        found = self._seen.get(indicator) or self._lookup(indicator)
+        found = self._lookup(indicator)
         if found is None:
             raise MissingFact(indicator)
         return found
@@ -292,14 +292,12 @@ _COMPARATOR_EN = {
 
 
 def _show(value: Decimal | int, measure: str) -> str:
-    text = str(value) if isinstance(value, int) else format(value, "f")  # format_decimal
+    text = format_decimal(value)
     if not measure:
         return text
     return f"{text}{measure}" if measure in ("%", "‰") else f"{text} {measure}"
 
 
-#: The comparison each comparator makes (``Comparator.holds`` without its fractions).
-_OPERATOR = _HOLDS
 _ZERO = Decimal(0)
 
 
@@ -319,7 +317,7 @@ def compare(
     ``gap`` is zero when the comparison holds, else the distance to ``required``.
     """
     a, r = _show(actual, measure), _show(required, measure)
-    if _OPERATOR[comparator](actual, required):
+    if _HOLDS[comparator](actual, required):  # Comparator.holds, without its fractions
         status, gap = Status.MET, _ZERO
         zh = f"{what_zh}:实际 {a},要求{_COMPARATOR_ZH[comparator]} {r}"
         en = f"{what_en}: {a}, required {_COMPARATOR_EN[comparator]} {r}"
