@@ -251,7 +251,8 @@ class UnitContext:
         return found
 
 
-@frozen(kw_only=True)
+# Not slotted, like Finding: made once per finding, and cheaper to make this way.
+@frozen(kw_only=True, slots=False)
 class Outcome:
     """What a rule found for one unit; the engine adds the rest of the finding."""
 
@@ -1036,6 +1037,8 @@ class TrajectoryRule(Rule):
 
 
 def _as_number(indicator: str, value: Value) -> Decimal:
+    if type(value) is Decimal:
+        return value
     if isinstance(value, bool) or not isinstance(value, int | Decimal):
         raise TypeError(f"fact {indicator!r} is not a number: {value!r}")
     return Decimal(value)
