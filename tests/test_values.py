@@ -13,6 +13,7 @@ from minzheng import Indicator, Item, Kind
 from minzheng.values import (
     ValueProblem,
     dump_value,
+    format_decimal,
     parse_decimal,
     parse_period,
     parse_value,
@@ -189,3 +190,27 @@ def test_rate_round_trip(value: Decimal) -> None:
 @given(st.frozensets(st.sampled_from(["phone", "pc"])))
 def test_items_round_trip(value: frozenset[str]) -> None:
     assert parse_value(ITEMS, dump_value(ITEMS, value)) == value
+
+
+@given(
+    st.decimals(allow_nan=True, allow_infinity=True)
+    | st.builds(
+        Decimal,
+        st.from_regex(r"-?[0-9]{1,12}(\.[0-9]{0,12})?([eE][-+]?[0-9]{1,3})?", fullmatch=True),
+    )
+    | st.integers()
+)
+def test_format_decimal_is_plain_notation_with_every_digit(value: Decimal | int) -> None:
+    """format_decimal takes a shortcut through str(); it must agree with format "f"."""
+    assert format_decimal(value) == format(value, "f" if isinstance(value, Decimal) else "d")
+    assert "E" not in format_decimal(value) or not Decimal(value).is_finite()
+
+
+def test_format_decimal_examples() -> None:
+    assert [format_decimal(Decimal(s)) for s in ("1E+3", "1E-7", "0E-8", "-0", "12.30")] == [
+        "1000",
+        "0.0000001",
+        "0.00000000",
+        "-0",
+        "12.30",
+    ]

@@ -25,7 +25,7 @@ from typing import Any, ClassVar
 import attrs
 
 from .dataset import Dataset
-from .models import Comparator, Finding, Level, Report, RollUp, Status, TargetValue, Unit
+from .models import Comparator, Finding, Level, Report, RollUp, Severity, Status, TargetValue, Unit
 from .plugins import LoadedPack, Registry
 from .rules import MissingFact, Outcome, Rule, UnitContext
 from .stream import DatasetStream
@@ -91,10 +91,10 @@ class Tally:
         return found
 
     def add(self, finding: Finding) -> None:
-        self.by_status[finding.status] += 1
-        severity = finding.severity
-        if severity is not None:
-            if severity.value == "failure":
+        status = finding.status
+        self.by_status[status] += 1
+        if status is Status.NOT_MET or status is Status.ERROR:  # else no severity
+            if finding.severity is Severity.FAILURE:
                 self.failures += 1
             else:
                 self.warnings += 1

@@ -112,9 +112,8 @@ def parse_decimal(raw: object) -> Decimal:
 
 def format_decimal(value: Decimal | int) -> str:
     """A decimal as plain text without exponent, keeping its exact digits."""
-    if isinstance(value, int):
-        return str(value)
-    return format(value, "f")
+    text = str(value)  # the same as format(value, "f") unless it has an exponent
+    return format(value, "f") if "E" in text else text
 
 
 def _check_range(indicator: Indicator, value: Decimal | int, shown: object) -> None:
