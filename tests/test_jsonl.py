@@ -121,3 +121,18 @@ def test_lines_of_a_run_are_each_findings_json(found: list[Finding]) -> None:
     assert out.getvalue() == "".join(
         json.dumps(finding_to_json(f), ensure_ascii=False) + "\n" for f in found
     )
+
+
+def test_a_citation_is_remembered_by_identity_not_by_a_reused_id() -> None:
+    """The writer keys a rule's citation by its id; an id can be reused once a citation
+    is gone, so an entry left by another citation object must not be used."""
+    from minzheng.render import _LineEncoder
+
+    new = Citation("d", "二", "新原文", "题")
+    finding = Finding("p", "r", "u", Status.MET, "好", "ok", citation=new)
+    encoder = _LineEncoder()
+    stale = Finding("p", "r", "u", Status.MET, "好", "ok", citation=Citation("d", "一", "旧", "题"))
+    encoder.line(stale)
+    [(key, entry)] = encoder._middles.items()
+    encoder._middles = {(*key[:2], id(new), *key[3:]): entry}  # as if the id were reused
+    assert encoder.line(finding) == json.dumps(finding_to_json(finding), ensure_ascii=False)

@@ -120,7 +120,7 @@ _PLAIN: dict[type, Callable[[Any], str]] = {
     type(None): lambda _: "null",
     bool: lambda b: "true" if b else "false",
     int: lambda i: f'"{i}"',
-    Decimal: lambda d: f'"{d:f}"',
+    Decimal: lambda d: f'"{format_decimal(d)}"',
     date: lambda d: f'"{d.isoformat()}"',
     frozenset: lambda items: (  # a checklist: its items sorted, as the converter writes it
         f"[{', '.join(map(encode_basestring, sorted(items)))}]"
@@ -147,9 +147,12 @@ class _LineEncoder:
         self._citations: dict[int, tuple[object, str]] = {}
         #: (pack, rule) → the line's text up to the unit's code
         self._heads: dict[tuple[str, str], str] = {}
-        #: (measure, deadline, citation, attribute, due) → their JSON: one per rule,
-        #: mostly, so a rule's citation and deadline are encoded once per run
-        self._middles: dict[tuple[object, ...], str] = {}
+        #: (measure, deadline, id(citation), attribute, due) → (the citation, their
+        #: JSON, status → the severity's JSON): one per rule, mostly, so a rule's
+        #: citation and deadline are encoded once per run. Keyed by the citation's
+        #: identity (hashing it would run attrs' __hash__ for every line); the entry
+        #: keeps the citation alive, so its id cannot be reused while it is cached.
+        self._middles: dict[tuple[object, ...], tuple[object, str, dict[object, str]]] = {}
 
     @staticmethod
     def _any(value: object) -> str:
@@ -174,35 +177,42 @@ class _LineEncoder:
         )
         return head
 
-    def _middle(self, key: tuple[object, ...], f: Finding) -> str:
+    def _middle(self, key: tuple[object, ...], f: Finding) -> tuple[object, str, dict[object, str]]:
         deadline = f.deadline
         middle = self._middles[key] = (
+            f.citation,
             f'"measure": {encode_basestring(f.measure)}, '
             f'"deadline": {"null" if deadline is None else chr(34) + deadline.isoformat() + chr(34)}, '
             f'"citation": {"null" if f.citation is None else self._citation(f.citation)}, '
-            f'"attribute": {_ENUM_JSON[f.attribute]}, "due": {_JSON_LITERAL[f.due]}, '
+            f'"attribute": {_ENUM_JSON[f.attribute]}, "due": {_JSON_LITERAL[f.due]}, ',
+            {},  # a finding's severity follows from its status, due and attribute
         )
         return middle
 
     def line(self, f: Finding) -> str:
         text, any_, enum = encode_basestring, self._any, _ENUM_JSON
         head = self._heads.get((f.pack, f.rule)) or self._head(f)
-        key = (f.measure, f.deadline, f.citation, f.attribute, f.due)
-        middle = self._middles.get(key) or self._middle(key, f)
-        gap, period, severity = f.gap, f.period, f.severity
+        citation, status = f.citation, f.status
+        key = (f.measure, f.deadline, id(citation), f.attribute, f.due)
+        middle = self._middles.get(key)
+        if middle is None or middle[0] is not citation:
+            middle = self._middle(key, f)
+        severities = middle[2]
+        severity = severities.get(status) or severities.setdefault(status, enum[f.severity])
+        gap, period, missing, details = f.gap, f.period, f.missing, f.details
         return (
             f"{head}{text(f.unit)}, "
-            f'"status": {enum[f.status]}, "message_zh": {text(f.message_zh)}, '
+            f'"status": {enum[status]}, "message_zh": {text(f.message_zh)}, '
             f'"message_en": {text(f.message_en)}, "actual": {any_(f.actual)}, '
             f'"required": {any_(f.required)}, "comparator": {enum[f.comparator]}, '
             f'"gap": {"null" if gap is None else chr(34) + format_decimal(gap) + chr(34)}, '
-            f"{middle}"
+            f"{middle[1]}"
             f'"period": {"null" if period is None else text(period)}, '
-            f'"missing": [{", ".join(map(text, f.missing))}], '
-            f'"details": [{", ".join(map(text, f.details))}], '
+            f'"missing": [{", ".join(map(text, missing)) if missing else ""}], '
+            f'"details": [{", ".join(map(text, details)) if details else ""}], '
             f'"trajectory": {"null" if f.trajectory is None else any_(f.trajectory)}, '
             f'"parts": {any_(f.parts) if f.parts else "[]"}, '
-            f'"severity": {enum[severity]}}}'
+            f'"severity": {severity}}}'
         )
 
 
