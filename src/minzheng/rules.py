@@ -770,6 +770,7 @@ class BracketRule(Rule):
         base_number = _as_number(self.base, base)
         band = self.band(base_number)
         bzh, ben, bmeasure = _indicator_name(ctx, self.base)
+        shown = _show(base_number, bmeasure)
         return compare(
             _as_number(self.indicator, actual),
             self.comparator,
@@ -778,9 +779,7 @@ class BracketRule(Rule):
             what_en=en,
             measure=measure,
             period=ctx.period(self.indicator),
-            details=(
-                f"{bzh} {_show(base_number, bmeasure)} / {ben} {_show(base_number, bmeasure)}: {band.describe()}",
-            ),
+            details=(f"{bzh} {shown} / {ben} {shown}: {band.describe()}",),
         )
 
     def targets(self, ctx: UnitContext) -> Iterable[TargetValue]:
