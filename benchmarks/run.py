@@ -22,8 +22,12 @@ time (at most 20 times) and its fastest repetition is its time in that run, so t
 the county scale's 20-millisecond phases are not lost in the machine's noise.
 The last column is the CPU time assessing adds divided by the CPU time of reading
 (median of the runs): the target "assessing costs no more than reading" is a ratio of
-at most 1, and CPU time is what a busy or shared machine disturbs least. Nothing here
-is asserted: speed is read, not tested.
+at most 1, and CPU time is what a busy or shared machine disturbs least.
+
+``--instructions SCALES`` (default ``county,city``; empty to skip) then counts, with
+valgrind's callgrind, the instructions of start-up alone, of reading and of assessing,
+once each, and prints what reading and assessing cost at each of those scales: the same
+ratio without the machine's noise. Nothing here is asserted: speed is read, not tested.
 """
 
 from __future__ import annotations
@@ -57,9 +61,10 @@ MAX_REPEATS = 20
 
 
 def _phase(phase: str, path: str, *, once: bool = False) -> dict[str, float]:
-    """Run phase (a), (b) or (c) in this process — several times when it is short —
-    and report its seconds and CPU seconds (the fastest repetition's), the number of
-    repetitions and the process's peak memory (MiB)."""
+    """Run phase (a), (b) or (c) in this process — several times when it is short,
+    unless ``once`` — and report its seconds and CPU seconds (the fastest
+    repetition's), the number of repetitions and the process's peak memory (MiB).
+    Phase ``start`` stops after start-up (imports, packs) and reports nothing."""
     import minzheng
 
     registry = minzheng.Registry.discover()

@@ -668,7 +668,8 @@ class Part:
 # Not slotted: attrs fills a frozen class's instance dictionary directly, while each
 # field of a frozen slotted class goes through object.__setattr__; a finding is made
 # for every rule on every unit, and this halves the cost of making it (about 110 bytes
-# more each).
+# more each, and reading a field costs a little more: on balance a run is cheaper, see
+# benchmarks/README.md).
 @frozen(slots=False)
 class Finding:
     """What a rule says about one unit (the DESIGN contract).
