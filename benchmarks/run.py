@@ -15,7 +15,8 @@ Each measurement runs in a fresh process, so its peak memory (max RSS) is its ow
     timed as a whole process (start-up, reading, assessing, writing the findings).
 
 The phases take turns (read, assess, write, end to end, then again), ``--runs`` times
-(``--national-runs`` for the national scale, whose runs take minutes); times are the
+(``--national-runs``, also 3 by default, for the national scale, whose runs take about
+eight minutes each: ``--scales county,city,province`` for a quick look); times are the
 medians of the runs, and what a phase adds to the one before is taken within each run.
 Within its process a short phase (a)–(c) is repeated until it has taken a second of CPU
 time (at most 20 times) and its fastest repetition is its time in that run, so that
@@ -191,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--scales", default="county,city,province,national")
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--national-runs", type=int, default=1)
+    parser.add_argument("--national-runs", type=int, default=3)
     parser.add_argument(
         "--instructions",
         default="county,city",
