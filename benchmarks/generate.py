@@ -129,6 +129,11 @@ def _plain(unit: Unit, facts: Facts, registry: Registry) -> dict[str, object]:
 def write(scale: str, formats: list[str], registry: Registry | None = None) -> dict[str, Path]:
     """Write a scale's dataset in each format (``csv``: a folder); return the paths."""
     registry = registry or Registry.discover()
+    if next(registry.iter_rules(), None) is None:
+        raise ValueError(
+            "no installed pack has rules, so there is no fact to generate: install the "
+            "packs first (pip install plugins/*/)"
+        )
     DATA.mkdir(parents=True, exist_ok=True)
     paths = {}
     for fmt in formats:
@@ -192,7 +197,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("scale", choices=sorted(SCALES))
     parser.add_argument("--formats", default="csv,json,yaml")
     args = parser.parse_args(argv)
-    for fmt, path in write(args.scale, args.formats.split(",")).items():
+    try:
+        paths = write(args.scale, args.formats.split(","))
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    for fmt, path in paths.items():
         print(f"{args.scale} {fmt}: {path}")
     return 0
 
