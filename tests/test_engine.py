@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 import demo_pack
 from broken_packs import bad_rule
 from minzheng import (
+    Attribute,
     Dataset,
     Direction,
     Engine,
@@ -499,3 +500,33 @@ def test_only_the_rules_asked_for() -> None:
     assert {t.rule for t in ENGINE.iter_targets(ds, rules=["D-staff"])} == {"D-staff"}
     with pytest.raises(UnknownNameError, match="did you mean 'D-cremation'"):
         list(ENGINE.iter_assess(ds, rules=["D-cremaiton"]))
+
+
+@given(
+    st.lists(
+        st.builds(
+            Finding,
+            pack=st.just("demo"),
+            rule=st.just("D-staff"),
+            unit=st.sampled_from(["990101", "990101001", "nowhere"]),
+            status=st.sampled_from(Status),
+            message_zh=st.just(""),
+            message_en=st.just(""),
+            attribute=st.sampled_from(Attribute),
+            due=st.none() | st.booleans(),
+        ),
+        max_size=20,
+    )
+)
+def test_a_tally_counts_failures_and_warnings_by_each_findings_severity(
+    found: list[Finding],
+) -> None:
+    """Tally.add looks at a finding's severity only when it is not met or in error;
+    it must count what Finding.severity says, whatever the status, due and attribute."""
+    tally = Tally(Dataset(units={}, facts={}), rollups=False)
+    for finding in found:
+        tally.add(finding)
+    severities = [f.severity for f in found]
+    assert tally.failures == severities.count(Severity.FAILURE)
+    assert tally.warnings == severities.count(Severity.WARNING)
+    assert sum(tally.summary.values()) == len(found)
