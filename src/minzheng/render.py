@@ -12,15 +12,16 @@ from datetime import date
 from decimal import Decimal
 from enum import Enum
 from json.encoder import encode_basestring
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import attrs
-from rich.console import Console
-from rich.table import Table
 
 from .converter import to_plain
 from .models import Attribute, Comparator, Finding, Report, RollUp, Severity, Status, TargetValue
 from .values import format_decimal
+
+if TYPE_CHECKING:  # rich is imported when a table is drawn: start-up of the rest is quicker
+    from rich.console import Console
 
 __all__ = [
     "FORMAT_VERSION",
@@ -273,6 +274,8 @@ def _clause(finding: Finding) -> str:
 
 def report_to_table(report: Report, console: Console, lang: str = "en") -> None:
     """Print a report as terminal tables: findings, then the summary."""
+    from rich.table import Table
+
     table = Table(title=f"{label('findings', lang)} · {label('on', lang)} {report.on.isoformat()}")
     for key in ("unit", "pack", "rule", "status", "message", "clause"):
         table.add_column(label(key, lang), overflow="fold")
