@@ -42,7 +42,7 @@ import yaml
 from attrs import field, frozen
 
 from ._files import parse_json, parse_yaml, read_text
-from .converter import describe_error, get_converter
+from .converter import describe_error, structure
 from .errors import DatasetError, InputError, Problem
 from .models import (
     Area,
@@ -230,7 +230,7 @@ class _Builder:
         code = data.get("code")
         name = code if isinstance(code, str) and code else where
         try:
-            level = get_converter().structure(data.get("level"), Level) if "level" in data else None
+            level = structure(data.get("level"), Level) if "level" in data else None
         except ValueProblem:
             level = None  # reported with the other fields below
         if isinstance(code, str) and level is not None:
@@ -239,7 +239,7 @@ class _Builder:
                 self.problem(name, "code", problem, repr(code), row=row)
                 return None
         try:
-            unit = get_converter().structure(data, Unit)
+            unit = structure(data, Unit)
         except Exception as exc:
             for fld, expected, found in describe_error(exc, data):
                 self.problem(name, fld, expected, found, row=row)
@@ -528,7 +528,7 @@ def _meta(builder: _Builder, data: Mapping[str, Any]) -> dict[str, Any]:
             builder.problem(None, key, "text", repr(value))
     if data.get("as_of") is not None:
         try:
-            meta["as_of"] = get_converter().structure(data["as_of"], date)
+            meta["as_of"] = structure(data["as_of"], date)
         except ValueProblem as exc:
             builder.problem(None, "as_of", exc.expected, show(exc.found))
     return meta

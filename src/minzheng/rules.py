@@ -53,7 +53,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from attrs import field, frozen
 
 from ._files import read_structured
-from .converter import describe_error, get_converter
+from .converter import describe_error, structure
 from .dataset import _as_of
 from .errors import InputError, Problem
 from .models import (
@@ -1110,7 +1110,7 @@ def load_rules(
             continue
         fields = {k: v for k, v in raw.items() if k != "kind"}
         try:
-            rule = get_converter().structure(fields, cls)
+            rule = structure(fields, cls)
         except Exception as exc:
             problems.extend(_problems(label, rule_id, exc, fields, "rule"))
             continue
@@ -1151,7 +1151,7 @@ def _load_list(source: Source, key: str, cls: type[T], subject: str) -> tuple[T,
             str(raw.get("id", f"#{index + 1}")) if isinstance(raw, Mapping) else f"#{index + 1}"
         )
         try:
-            items.append(get_converter().structure(raw, cls))
+            items.append(structure(raw, cls))
         except Exception as exc:
             problems.extend(_problems(label, item_id, exc, raw, subject))
     ids = [i.id for i in items]

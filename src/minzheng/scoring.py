@@ -36,7 +36,7 @@ from pathlib import Path
 from attrs import evolve, field, frozen
 
 from ._files import read_structured
-from .converter import describe_error, get_converter
+from .converter import describe_error, structure
 from .errors import InputError, Problem
 from .models import InvalidField, Scores
 from .values import closest, format_decimal
@@ -243,7 +243,7 @@ def load_score_table(source: Path | Traversable | str) -> ScoreTable:
             [Problem(label, None, "table", "a mapping under 'table'", type(data).__name__)]
         )
     try:
-        table = get_converter().structure(dict(raw), ScoreTable)
+        table = structure(dict(raw), ScoreTable)
     except Exception as exc:
         raise InputError(
             [
