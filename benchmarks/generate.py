@@ -9,12 +9,17 @@ order (each county followed by its townships, villages and homes), so even the
 national scale (about 640,000 units and 9 million facts) is written in little memory.
 
     python benchmarks/generate.py city --formats csv,json,yaml
+
+A dataset already written by the same generator for the same packs is kept (a
+fingerprint is written beside it once it is complete): the national scale takes over a
+minute to write. ``--force`` writes it again.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import json
 import random
 import sys
@@ -36,6 +41,8 @@ SCALES = {
     "national": (2850, 14, 15),
 }
 DATA = Path(__file__).parent / "data"
+#: The seed every scale is generated from.
+SEED = 2026
 #: Counts that are part of another (a rule reports an error when the part is larger):
 #: the generated part is cut down to the whole, as real data would be.
 AT_MOST = {
@@ -81,7 +88,7 @@ def facts_by_level(registry: Registry) -> dict[Level, list[Indicator]]:
     return {level: list(found.values()) for level, found in wanted.items()}
 
 
-def iter_units(scale: str, registry: Registry, seed: int = 2026) -> Iterator[tuple[Unit, Facts]]:
+def iter_units(scale: str, registry: Registry, seed: int = SEED) -> Iterator[tuple[Unit, Facts]]:
     """A province (99), its prefectures, counties, townships, villages and nursing
     homes, one at a time in code order, each with its facts (indicator → period → value)."""
     counties, towns, villages = SCALES[scale]
@@ -126,24 +133,53 @@ def _plain(unit: Unit, facts: Facts, registry: Registry) -> dict[str, object]:
     return data
 
 
-def write(scale: str, formats: list[str], registry: Registry | None = None) -> dict[str, Path]:
-    """Write a scale's dataset in each format (``csv``: a folder); return the paths."""
+def fingerprint(scale: str, fmt: str, registry: Registry) -> str:
+    """What a generated file depends on: this generator's code, the scale, the format,
+    and each pack's version, rules and indicators (the data is deterministic from them)."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    digest.update(f"{scale} {fmt} {SEED}".encode())
+    for pack in sorted(registry.packs.values(), key=lambda p: p.name):
+        digest.update(f"\n{pack.name} {pack.info.version}".encode())
+        digest.update(repr([(r.id, r.reads(), r.levels, r.types) for r in pack.rules]).encode())
+        digest.update(repr(sorted(i.id for i in pack.indicators)).encode())
+    return digest.hexdigest()
+
+
+def _stamp(path: Path) -> Path:
+    return path.with_name(f".{path.name}.generated")
+
+
+def write(
+    scale: str, formats: list[str], registry: Registry | None = None, *, force: bool = False
+) -> dict[str, Path]:
+    """Write a scale's dataset in each format (``csv``: a folder); return the paths.
+
+    A dataset this generator already wrote for the same packs is kept unless ``force``.
+    """
     registry = registry or Registry.discover()
     if next(registry.iter_rules(), None) is None:
         raise ValueError(
             "no installed pack has rules, so there is no fact to generate: install the "
             "packs first (pip install plugins/*/)"
         )
+    for fmt in formats:
+        if fmt not in ("csv", "json", "yaml"):
+            raise ValueError(f"unknown format {fmt!r}: expected csv, json or yaml")
     DATA.mkdir(parents=True, exist_ok=True)
     paths = {}
     for fmt in formats:
+        path = DATA / (f"{scale}-csv" if fmt == "csv" else f"{scale}.{fmt}")
+        stamp, expected = _stamp(path), fingerprint(scale, fmt, registry)
+        if not force and path.exists() and stamp.exists() and stamp.read_text() == expected:
+            paths[fmt] = path
+            continue
+        stamp.unlink(missing_ok=True)  # a run stopped half way leaves no stamp
         units = iter_units(scale, registry)
         if fmt == "csv":
-            paths[fmt] = _write_csv(DATA / f"{scale}-csv", units, registry)
-        elif fmt in ("json", "yaml"):
-            paths[fmt] = _write_mapping(DATA / f"{scale}.{fmt}", fmt, scale, units, registry)
+            paths[fmt] = _write_csv(path, units, registry)
         else:
-            raise ValueError(f"unknown format {fmt!r}: expected csv, json or yaml")
+            paths[fmt] = _write_mapping(path, fmt, scale, units, registry)
+        stamp.write_text(expected)
     return paths
 
 
@@ -196,9 +232,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("scale", choices=sorted(SCALES))
     parser.add_argument("--formats", default="csv,json,yaml")
+    parser.add_argument(
+        "--force", action="store_true", help="write the data again even if it is up to date"
+    )
     args = parser.parse_args(argv)
     try:
-        paths = write(args.scale, args.formats.split(","))
+        paths = write(args.scale, args.formats.split(","), force=args.force)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

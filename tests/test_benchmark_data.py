@@ -1,0 +1,82 @@
+"""The benchmark generator: deterministic, readable, and not written twice for nothing.
+
+``benchmarks/generate.py`` is not part of the package; it is loaded from its file.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from minzheng import DatasetStream, Registry, load_dataset
+
+GENERATE = Path(__file__).parent.parent / "benchmarks" / "generate.py"
+
+
+@pytest.fixture(scope="module")
+def registry() -> Registry:
+    found = Registry.discover()
+    if next(found.iter_rules(), None) is None:  # pragma: no cover - CI installs the packs
+        pytest.skip("no pack with rules is installed")
+    return found
+
+
+@pytest.fixture
+def generate(tmp_path: Path) -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench_generate", GENERATE)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.DATA = tmp_path / "data"
+    return module
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_the_county_scale_is_the_same_every_time_and_loads(
+    generate: ModuleType, registry: Registry
+) -> None:
+    paths = generate.write("county", ["csv", "json"], registry)
+    first = _files(paths["csv"]), paths["json"].read_bytes()
+    again = generate.write("county", ["csv", "json"], registry, force=True)
+    assert (_files(again["csv"]), again["json"].read_bytes()) == first
+    loaded = load_dataset(paths["json"], registry.indicators)
+    # the province, a prefecture, the county, and 15 townships each with 15 villages and a home
+    assert len(loaded.units) == 3 + 15 * (1 + 15 + 1)
+    stream = DatasetStream(paths["csv"], registry.indicators)
+    assert stream.check() == sum(
+        len(periods) for facts in loaded.facts.values() for periods in facts.values()
+    )  # the CSV and the JSON hold the same facts
+    assert len(stream.dataset.units) == len(loaded.units)
+
+
+def test_an_up_to_date_dataset_is_kept_and_a_stale_one_written_again(
+    generate: ModuleType, registry: Registry
+) -> None:
+    path = generate.write("county", ["csv"], registry)["csv"]
+    facts = path / "facts.csv"
+    facts.write_text("unit,indicator,period,value\n", encoding="utf-8")  # marks it
+    assert generate.write("county", ["csv"], registry)["csv"] == path
+    assert facts.read_text(encoding="utf-8") == "unit,indicator,period,value\n"  # kept
+
+    stamp = path.with_name(f".{path.name}.generated")
+    stamp.write_text("another generator or other packs")
+    generate.write("county", ["csv"], registry)
+    assert facts.stat().st_size > 1000  # written again
+
+    facts.write_text("unit,indicator,period,value\n", encoding="utf-8")
+    stamp.unlink()  # as a run stopped half way leaves it
+    generate.write("county", ["csv"], registry)
+    assert facts.stat().st_size > 1000
+
+
+def test_an_unknown_format_writes_nothing(generate: ModuleType, registry: Registry) -> None:
+    with pytest.raises(ValueError, match="unknown format 'xml'"):
+        generate.write("county", ["csv", "xml"], registry)
+    assert not generate.DATA.exists()
