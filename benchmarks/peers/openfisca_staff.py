@@ -80,7 +80,7 @@ def system() -> TaxBenefitSystem:
 def run(source: Path, target: Path) -> float:
     """Read the townships, compute, write the findings; return the seconds it took."""
     start = time.perf_counter()
-    data = np.loadtxt(source, delimiter=",", skiprows=1, dtype=COLUMNS, encoding="utf-8")
+    data = np.loadtxt(source, delimiter=",", skiprows=1, dtype=COLUMNS, encoding="utf-8", ndmin=1)
     codes = data["code"]
     simulation = SimulationBuilder().build_default_simulation(system(), len(codes))
     simulation.set_input(
