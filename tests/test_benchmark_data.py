@@ -6,12 +6,13 @@
 from __future__ import annotations
 
 import importlib.util
+from datetime import date
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
-from minzheng import DatasetStream, Registry, load_dataset
+from minzheng import DatasetStream, Engine, Level, Registry, load_dataset
 
 GENERATE = Path(__file__).parent.parent / "benchmarks" / "generate.py"
 
@@ -80,3 +81,24 @@ def test_an_unknown_format_writes_nothing(generate: ModuleType, registry: Regist
     with pytest.raises(ValueError, match="unknown format 'xml'"):
         generate.write("county", ["csv", "xml"], registry)
     assert not generate.DATA.exists()
+
+
+@pytest.mark.parametrize("counties", [2, 5])
+def test_a_stream_holds_one_countys_facts_whatever_the_number_of_findings(
+    generate: ModuleType, registry: Registry, counties: int
+) -> None:
+    # Deliverable "streaming end to end": memory must not grow with the findings. At
+    # every finding the stream holds the facts of the units at county level and above
+    # (kept for the rules that read them) and of one county's block, never more.
+    generate.SCALES["test"] = (counties, 3, 4)
+    path = generate.write("test", ["csv"], registry)["csv"]
+    stream = DatasetStream(path, registry.indicators)
+    units = stream.dataset.units.values()
+    upper = sum(1 for u in units if u.level.rank <= Level.COUNTY.rank)
+    block = 3 * (1 + 4 + 1)  # a county's townships, their villages and homes
+    findings = held = 0
+    for _finding in Engine(registry).iter_assess(stream, on=date(2020, 12, 31), what_if=True):
+        findings += 1
+        held = max(held, len(stream.dataset.facts))
+    assert held <= upper + block
+    assert findings > counties * block  # far more findings than facts held
