@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from minzheng import Unit, converter
@@ -27,7 +27,7 @@ _VALUES = st.one_of(
     st.none(),
     st.booleans(),
     st.integers(-3, 60000),
-    st.decimals(allow_nan=False, allow_infinity=False, places=3),
+    st.decimals(min_value=-100000, max_value=100000, places=3),
     st.sampled_from(["", ">=", "2018-12-31", "township", "x", "38%", "up"]),
     st.lists(st.sampled_from(["township", "village", "nope"]), max_size=3),
     st.fixed_dictionaries({"document": st.text(max_size=3)}),
@@ -49,6 +49,8 @@ def _quick(raw: object, cls: type) -> tuple[str, object]:
         return "error", (type(exc), describe_error(exc, raw))
 
 
+# this shared VM stalls now and then: no deadline, and a slow draw is not a failure
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     rule=st.sampled_from(DEMO_RULES),
     drop=st.sets(st.sampled_from(["id", "citation", "levels", "indicator", "comparator"])),
@@ -66,6 +68,7 @@ def test_a_rule_structures_as_the_detailed_converter_does(
     assert _quick(raw, cls) == _outcome(raw, cls)
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     code=st.sampled_from(["3608", "360802", "36080210", "360802001", "x"]),
     level=st.one_of(st.sampled_from(["county", "township", "village", "town"]), _VALUES),
