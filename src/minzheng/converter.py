@@ -9,6 +9,7 @@ ISO strings, and a checklist's items are a sorted list.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from collections.abc import Mapping
 from datetime import date
@@ -165,10 +166,8 @@ def structure(raw: object, cls: type[T]) -> T:
     rules); only data that fails goes through :func:`get_converter` again, for an error
     that :func:`describe_error` can point to the field with.
     """
-    try:
+    with contextlib.suppress(Exception):  # explained below, by the detailed converter
         return _quick_converter().structure(raw, cls)
-    except Exception:  # explained below, by the detailed converter
-        pass
     return get_converter().structure(raw, cls)
 
 
