@@ -21,12 +21,11 @@ medians of the runs, and what a phase adds to the one before is taken within eac
 Within its process a short phase (a)–(c) is repeated until it has taken a second of CPU
 time (at most 20 times) and its fastest repetition is its time in that run, so that
 the county scale's 20-millisecond phases are not lost in the machine's noise.
-"assess ÷ read (CPU)" is the CPU time assessing adds divided by the CPU time of
-reading (median of the runs): the target "assessing costs no more than reading" is a
-ratio of at most 1. On a shared machine the same phase in two processes a minute apart
-can differ by half, so the last column measures the ratio again with both in turn in
-one process (at least three pairs, the fastest of each; not at the national scale,
-where a pair takes three minutes).
+The last column is the CPU time assessing adds divided by the CPU time of reading
+(median of the runs): the target "assessing costs no more than reading" is a ratio of
+at most 1. On a shared machine the same phase can take half as long again from one
+process to the next, so a ratio near 1 can come out on either side of it; the
+instruction counts below are the steady measure.
 
 ``--instructions SCALES`` (default ``county,city``; empty to skip) then counts, with
 valgrind's callgrind, the instructions of start-up alone, of reading and of assessing,
@@ -113,26 +112,6 @@ def _once(phase: str, path: str, engine: Any) -> tuple[Any, int, float, float]:
             count = write_jsonl(findings, sink)
         out.unlink()
     return stream, count, time.perf_counter() - start, time.process_time() - cpu
-
-
-def _in_turn(path: str) -> dict[str, float]:
-    """Reading, and reading with assessing, in turn in this one process (at least three
-    times each, until they have taken two seconds of CPU time, at most ``MAX_REPEATS``):
-    the CPU time of the fastest of each, and what assessing adds as a share of reading.
-    One process and alternating repetitions put both under the same conditions, which
-    separate processes minutes apart on this machine do not."""
-    import minzheng
-
-    engine = minzheng.Engine(minzheng.Registry.discover())
-    reads: list[float] = []
-    assesses: list[float] = []
-    while len(reads) < 3 or (
-        sum(reads) + sum(assesses) < 2 * REPEAT_FOR_SECONDS and len(reads) < MAX_REPEATS
-    ):
-        reads.append(_once("read", path, engine)[3])
-        assesses.append(_once("assess", path, engine)[3])
-    read, assess = min(reads), min(assesses)
-    return {"read": read, "assess": assess, "ratio": (assess - read) / read, "pairs": len(reads)}
 
 
 def _end_to_end(path: Path) -> dict[str, float]:
@@ -223,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--phase",
-        choices=["start", "read", "assess", "write", "end-to-end", "in-turn"],
+        choices=["start", "read", "assess", "write", "end-to-end"],
         help=argparse.SUPPRESS,
     )
     parser.add_argument("--once", action="store_true", help=argparse.SUPPRESS)
@@ -231,9 +210,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.phase == "end-to-end":
         print(json.dumps(_end_to_end(Path(args.path))))
-        return 0
-    if args.phase == "in-turn":
-        print(json.dumps(_in_turn(args.path)))
         return 0
     if args.phase:
         print(json.dumps(_phase(args.phase, args.path, once=args.once)))
@@ -243,8 +219,8 @@ def main(argv: list[str] | None = None) -> int:
 
     print(
         "| scale | units | findings | read s | MiB | assess s | MiB | write s | MiB "
-        "| end to end s | MiB | output | assess ÷ read (CPU) | (CPU, in turn) |\n"
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| end to end s | MiB | output | assess ÷ read (CPU) |\n"
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
         flush=True,
     )
     for scale in args.scales.split(","):
@@ -263,18 +239,13 @@ def main(argv: list[str] | None = None) -> int:
         ratio = statistics.median(
             (a["cpu"] - r["cpu"]) / r["cpu"] for r, a in zip(read, assessed, strict=True)
         )
-        in_turn = "—"  # a national pair takes three minutes: not measured there
-        if scale != "national":
-            command = [sys.executable, str(HERE / "run.py"), "--phase", "in-turn", str(path)]
-            done = subprocess.run(command, capture_output=True, text=True, check=True)
-            in_turn = f"{json.loads(done.stdout)['ratio']:.2f}"
         print(
             f"| {scale} | {read[0]['units']:,.0f} | {assessed[0]['findings']:,.0f} "
             f"| {_median(read, 'seconds'):.2f} | {_median(read, 'peak_mib'):.0f} "
             f"| {assessing:.2f} | {_median(assessed, 'peak_mib'):.0f} "
             f"| {writing:.2f} | {_median(written, 'peak_mib'):.0f} "
             f"| {_median(whole, 'seconds'):.2f} | {_median(whole, 'peak_mib'):.0f} "
-            f"| {whole[0]['bytes'] / 2**20:,.0f} MiB | {ratio:.2f} | {in_turn} |",
+            f"| {whole[0]['bytes'] / 2**20:,.0f} MiB | {ratio:.2f} |",
             flush=True,
         )
     if args.instructions:
