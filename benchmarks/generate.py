@@ -29,6 +29,8 @@ from pathlib import Path
 
 import yaml
 
+import minzheng.dataset
+import minzheng.values
 from minzheng import Indicator, Kind, Level, Registry, Scores, Unit, Value
 from minzheng.dataset import csv_cell, unit_row
 from minzheng.values import dump_value
@@ -134,14 +136,17 @@ def _plain(unit: Unit, facts: Facts, registry: Registry) -> dict[str, object]:
 
 
 def fingerprint(scale: str, fmt: str, registry: Registry) -> str:
-    """What a generated file depends on: this generator's code, the scale, the format,
-    and each pack's version, rules and indicators (the data is deterministic from them)."""
-    digest = hashlib.sha256(Path(__file__).read_bytes())
+    """What a generated file depends on, and the data is deterministic from: this
+    generator's code and the core's code that writes values and rows, the scale, the
+    format, and each pack's version, rules (what they read, where) and indicators."""
+    digest = hashlib.sha256()
+    for source in (__file__, minzheng.dataset.__file__, minzheng.values.__file__):
+        digest.update(Path(source).read_bytes())
     digest.update(f"{scale} {fmt} {SEED}".encode())
     for pack in sorted(registry.packs.values(), key=lambda p: p.name):
         digest.update(f"\n{pack.name} {pack.info.version}".encode())
         digest.update(repr([(r.id, r.reads(), r.levels, r.types) for r in pack.rules]).encode())
-        digest.update(repr(sorted(i.id for i in pack.indicators)).encode())
+        digest.update(repr(sorted(pack.indicators, key=lambda i: i.id)).encode())
     return digest.hexdigest()
 
 
