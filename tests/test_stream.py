@@ -30,8 +30,10 @@ from minzheng import (
     Outcome,
     PackInfo,
     Registry,
+    RollUp,
     Rule,
     Status,
+    Tally,
     UnitContext,
     hookimpl,
     load_dataset,
@@ -400,3 +402,38 @@ def test_a_stream_is_read_once(registry: Registry) -> None:
     )
     with pytest.raises(RuntimeError, match="read once"):
         list(stream.blocks())
+
+
+def test_provinces_assessed_apart_give_the_findings_and_rollups_of_the_whole(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """No unit refers to another province's, so a national dataset can be split by
+    province and the parts assessed side by side (docs/howto/large-data.rst)."""
+    units, facts = _rows(DATA / "demo-csv" / "units.csv"), _rows(DATA / "demo-csv" / "facts.csv")
+
+    def moved(rows: list[list[str]], columns: tuple[int, ...]) -> list[list[str]]:
+        return [[f"98{v[2:]}" if i in columns and v else v for i, v in enumerate(r)] for r in rows]
+
+    parts = {
+        "99": (units[1:], facts[1:]),
+        "98": (moved(units[1:], (0, 3)), moved(facts[1:], (0,))),
+    }
+    folders = {"whole": (units[:1] + parts["99"][0] + parts["98"][0],
+                         facts[:1] + parts["99"][1] + parts["98"][1])}  # fmt: skip
+    folders |= {code: (units[:1] + u, facts[:1] + f) for code, (u, f) in parts.items()}
+    found: dict[str, tuple[list[Finding], set[RollUp]]] = {}
+    for name, (unit_rows, fact_rows) in folders.items():
+        (tmp_path / name).mkdir()
+        _write_rows(tmp_path / name / "units.csv", unit_rows)
+        _write_rows(tmp_path / name / "facts.csv", fact_rows)
+        stream = DatasetStream(tmp_path / name, engine.registry.indicators)
+        tally = Tally(stream)
+        findings = list(
+            engine.iter_assess(stream, on=date(2018, 12, 31), what_if=True, tally=tally)
+        )
+        found[name] = findings, set(tally.rollups())
+    whole, apart = found.pop("whole"), list(found.values())
+    assert sorted(whole[0], key=_key) == sorted(apart[0][0] + apart[1][0], key=_key)
+    assert whole[1] == apart[0][1] | apart[1][1] != set()
+    assert len(apart[0][0]) == len(apart[1][0]) > 10
+    assert {f.unit[:2] for f in apart[1][0]} == {"98"}
