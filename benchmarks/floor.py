@@ -19,7 +19,7 @@ The defaults are the national scale's: 3,326,414 findings in 2,563 MiB of JSON l
 nothing checked), J-staff-by-pop's brackets evaluated inline, and the findings written
 either as OpenFisca's peer writes them (``code,required,status``) or as lines of the
 size minzheng writes them (937 bytes on average). Set against OpenFisca's whole process
-(0.35–0.68 s measured), it says what any pure-Python engine could reach there.
+(timed by compare.py), it says what any pure-Python engine could reach there.
 """
 
 from __future__ import annotations
@@ -139,8 +139,7 @@ def _peers(townships: int, line_bytes: int, repeats: int = 5, into: Path | None 
     data = read()
     reading = best(read)
     written = {"short": best(lambda: short(*data)), "long": best(lambda: long(*data))}
-    long(*data)
-    size = out.stat().st_size / len(data[0])
+    size = out.stat().st_size / len(data[0])  # the long lines, written last
     os.remove(out)
     started = best(lambda: subprocess.run([sys.executable, "-c", "pass"], check=True))
     said = (
