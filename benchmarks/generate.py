@@ -2,7 +2,10 @@
 
 Every unit gets a value for every fact that the installed packs' rules at its level
 read (the packs are applied outside their region, "what if", so every rule runs), plus
-the population facts. Invented data: codes live under the unused GB/T 2260 prefix 99.
+the population facts. Invented data: codes live under GB/T 2260 province codes no real
+province uses (90 to 99). Counts vary as real ones do: each prefecture has 5 to 15
+counties, each county and each township between half and one and a half times its
+scale's average of townships and villages.
 
 Units and facts are generated one unit at a time and written as they come, in code
 order (each county followed by its townships, villages and homes), so even the
@@ -35,13 +38,22 @@ from minzheng import Indicator, Kind, Level, Registry, Scores, Unit, Value
 from minzheng.dataset import csv_cell, unit_row
 from minzheng.values import dump_value
 
-#: counties, townships per county, villages per township (facilities: one home per township)
+#: counties, townships per county and villages per township on average (facilities: one
+#: home per township). The counties are spread over prefectures of 5 to 15 (a scale of at
+#: most 15 counties is one prefecture) and the prefectures over provinces of at most
+#: PREFECTURES_PER_PROVINCE.
 SCALES = {
     "county": (1, 15, 15),
     "city": (10, 15, 17),
     "province": (100, 15, 17),
     "national": (2850, 14, 15),
 }
+#: Counties in a prefecture, at least and at most.
+COUNTIES_PER_PREFECTURE = (5, 15)
+#: Prefectures in a province, at most (the national scale has nine or ten provinces).
+PREFECTURES_PER_PROVINCE = 32
+#: The province codes, in the order they are used: none is a real province's.
+PROVINCES = tuple(str(code) for code in range(90, 100))
 DATA = Path(__file__).parent / "data"
 #: The seed every scale is generated from.
 SEED = 2026
@@ -90,10 +102,37 @@ def facts_by_level(registry: Registry) -> dict[Level, list[Indicator]]:
     return {level: list(found.values()) for level, found in wanted.items()}
 
 
-def iter_units(scale: str, registry: Registry, seed: int = SEED) -> Iterator[tuple[Unit, Facts]]:
-    """A province (99), its prefectures, counties, townships, villages and nursing
-    homes, one at a time in code order, each with its facts (indicator → period → value)."""
+def _around(average: int, rng: random.Random) -> int:
+    """A count between half and one and a half times ``average`` (its mean is ``average``)."""
+    return rng.randint(average - average // 2, average + average // 2)
+
+
+def shape(scale: str, seed: int = SEED) -> Iterator[tuple[str, int, list[int]]]:
+    """Each county of a scale in code order: its code, its number in the scale (from 1) and
+    the number of villages of each of its townships. Drawn from ``seed`` alone, so the
+    tree is the same whatever packs are installed."""
     counties, towns, villages = SCALES[scale]
+    rng = random.Random(f"shape-{seed}")
+    low, high = COUNTIES_PER_PREFECTURE
+    number = 0
+    for index in range(-(-counties // low)):  # never more prefectures than this
+        left = counties - number
+        if left == 0:
+            return
+        size = left if left <= high else min(rng.randint(low, high), left - low)
+        province, prefecture = divmod(index, PREFECTURES_PER_PROVINCE)
+        if province >= len(PROVINCES):
+            raise ValueError(f"scale {scale!r} needs more than {len(PROVINCES)} provinces")
+        for county in range(1, size + 1):
+            number += 1
+            code = f"{PROVINCES[province]}{prefecture + 1:02d}{county:02d}"
+            yield code, number, [_around(villages, rng) for _ in range(_around(towns, rng))]
+
+
+def iter_units(scale: str, registry: Registry, seed: int = SEED) -> Iterator[tuple[Unit, Facts]]:
+    """The provinces, prefectures, counties, townships, villages and nursing homes of a
+    scale, one at a time in code order, each with its facts (indicator → period →
+    value). The tree is :func:`shape`'s."""
     rng = random.Random(seed)
     per_level = facts_by_level(registry)
 
@@ -105,14 +144,17 @@ def iter_units(scale: str, registry: Registry, seed: int = SEED) -> Iterator[tup
                 facts[part]["2020"] = min(have, of)
         return unit, facts
 
-    yield made(Unit("99", "合成省", Level.PROVINCE))
-    for c in range(counties):
-        prefecture = f"99{c // 99 + 1:02d}"
-        if c % 99 == 0:
-            yield made(Unit(prefecture, f"市{c // 99 + 1}", Level.PREFECTURE, "99"))
-        county = f"{prefecture}{c % 99 + 1:02d}"
-        yield made(Unit(county, f"县{c + 1}", Level.COUNTY, prefecture))
-        for t in range(1, towns + 1):
+    seen: set[str] = set()
+    for county, number, townships in shape(scale, seed):
+        province, prefecture = county[:2], county[:4]
+        if province not in seen:
+            seen.add(province)
+            yield made(Unit(province, f"合成省{PROVINCES.index(province) + 1}", Level.PROVINCE))
+        if prefecture not in seen:
+            seen.add(prefecture)
+            yield made(Unit(prefecture, f"市{prefecture}", Level.PREFECTURE, province))
+        yield made(Unit(county, f"县{number}", Level.COUNTY, prefecture))
+        for t, villages in enumerate(townships, start=1):
             town = f"{county}{t:03d}"
             yield made(Unit(town, f"镇{t}", Level.TOWNSHIP, county))
             for v in range(1, villages + 1):

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import importlib.util
+from collections import Counter
 from datetime import date
 from pathlib import Path
 from types import ModuleType
@@ -48,8 +49,9 @@ def test_the_county_scale_is_the_same_every_time_and_loads(
     again = generate.write("county", ["csv", "json"], registry, force=True)
     assert (_files(again["csv"]), again["json"].read_bytes()) == first
     loaded = load_dataset(paths["json"], registry.indicators)
-    # the province, a prefecture, the county, and 15 townships each with 15 villages and a home
-    assert len(loaded.units) == 3 + 15 * (1 + 15 + 1)
+    # the province, a prefecture, the county, and its townships each with villages and a home
+    ((_, _, villages),) = generate.shape("county")
+    assert len(loaded.units) == 3 + len(villages) * 2 + sum(villages)
     stream = DatasetStream(paths["csv"], registry.indicators)
     assert stream.check() == sum(
         len(periods) for facts in loaded.facts.values() for periods in facts.values()
@@ -77,6 +79,39 @@ def test_an_up_to_date_dataset_is_kept_and_a_stale_one_written_again(
     assert facts.stat().st_size > 1000
 
 
+@pytest.mark.parametrize("scale", ["city", "province", "national"])
+def test_a_scale_has_about_its_named_size_with_counts_that_vary(
+    generate: ModuleType, scale: str
+) -> None:
+    counties, towns, villages = generate.SCALES[scale]
+    shape = list(generate.shape(scale))
+    codes = [code for code, _, _ in shape]
+    assert len(codes) == counties
+    assert codes == sorted(codes)
+    assert [number for _, number, _ in shape] == list(range(1, counties + 1))
+    per_county = [len(v) for _, _, v in shape]
+    per_town = [n for _, _, v in shape for n in v]
+    # within 5 % of the named averages, and not the same everywhere
+    assert abs(sum(per_county) / counties - towns) < towns * 0.05
+    assert abs(sum(per_town) / len(per_town) - villages) < villages * 0.05
+    assert min(per_county) < towns < max(per_county)
+    assert min(per_town) < villages < max(per_town)
+    prefectures = Counter(code[:4] for code in codes)
+    low, high = generate.COUNTIES_PER_PREFECTURE
+    assert all(low <= n <= high for n in prefectures.values()) or len(prefectures) == 1
+    provinces = Counter(code[:2] for code in prefectures)
+    assert set(provinces) <= set(generate.PROVINCES)
+    assert max(provinces.values()) <= generate.PREFECTURES_PER_PROVINCE
+
+
+def test_a_city_is_one_prefecture_and_the_tree_does_not_depend_on_the_packs(
+    generate: ModuleType,
+) -> None:
+    assert len({code[:4] for code, _, _ in generate.shape("city")}) == 1
+    assert list(generate.shape("city")) == list(generate.shape("city"))
+    assert list(generate.shape("city", seed=1)) != list(generate.shape("city"))
+
+
 def test_an_unknown_format_writes_nothing(generate: ModuleType, registry: Registry) -> None:
     with pytest.raises(ValueError, match="unknown format 'xml'"):
         generate.write("county", ["csv", "xml"], registry)
@@ -95,10 +130,12 @@ def test_a_stream_holds_one_countys_facts_whatever_the_number_of_findings(
     stream = DatasetStream(path, registry.indicators)
     units = stream.dataset.units.values()
     upper = sum(1 for u in units if u.level.rank <= Level.COUNTY.rank)
-    block = 3 * (1 + 4 + 1)  # a county's townships, their villages and homes
+    # the largest county's townships, their villages and homes (their codes begin with it)
+    block = max(Counter(u.code[:6] for u in units if u.level.rank > Level.COUNTY.rank).values())
     findings = held = 0
     for _finding in Engine(registry).iter_assess(stream, on=date(2020, 12, 31), what_if=True):
         findings += 1
         held = max(held, len(stream.dataset.facts))
     assert held <= upper + block
+    assert block < len(units) / counties * 2  # the largest block is no outlier
     assert findings > counties * block  # far more findings than facts held
