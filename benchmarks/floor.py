@@ -19,13 +19,19 @@ The defaults are the national scale's: 3,326,414 findings in 2,563 MiB of JSON l
 nothing checked), J-staff-by-pop's brackets evaluated inline, and the findings written
 either as OpenFisca's peer writes them (``code,required,status``) or as lines of the
 size minzheng writes them (937 bytes on average). Set against OpenFisca's whole process
-(timed by compare.py), it says what any pure-Python engine could reach there.
+(timed by compare.py), it says what any pure-Python engine could reach there. It then
+splits minzheng's start-up into its parts, each in a fresh process: the interpreter,
+the libraries minzheng's own modules import on the way to ``minzheng assess`` (attrs,
+cattrs, PyYAML, click, pluggy, importlib.metadata), numpy (which a columnar engine would
+add, as OpenFisca has it), minzheng's own modules, and finding and loading the
+installed packs.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import json
 import os
 import subprocess
 import sys
@@ -87,6 +93,46 @@ def _required(population: int) -> int:
     return 2 if population <= 20000 else 3 if population < 50000 else 5
 
 
+#: Run in a fresh interpreter: the seconds each part of start-up takes, as JSON.
+STARTUP = """
+import json, time
+took = {}
+start = time.perf_counter()
+import attrs, cattrs, click, importlib.metadata, pluggy, yaml
+took["libraries"] = time.perf_counter() - start
+start = time.perf_counter()
+try:
+    import numpy
+except ImportError:
+    pass
+else:
+    took["numpy"] = time.perf_counter() - start
+start = time.perf_counter()
+import minzheng, minzheng.cli
+took["minzheng"] = time.perf_counter() - start
+start = time.perf_counter()
+minzheng.Registry.discover()
+took["packs"] = time.perf_counter() - start
+print(json.dumps(took))
+"""
+
+
+def _startup(repeats: int) -> dict[str, float]:
+    """The fastest of ``repeats`` fresh processes for each part of start-up (seconds):
+    ``interpreter``, ``libraries``, ``numpy`` (when importable), ``minzheng``, ``packs``."""
+    parts: dict[str, list[float]] = {}
+    for _ in range(repeats):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "pass"], check=True)
+        parts.setdefault("interpreter", []).append(time.perf_counter() - start)
+        done = subprocess.run(
+            [sys.executable, "-c", STARTUP], check=True, capture_output=True, text=True
+        )
+        for name, seconds in json.loads(done.stdout).items():
+            parts.setdefault(name, []).append(seconds)
+    return {name: min(times) for name, times in parts.items()}
+
+
 def _peers(townships: int, line_bytes: int, repeats: int = 5, into: Path | None = None) -> str:
     """Measure and print the floor of compare.py's job (inputs written into ``into``,
     default compare.py's own folder); returns what it printed."""
@@ -141,7 +187,8 @@ def _peers(townships: int, line_bytes: int, repeats: int = 5, into: Path | None 
     written = {"short": best(lambda: short(*data)), "long": best(lambda: long(*data))}
     size = out.stat().st_size / len(data[0])  # the long lines, written last
     os.remove(out)
-    started = best(lambda: subprocess.run([sys.executable, "-c", "pass"], check=True))
+    parts = _startup(repeats)
+    started = parts["interpreter"]
     said = (
         f"{townships:,} townships, pure Python, nothing checked (fastest of {repeats}): "
         f"units and facts read in {reading:.2f} s; evaluated and written as "
@@ -149,7 +196,15 @@ def _peers(townships: int, line_bytes: int, repeats: int = 5, into: Path | None 
         f"{written['long']:.2f} s; the interpreter starts in {started:.2f} s. "
         f"Whole process at best: {started + reading + written['short']:.2f} s with "
         f"OpenFisca's three columns, {started + reading + written['long']:.2f} s with "
-        "minzheng's findings"
+        "minzheng's findings.\n"
+        f"Start-up, part by part (fastest of {repeats}): "
+        + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in parts.items())
+        + f". Together: minzheng as it is {sum(parts.values()) - parts.get('numpy', 0):.2f} s"
+        + (
+            f", a columnar minzheng with numpy {sum(parts.values()):.2f} s"
+            if "numpy" in parts
+            else " (numpy is not importable here: a columnar minzheng's not measured)"
+        )
     )
     print(said)
     return said

@@ -55,6 +55,9 @@ def test_the_floor_runs_and_leaves_no_findings_behind(
 ) -> None:
     said = floor._peers(30, 937, repeats=1, into=tmp_path)
     assert said.startswith("30 townships, pure Python")
+    # start-up split into its parts, each measured in a fresh process
+    for part in ("interpreter", "libraries", "minzheng", "packs", "minzheng as it is"):
+        assert f"{part} " in said.splitlines()[1]
     assert capsys.readouterr().out.strip() == said
     assert not (tmp_path / "floor-findings").exists()
     assert (tmp_path / "minzheng" / "facts.csv").stat().st_size > 0
