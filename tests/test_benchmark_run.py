@@ -1,0 +1,99 @@
+"""The benchmark harness (``benchmarks/run.py``) and the OpenFisca comparison's inputs
+(``benchmarks/peers/compare.py``), which are not part of the package and are loaded from
+their files.
+
+``nox -s bench`` takes about 40 minutes: these tests make sure it does not fail at its
+end, and that what it prints is what the engine gives. OpenFisca itself is installed in
+the benchmark session only, so the comparison's other side is not run here; its inputs
+are, and the rule they are compared on.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from minzheng import Engine, Registry, load_dataset
+
+BENCHMARKS = Path(__file__).parent.parent / "benchmarks"
+
+
+def _load(name: str, path: Path) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def registry() -> Registry:
+    found = Registry.discover()
+    if "jian" not in found.packs:  # pragma: no cover - CI installs the packs
+        pytest.skip("the Ji'an pack is not installed")
+    return found
+
+
+def test_the_benchmark_prints_a_row_a_scale_with_what_the_engine_finds(
+    registry: Registry,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    generate = _load("generate", BENCHMARKS / "generate.py")
+    generate.DATA = tmp_path / "data"
+    monkeypatch.setitem(sys.modules, "generate", generate)  # run.py imports it by name
+    monkeypatch.setattr(sys, "path", list(sys.path))  # and puts benchmarks/ on the path
+    run = _load("bench_run", BENCHMARKS / "run.py")
+    assert run.main(["--scales", "county", "--runs", "1", "--instructions", ""]) == 0
+    header, rule, row = capsys.readouterr().out.strip().splitlines()
+    names = [c.strip() for c in header.strip("|").split("|")]
+    cells = dict(zip(names, (c.strip() for c in row.strip("|").split("|")), strict=True))
+    assert rule == "|---" * len(names) + "|"
+    dataset = load_dataset(tmp_path / "data" / "county-csv", registry.indicators)
+    findings = list(Engine(registry).iter_assess(dataset, on=run.ON, what_if=True))
+    assert cells["scale"] == "county"
+    assert cells["units"] == f"{len(dataset.units):,}"
+    assert cells["findings"] == f"{len(findings):,}"
+    for timed in ("read s", "end to end s"):
+        assert float(cells[timed]) > 0
+    assert float(cells["assess s"]) >= 0  # what assessing adds: never below nothing
+    assert float(cells["assess ÷ read (CPU)"]) >= 0
+    assert all(float(cells[n]) > 0 for n in names if n == "MiB")
+    assert cells["output"].endswith(" MiB")
+    assert not list((tmp_path / "data").glob("*findings*"))  # the findings are removed
+
+
+def test_the_comparison_feeds_both_sides_the_same_townships_and_minzheng_agrees_with_the_peer(
+    registry: Registry, tmp_path: Path
+) -> None:
+    sys.path.insert(0, str(BENCHMARKS / "peers"))
+    try:
+        compare = _load("bench_compare", BENCHMARKS / "peers" / "compare.py")
+        floor = _load("bench_floor", BENCHMARKS / "floor.py")
+    finally:
+        sys.path.remove(str(BENCHMARKS / "peers"))
+    flat, folder = compare.write_inputs(300, into=tmp_path)
+    with flat.open(encoding="utf-8") as source:
+        peer = {
+            r["code"]: (int(r["registered_population"]), int(r["office_staff"]))
+            for r in csv.DictReader(source)
+        }
+    assert len(peer) == 300
+    # the bracket boundaries are in the data (以下 includes 20,000; 50,000 is the top band)
+    assert {20000, 20001, 49999, 50000} <= {population for population, _ in peer.values()}
+    dataset = load_dataset(folder, registry.indicators)
+    ours = {
+        f.unit: f for f in Engine(registry).iter_assess(dataset, ["jian"], rules=["J-staff-by-pop"])
+    }
+    assert set(ours) == set(peer)
+    for code, (population, staff) in peer.items():
+        required = floor._required(population)  # as openfisca_staff.py's formula has it
+        assert ours[code].required == required
+        assert ours[code].status.value == ("met" if staff >= required else "not_met")
