@@ -5,6 +5,10 @@ from __future__ import annotations
 import csv
 import json
 import random
+import re
+import shutil
+import subprocess
+import textwrap
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
@@ -404,36 +408,46 @@ def test_a_stream_is_read_once(registry: Registry) -> None:
         list(stream.blocks())
 
 
-def test_provinces_assessed_apart_give_the_findings_and_rollups_of_the_whole(
+def _split_by_province() -> str:
+    """The shell commands docs/howto/large-data.rst gives to split a folder by province."""
+    text = (Path(__file__).parent.parent / "docs" / "howto" / "large-data.rst").read_text("utf-8")
+    block = re.search(r"splits the folder ``national``.*?::\n\n((?:    [^\n]*\n|\n)+)", text, re.S)
+    assert block is not None, "the how-to no longer shows how to split a folder by province"
+    return textwrap.dedent(block.group(1))
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="the how-to's commands are for a shell")
+def test_provinces_split_as_the_howto_says_give_the_findings_and_rollups_of_the_whole(
     engine: Engine, tmp_path: Path
 ) -> None:
     """No unit refers to another province's, so a national dataset can be split by
-    province and the parts assessed side by side (docs/howto/large-data.rst)."""
+    province and the parts assessed side by side (docs/howto/large-data.rst, whose
+    commands do the split here)."""
     units, facts = _rows(DATA / "demo-csv" / "units.csv"), _rows(DATA / "demo-csv" / "facts.csv")
 
     def moved(rows: list[list[str]], columns: tuple[int, ...]) -> list[list[str]]:
         return [[f"98{v[2:]}" if i in columns and v else v for i, v in enumerate(r)] for r in rows]
 
-    parts = {
-        "99": (units[1:], facts[1:]),
-        "98": (moved(units[1:], (0, 3)), moved(facts[1:], (0,))),
-    }
-    folders = {"whole": (units[:1] + parts["99"][0] + parts["98"][0],
-                         facts[:1] + parts["99"][1] + parts["98"][1])}  # fmt: skip
-    folders |= {code: (units[:1] + u, facts[:1] + f) for code, (u, f) in parts.items()}
+    (tmp_path / "national").mkdir()
+    _write_rows(tmp_path / "national" / "units.csv", units + moved(units[1:], (0, 3)))
+    _write_rows(tmp_path / "national" / "facts.csv", facts + moved(facts[1:], (0,)))
+    subprocess.run(["bash", "-c", _split_by_province()], cwd=tmp_path, check=True)
+    folders = sorted((tmp_path / "by-province").iterdir())
+    assert [f.name for f in folders] == ["98", "99"]
     found: dict[str, tuple[list[Finding], set[RollUp]]] = {}
-    for name, (unit_rows, fact_rows) in folders.items():
-        (tmp_path / name).mkdir()
-        _write_rows(tmp_path / name / "units.csv", unit_rows)
-        _write_rows(tmp_path / name / "facts.csv", fact_rows)
-        stream = DatasetStream(tmp_path / name, engine.registry.indicators)
+    for folder in [tmp_path / "national", *folders]:
+        stream = DatasetStream(folder, engine.registry.indicators)
         tally = Tally(stream)
         findings = list(
             engine.iter_assess(stream, on=date(2018, 12, 31), what_if=True, tally=tally)
         )
-        found[name] = findings, set(tally.rollups())
-    whole, apart = found.pop("whole"), list(found.values())
+        found[folder.name] = findings, set(tally.rollups())
+    whole, apart = found.pop("national"), list(found.values())
     assert sorted(whole[0], key=_key) == sorted(apart[0][0] + apart[1][0], key=_key)
     assert whole[1] == apart[0][1] | apart[1][1] != set()
     assert len(apart[0][0]) == len(apart[1][0]) > 10
-    assert {f.unit[:2] for f in apart[1][0]} == {"98"}
+    assert {f.unit[:2] for f in apart[0][0]} == {"98"}
+    for name in ("units.csv", "facts.csv"):  # every row in one part, the header in each
+        rows = [_rows(folder / name) for folder in folders]
+        assert all(part[0] == _rows(tmp_path / "national" / name)[0] for part in rows)
+        assert sum(len(part) - 1 for part in rows) == len(_rows(tmp_path / "national" / name)) - 1
