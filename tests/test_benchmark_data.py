@@ -1,11 +1,11 @@
 """The benchmark generator: deterministic, readable, and not written twice for nothing.
 
-``benchmarks/generate.py`` is not part of the package; it is loaded from its file.
+``benchmarks/generate.py`` is not part of the package; it is loaded from its file
+(:mod:`benchmark_scripts`).
 """
 
 from __future__ import annotations
 
-import importlib.util
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -13,9 +13,10 @@ from types import ModuleType
 
 import pytest
 
+from benchmark_scripts import BENCHMARKS, load
 from minzheng import DatasetStream, Engine, Level, Registry, load_dataset
 
-GENERATE = Path(__file__).parent.parent / "benchmarks" / "generate.py"
+GENERATE = BENCHMARKS / "generate.py"
 
 
 @pytest.fixture(scope="module")
@@ -28,11 +29,7 @@ def registry() -> Registry:
 
 @pytest.fixture
 def generate(tmp_path: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_generate", GENERATE)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load("bench_generate", GENERATE)
     module.DATA = tmp_path / "data"
     return module
 

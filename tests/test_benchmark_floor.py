@@ -6,7 +6,6 @@ if it computes what the Ji'an pack's rule computes.
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -16,20 +15,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from benchmark_scripts import BENCHMARKS, load
 from minzheng import Registry
 from minzheng.rules import BracketRule
 
-FLOOR = Path(__file__).parent.parent / "benchmarks" / "floor.py"
+FLOOR = BENCHMARKS / "floor.py"
 
 
 @pytest.fixture(scope="module")
 def floor() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_floor", FLOOR)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load("bench_floor", FLOOR)
 
 
 @pytest.fixture(scope="module")

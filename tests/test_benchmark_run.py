@@ -11,25 +11,13 @@ are, and the rule they are compared on.
 from __future__ import annotations
 
 import csv
-import importlib.util
 import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
+from benchmark_scripts import BENCHMARKS, load
 from minzheng import Engine, Registry, load_dataset
-
-BENCHMARKS = Path(__file__).parent.parent / "benchmarks"
-
-
-def _load(name: str, path: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
@@ -46,11 +34,11 @@ def test_the_benchmark_prints_a_row_a_scale_with_what_the_engine_finds(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    generate = _load("generate", BENCHMARKS / "generate.py")
+    generate = load("generate", BENCHMARKS / "generate.py")
     generate.DATA = tmp_path / "data"
     monkeypatch.setitem(sys.modules, "generate", generate)  # run.py imports it by name
     monkeypatch.setattr(sys, "path", list(sys.path))  # and puts benchmarks/ on the path
-    run = _load("bench_run", BENCHMARKS / "run.py")
+    run = load("bench_run", BENCHMARKS / "run.py")
     assert run.main(["--scales", "county", "--runs", "1", "--instructions", ""]) == 0
     header, rule, row = capsys.readouterr().out.strip().splitlines()
     names = [c.strip() for c in header.strip("|").split("|")]
@@ -75,8 +63,8 @@ def test_the_comparison_feeds_both_sides_the_same_townships_and_minzheng_agrees_
 ) -> None:
     sys.path.insert(0, str(BENCHMARKS / "peers"))
     try:
-        compare = _load("bench_compare", BENCHMARKS / "peers" / "compare.py")
-        floor = _load("bench_floor", BENCHMARKS / "floor.py")
+        compare = load("bench_compare", BENCHMARKS / "peers" / "compare.py")
+        floor = load("bench_floor", BENCHMARKS / "floor.py")
     finally:
         sys.path.remove(str(BENCHMARKS / "peers"))
     flat, folder = compare.write_inputs(300, into=tmp_path)
