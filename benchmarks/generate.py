@@ -114,11 +114,9 @@ def shape(scale: str, seed: int = SEED) -> Iterator[tuple[str, int, list[int]]]:
     counties, towns, villages = SCALES[scale]
     rng = random.Random(f"shape-{seed}")
     low, high = COUNTIES_PER_PREFECTURE
-    number = 0
-    for index in range(-(-counties // low)):  # never more prefectures than this
-        left = counties - number
-        if left == 0:
-            return
+    number = index = 0  # counties so far, prefectures so far
+    while number < counties:
+        left = counties - number  # the last prefecture is never smaller than ``low``
         size = left if left <= high else min(rng.randint(low, high), left - low)
         province, prefecture = divmod(index, PREFECTURES_PER_PROVINCE)
         if province >= len(PROVINCES):
@@ -127,6 +125,7 @@ def shape(scale: str, seed: int = SEED) -> Iterator[tuple[str, int, list[int]]]:
             number += 1
             code = f"{PROVINCES[province]}{prefecture + 1:02d}{county:02d}"
             yield code, number, [_around(villages, rng) for _ in range(_around(towns, rng))]
+        index += 1
 
 
 def iter_units(scale: str, registry: Registry, seed: int = SEED) -> Iterator[tuple[Unit, Facts]]:
