@@ -109,7 +109,7 @@ def _options(table: Path | None) -> dict[str, object]:
 
 
 def _is_csv(path: str) -> bool:
-    """A CSV dataset: a folder, or its ``facts.csv``."""
+    """A CSV dataset: a folder, or a facts file with ``units.csv`` beside it."""
     return Path(path).is_dir() or Path(path).suffix.lower() == ".csv"
 
 
@@ -406,7 +406,7 @@ def _streaming(file: str, stream: bool | None, fmt: str, whole: tuple[str, ...] 
     default for a CSV dataset written as JSON lines; a usage error where it cannot be."""
     is_csv = _is_csv(file)
     if stream and not is_csv:
-        raise click.UsageError("--stream reads a CSV dataset (a folder or its facts.csv)")
+        raise click.UsageError("--stream reads a CSV dataset (a folder, or a facts .csv file with units.csv beside it)")
     if stream and fmt in whole:
         raise click.UsageError(f"--format {fmt} needs the whole dataset: leave out --stream")
     return is_csv and fmt == "jsonl" if stream is None else stream

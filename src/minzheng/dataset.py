@@ -16,10 +16,13 @@ A dataset in JSON or YAML is a mapping::
           registered_population: 23000          # an undated value
           office_staff: {2017: 2, 2018: 3}      # or a value per period
 
-In CSV, a dataset is a folder (or a ``facts.csv`` with a ``units.csv`` beside it):
-``units.csv`` has the columns ``code,name,level,parent,area,type`` and ``facts.csv`` the
-long form ``unit,indicator,period,value`` (an empty period is undated, an empty value
-not known; a checklist's items are separated by ``;``, and ``none`` means none of them).
+In CSV, a dataset is a folder with ``units.csv`` and ``facts.csv``, or a facts file of
+any name with a ``units.csv`` beside it. ``units.csv`` has the columns
+``code,name,level,parent,area,type``. The facts file is in long form,
+``unit,indicator,period,value`` (a value a row), or in wide form, ``unit``, optionally
+``period``, then one column per indicator id (a unit and period a row, as a statistical
+table has them). An empty period is undated, an empty value or cell not known; a
+checklist's items are separated by ``;``, and ``none`` means none of them.
 
 Loading checks everything it can and reports every problem at once in a
 :class:`~minzheng.errors.DatasetError`: malformed files, unknown indicators (with the
@@ -535,8 +538,17 @@ def _meta(builder: _Builder, data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _csv_paths(path: Path) -> tuple[Path, Path]:
-    folder = path if path.is_dir() else path.parent
-    return folder / "units.csv", folder / "facts.csv"
+    """``units.csv`` and the facts file of a CSV dataset given as ``path``.
+
+    ``path`` is the folder (its ``units.csv`` and ``facts.csv``), its ``units.csv``, or
+    a facts file of any name with ``units.csv`` beside it — so a sorted copy,
+    ``sorted.csv``, is read as itself and not as the ``facts.csv`` next to it.
+    """
+    if path.is_dir() or path.suffix.lower() != ".csv":
+        return path / "units.csv", path / "facts.csv"
+    if path.name == "units.csv":
+        return path, path.parent / "facts.csv"
+    return path.parent / "units.csv", path
 
 
 class _CsvRows:
@@ -547,12 +559,16 @@ class _CsvRows:
     that are not UTF-8 raise :class:`DatasetError` naming the file and the row.
     """
 
-    def __init__(self, path: Path, columns: tuple[str, ...], required: tuple[str, ...]) -> None:
+    def __init__(
+        self, path: Path, columns: tuple[str, ...] | None, required: tuple[str, ...]
+    ) -> None:
+        """``columns``: the columns the header may have (``None``: any, checked by the
+        caller); ``required``: those it must have."""
         self.path = path
         try:
             self._file = path.open(encoding="utf-8-sig", newline="")
             self._reader = csv.reader(self._file)
-            header = tuple(h.strip() for h in next(self._reader, ()))
+            header = self.header = tuple(h.strip() for h in next(self._reader, ()))
         except FileNotFoundError:
             raise DatasetError(
                 [Problem(str(path), None, None, "an existing file", "no such file")]
@@ -563,23 +579,17 @@ class _CsvRows:
             self._file.close()
             raise DatasetError([self._undecodable(1)]) from None
         missing = [c for c in required if c not in header]
-        unknown = [c for c in header if c not in columns]
+        unknown = [c for c in header if columns is not None and c not in columns]
         if missing or unknown:
             self._file.close()
-            raise DatasetError(
-                [
-                    Problem(
-                        str(path),
-                        None,
-                        None,
-                        f"the header {','.join(columns)}",
-                        ",".join(header) or "no header",
-                        row=1,
-                    )
-                ]
-            )
-        self.header = header
+            expected = f"the header {','.join(columns or required)}"
+            raise DatasetError([self.bad_header(expected)])
         self.column = {name: i for i, name in enumerate(header)}
+
+    def bad_header(self, expected: str, hint: str = "") -> Problem:
+        """The header is not what it should be: a problem naming row 1."""
+        found = ",".join(self.header) or "no header"
+        return Problem(str(self.path), None, None, expected, found, hint, row=1)
 
     def _undecodable(self, row: int) -> Problem:
         # text is decoded a block at a time: the bad bytes are in this row or a later one
@@ -624,6 +634,94 @@ class _CsvRows:
 
 _UNIT_COLUMNS = ("code", "name", "level", "parent", "area", "type")
 _FACT_COLUMNS = ("unit", "indicator", "period", "value")
+#: A fact as a facts file gives it: row number, unit, indicator, period, value (``None``
+#: for an empty period or value).
+FactRow = tuple[int, str, str, str | None, str | None]
+
+
+class _FactRows:
+    """The values of a facts file, in either of its two forms, one by one.
+
+    *Long* (header ``unit,indicator,period,value``, the period optional): a value a row.
+    *Wide* (header ``unit``, optionally ``period``, then indicator ids): a unit (and
+    period) a row, a value a column — the shape of a statistical table, and of the
+    sheets of :mod:`minzheng.excel`. An empty cell is not known, as an empty ``value``
+    is in the long form. A header in neither form, or naming an unknown indicator (with
+    the closest known one), is a :class:`DatasetError` at once.
+
+    Iterating gives :data:`FactRow` tuples, so a value is checked the same way, and its
+    problem names the same row, unit and field, whichever form the file has.
+    """
+
+    def __init__(self, path: Path, indicators: Mapping[str, Indicator]) -> None:
+        self._rows = rows = _CsvRows(path, None, ())
+        self.path = path
+        header = rows.header
+        self.wide = "indicator" not in header and "value" not in header
+        if "unit" not in header or len(set(header)) != len(header):
+            rows.close()
+            twice = "each column named once" if "unit" in header else ""
+            raise DatasetError([rows.bad_header(self.EXPECTED, twice)])
+        unit_at, period_at = rows.column["unit"], rows.column.get("period")
+        if not self.wide:
+            if not {"indicator", "value"} <= set(header) or not set(header) <= set(_FACT_COLUMNS):
+                rows.close()
+                raise DatasetError([rows.bad_header(self.EXPECTED)])
+            self._long = (unit_at, rows.column["indicator"], period_at, rows.column["value"])
+            return
+        problems = []
+        self._columns: list[tuple[int, str]] = []
+        for at, name in enumerate(header):
+            if name in ("unit", "period"):
+                continue
+            if name not in indicators:
+                guess = closest(name, indicators)
+                hint = f"did you mean {guess!r}?" if guess else self.EXPECTED
+                problems.append(
+                    Problem(str(path), None, name, "a known indicator", repr(name), hint, row=1)
+                )
+            self._columns.append((at, name))
+        if problems or not self._columns:
+            rows.close()
+            raise DatasetError(problems or [rows.bad_header(self.EXPECTED)])
+        self._unit_at, self._period_at = unit_at, period_at
+
+    EXPECTED = (
+        "the header unit,indicator,period,value (a value a row) "
+        "or unit[,period] and indicator ids (a value a column)"
+    )
+
+    @property
+    def period_column(self) -> int | None:
+        """Where the period is in each row (``None``: every value is undated)."""
+        return self._rows.column.get("period")
+
+    @property
+    def width(self) -> int:
+        return len(self._rows.header)
+
+    def close(self) -> None:
+        self._rows.close()
+
+    def __iter__(self) -> Iterator[FactRow]:
+        if not self.wide:
+            unit_at, indicator_at, period_at, value_at = self._long
+            if period_at is None:
+                for number, row in self._rows:
+                    yield number, row[unit_at], row[indicator_at], None, row[value_at] or None
+            else:
+                for number, row in self._rows:
+                    yield (number, row[unit_at], row[indicator_at], row[period_at] or None,
+                           row[value_at] or None)  # fmt: skip
+            return
+        unit_at, period_at, columns = self._unit_at, self._period_at, self._columns
+        for number, row in self._rows:
+            code = row[unit_at]
+            period = (row[period_at] or None) if period_at is not None else None
+            for at, indicator in columns:
+                value = row[at]
+                if value:
+                    yield number, code, indicator, period, value
 
 
 def _read_units_csv(units_path: Path, builder: _Builder) -> None:
@@ -640,6 +738,9 @@ def _read_units_csv(units_path: Path, builder: _Builder) -> None:
 def _unknown_unit(
     builder: _Builder, code: str, units: Mapping[str, Unit], units_name: str, row: int
 ) -> None:
+    last = builder.problems[-1] if builder.problems else None
+    if last is not None and last.row == row and last.unit == code and last.field == "unit":
+        return  # a wide row's other values: the unit is reported once for the row
     guess = closest(code, units)
     builder.problem(
         code,
@@ -655,18 +756,13 @@ def _load_csv(path: Path, indicators: Mapping[str, Indicator]) -> Dataset:
     units_path, facts_path = _csv_paths(path)
     units = _Builder(str(units_path), indicators)
     _read_units_csv(units_path, units)
-    rows = _CsvRows(facts_path, _FACT_COLUMNS, ("unit", "indicator", "value"))
-    unit_at, indicator_at, value_at = (rows.column[c] for c in ("unit", "indicator", "value"))
-    period_at = rows.column.get("period")
     facts = _Builder(str(facts_path), indicators)
     add_fact = facts.add_fact
-    for number, row in rows:
-        code = row[unit_at]
+    for number, code, indicator, period, value in _FactRows(facts_path, indicators):
         if code not in units.units:
             _unknown_unit(facts, code, units.units, units_path.name, number)
             continue
-        period = row[period_at] or None if period_at is not None else None
-        add_fact(code, row[indicator_at], period, row[value_at] or None, row=number)
+        add_fact(code, indicator, period, value, row=number)
     problems = units.problems + facts.problems
     if problems:
         raise DatasetError(problems)
@@ -737,7 +833,8 @@ def dump_dataset(dataset: Dataset, indicators: Mapping[str, Indicator]) -> dict[
 
 def write_dataset(dataset: Dataset, path: str | Path, indicators: Mapping[str, Indicator]) -> None:
     """Write a dataset as JSON or YAML (by suffix), else as CSV: ``units.csv`` and
-    ``facts.csv`` in the folder ``path`` (or beside it, for a ``.csv`` path).
+    ``facts.csv`` in the folder ``path``, or, for a ``.csv`` path, the facts in that file
+    and ``units.csv`` beside it (what :func:`load_dataset` reads back from the same path).
 
     ``facts.csv`` is written in unit code order, each county's facts together, which
     is the order :class:`~minzheng.DatasetStream` reads.
@@ -754,9 +851,8 @@ def write_dataset(dataset: Dataset, path: str | Path, indicators: Mapping[str, I
         )
         path.write_text(text, "utf-8")
     else:
-        folder = path.parent if path.suffix.lower() == ".csv" else path
-        folder.mkdir(parents=True, exist_ok=True)
-        units_path, facts_path = folder / "units.csv", folder / "facts.csv"
+        units_path, facts_path = _csv_paths(path)
+        units_path.parent.mkdir(parents=True, exist_ok=True)
         with units_path.open("w", newline="", encoding="utf-8") as out:
             writer = csv.writer(out)
             writer.writerow(["code", "name", "level", "parent", "area", "type"])

@@ -46,12 +46,11 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from .dataset import (
-    _FACT_COLUMNS,
     Dataset,
     _Builder,
     _csv_paths,
-    _CsvRows,
     _end,
+    _FactRows,
     _indicators_installed,
     _read_units_csv,
     _unknown_unit,
@@ -200,12 +199,12 @@ class DatasetStream:
         A quick pass over the file, for the default assessment date; give the date to
         the engine to skip it.
         """
-        rows = _CsvRows(self.facts_path, _FACT_COLUMNS, ("unit", "indicator", "value"))
-        period_at = rows.column.get("period")
+        rows = _FactRows(self.facts_path, self.indicators)
+        period_at = rows.period_column
         rows.close()
         if period_at is None:
             return None
-        periods = _periods(self.facts_path, period_at, len(rows.header))
+        periods = _periods(self.facts_path, period_at, rows.width)
         ends = []
         for period in periods:
             try:
@@ -222,9 +221,7 @@ class DatasetStream:
             raise RuntimeError("a DatasetStream is read once; create another to read again")
         self._read = True
         facts = self._facts
-        rows = _CsvRows(self.facts_path, _FACT_COLUMNS, ("unit", "indicator", "value"))
-        unit_at, indicator_at, value_at = (rows.column[c] for c in ("unit", "indicator", "value"))
-        period_at = rows.column.get("period")
+        rows = _FactRows(self.facts_path, self.indicators)
         builder = _Builder(str(self.facts_path), self.indicators)
         block_of, units = self._block_of, self.dataset.units
         kept = facts.kept_codes
@@ -233,8 +230,7 @@ class DatasetStream:
         settled: set[str] = set()
         current: str | None = None
         failed = False
-        for number, row in rows:
-            code = row[unit_at]
+        for number, code, indicator, period, value in rows:
             key = block_of.get(code, "")
             if key == "":
                 _unknown_unit(builder, code, units, self.units_path.name, number)
@@ -259,8 +255,7 @@ class DatasetStream:
                     self.facts_read += _count(facts.block)
                     facts.block = {}
                 builder.facts = facts.block
-            period = (row[period_at] or None) if period_at is not None else None
-            add_fact(code, row[indicator_at], period, row[value_at] or None, row=number)
+            add_fact(code, indicator, period, value, row=number)
         if builder.problems:
             only_order = len(builder.problems) == self._order_problems
             raise (OrderError if only_order else DatasetError)(builder.problems)
@@ -294,6 +289,9 @@ class DatasetStream:
             settled.add(unit.code)
 
     def _out_of_order(self, builder: _Builder, code: str, row: int, what: str) -> None:
+        last = builder.problems[-1] if builder.problems else None
+        if last is not None and last.row == row and last.unit == code and last.field == "unit":
+            return  # a wide row's other values: the row is reported once
         self._order_problems += 1
         builder.problem(
             code,
