@@ -136,19 +136,19 @@ def _peers(townships: int, line_bytes: int, repeats: int = 5, into: Path | None 
     from compare import DATA as PEERS
     from compare import write_inputs
 
-    _, folder = write_inputs(townships, into=into or PEERS)
-    out = folder.parent / "floor-findings"
+    table = write_inputs(townships, into=into or PEERS)
+    out = table.parent / "floor-findings"
     filler = "x" * max(line_bytes - len((TEMPLATE % (10**8, 2, 5, 2, "")).encode()), 0)
 
     def read() -> tuple[list[str], dict[str, dict[str, str]]]:
-        with (folder / "units.csv").open(newline="", encoding="utf-8") as rows:
+        with (table.parent / "units.csv").open(newline="", encoding="utf-8") as rows:
             codes = [row[0] for row in csv.reader(rows) if row[2] == "township"]
         facts: dict[str, dict[str, str]] = {}
-        with (folder / "facts.csv").open(newline="", encoding="utf-8") as rows:
+        with table.open(newline="", encoding="utf-8") as rows:
             reader = csv.reader(rows)
-            next(reader)
-            for unit, indicator, _, value in reader:
-                facts.setdefault(unit, {})[indicator] = value
+            header = next(reader)[1:]
+            for unit, *values in reader:
+                facts[unit] = dict(zip(header, values, strict=True))
         return codes, facts
 
     def short(codes: list[str], facts: dict[str, dict[str, str]]) -> None:

@@ -55,5 +55,5 @@ def test_the_floor_runs_and_leaves_no_findings_behind(
         assert f"{part} " in said.splitlines()[1]
     assert capsys.readouterr().out.strip() == said
     assert not (tmp_path / "floor-findings").exists()
-    assert (tmp_path / "minzheng" / "facts.csv").stat().st_size > 0
+    assert (tmp_path / "townships.csv").stat().st_size > 0
     sys.path.remove(str(FLOOR.parent / "peers"))

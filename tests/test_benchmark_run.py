@@ -62,21 +62,21 @@ def test_the_benchmark_prints_a_row_a_scale_with_what_the_engine_finds(
     assert not list((tmp_path / "data").glob("*findings*"))  # the findings are removed
 
 
-def test_the_comparison_feeds_both_sides_the_same_townships_and_minzheng_agrees_with_the_peer(
+def test_the_comparison_feeds_both_sides_the_same_file_and_minzheng_agrees_with_the_peer(
     registry: Registry, tmp_path: Path
 ) -> None:
     compare = load("bench_compare", BENCHMARKS / "peers" / "compare.py")
     floor = load("bench_floor", BENCHMARKS / "floor.py")
-    flat, folder = compare.write_inputs(300, into=tmp_path)
-    with flat.open(encoding="utf-8") as source:
+    table = compare.write_inputs(300, into=tmp_path)
+    with table.open(encoding="utf-8") as source:  # as openfisca_staff.py reads it
         peer = {
-            r["code"]: (int(r["registered_population"]), int(r["office_staff"]))
+            r["unit"]: (int(r["registered_population"]), int(r["office_staff"]))
             for r in csv.DictReader(source)
         }
     assert len(peer) == 300
     # the bracket boundaries are in the data (以下 includes 20,000; 50,000 is the top band)
     assert {20000, 20001, 49999, 50000} <= {population for population, _ in peer.values()}
-    dataset = load_dataset(folder, registry.indicators)
+    dataset = load_dataset(table, registry.indicators)  # the same file
     ours = {
         f.unit: f for f in Engine(registry).iter_assess(dataset, ["jian"], rules=["J-staff-by-pop"])
     }

@@ -1,12 +1,15 @@
 """minzheng against OpenFisca on one rule, J-staff-by-pop, for 40,000 townships.
 
-Both read the same CSV (``code,registered_population,office_staff``, generated
-deterministically into ``benchmarks/data/``), both write their findings, and both are
-timed as whole processes. The script then checks that they agree on every township —
-the staff required and met / not met — and prints the time ratio. Each is also timed on
-a file of one township: its start-up (imports, and for minzheng finding and loading the
-installed packs), so that what the 40,000 townships themselves cost shows apart. OpenFisca
-must be installed (``nox -s bench`` installs it in the benchmark session only).
+Both read the same CSV, a table of the townships with a row each
+(``unit,registered_population,office_staff``, generated deterministically into
+``benchmarks/data/peers/``); minzheng also reads the ``units.csv`` beside it, which
+gives each township its name, level and county (OpenFisca has no tree of units). Both
+write their findings, and both are timed as whole processes. The script then checks that
+they agree on every township — the staff required and met / not met — and prints the
+time ratio. Each is also timed on a table of one township: its start-up (imports, and
+for minzheng finding and loading the installed packs), so that what the 40,000
+townships themselves cost shows apart. OpenFisca must be installed (``nox -s bench``
+installs it in the benchmark session only).
 
     python benchmarks/peers/compare.py [--townships 40000] [--runs 3]
 """
@@ -27,24 +30,23 @@ HERE = Path(__file__).parent
 DATA = HERE.parent / "data" / "peers"
 
 
-def write_inputs(count: int, seed: int = 40000, into: Path = DATA) -> tuple[Path, Path]:
-    """The townships as one CSV for OpenFisca and as a minzheng CSV dataset (same data)."""
+def write_inputs(count: int, seed: int = 40000, into: Path = DATA) -> Path:
+    """The townships as one table both programs read (returned), with the ``units.csv``
+    minzheng reads beside it."""
     rng = random.Random(seed)
     into.mkdir(parents=True, exist_ok=True)
-    flat = into / "townships.csv"
-    folder = into / "minzheng"
-    folder.mkdir(exist_ok=True)
     rows = []
     for i in range(count):
         county = f"3608{i // 999 + 1:02d}"
         code = f"{county}{i % 999 + 1:03d}"
         population = rng.choice([20000, 20001, 49999, 50000, rng.randint(0, 120000)])
         rows.append((county, code, population, rng.randint(0, 7)))
-    with flat.open("w", newline="", encoding="utf-8") as out:
+    table = into / "townships.csv"
+    with table.open("w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out)
-        writer.writerow(["code", "registered_population", "office_staff"])
+        writer.writerow(["unit", "registered_population", "office_staff"])
         writer.writerows((code, p, s) for _, code, p, s in rows)
-    with (folder / "units.csv").open("w", newline="", encoding="utf-8") as out:
+    with (into / "units.csv").open("w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out)
         writer.writerow(["code", "name", "level", "parent", "area", "type"])
         for county in sorted({r[0] for r in rows}):
@@ -52,13 +54,7 @@ def write_inputs(count: int, seed: int = 40000, into: Path = DATA) -> tuple[Path
         writer.writerows(
             (code, f"镇{code}", "township", county, "", "") for county, code, _, _ in rows
         )
-    with (folder / "facts.csv").open("w", newline="", encoding="utf-8") as out:
-        writer = csv.writer(out)
-        writer.writerow(["unit", "indicator", "period", "value"])
-        for _, code, population, staff in rows:
-            writer.writerow([code, "registered_population", "", population])
-            writer.writerow([code, "office_staff", "", staff])
-    return flat, folder
+    return table
 
 
 def _timed(command: list[str]) -> float:
@@ -74,8 +70,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--townships", type=int, default=40000)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args(argv)
-    flat, folder = write_inputs(args.townships)
-    one_flat, one_folder = write_inputs(1, into=DATA / "one")
+    table = write_inputs(args.townships)
+    one = write_inputs(1, into=DATA / "one")
     peer_out, ours_out = DATA / "openfisca-findings.csv", DATA / "minzheng-findings.jsonl"
 
     def peer(source: Path, target: Path) -> list[str]:
@@ -85,11 +81,11 @@ def main(argv: list[str] | None = None) -> int:
         return [sys.executable, "-m", "minzheng", "assess", str(source), "--pack", "jian", "--rule", "J-staff-by-pop",
                 "--format", "jsonl", "-o", str(target), "--fail-on", "never"]  # fmt: skip
 
-    peer_s = statistics.median(_timed(peer(flat, peer_out)) for _ in range(args.runs))
-    ours_s = statistics.median(_timed(ours(folder, ours_out)) for _ in range(args.runs))
+    peer_s = statistics.median(_timed(peer(table, peer_out)) for _ in range(args.runs))
+    ours_s = statistics.median(_timed(ours(table, ours_out)) for _ in range(args.runs))
     scratch = DATA / "one" / "findings"
-    peer_start = statistics.median(_timed(peer(one_flat, scratch)) for _ in range(args.runs))
-    ours_start = statistics.median(_timed(ours(one_folder, scratch)) for _ in range(args.runs))
+    peer_start = statistics.median(_timed(peer(one, scratch)) for _ in range(args.runs))
+    ours_start = statistics.median(_timed(ours(one, scratch)) for _ in range(args.runs))
     with peer_out.open(encoding="utf-8") as source:
         theirs = {r["code"]: (int(r["required"]), r["status"]) for r in csv.DictReader(source)}
     with ours_out.open(encoding="utf-8") as source:

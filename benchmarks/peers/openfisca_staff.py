@@ -7,7 +7,7 @@ civil-affairs office needs at least 2 staff for a registered population up to 20
 
     python benchmarks/peers/openfisca_staff.py townships.csv findings.csv
 
-reads ``code,registered_population,office_staff`` and writes
+reads ``unit,registered_population,office_staff`` (the table minzheng reads too) and writes
 ``code,required,status`` (``met`` / ``not_met``), reading the CSV the fastest way
 OpenFisca takes: ``np.loadtxt`` into numpy vectors set as inputs of a default simulation
 (OpenFisca has no CSV reader of its own).

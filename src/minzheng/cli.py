@@ -406,7 +406,9 @@ def _streaming(file: str, stream: bool | None, fmt: str, whole: tuple[str, ...] 
     default for a CSV dataset written as JSON lines; a usage error where it cannot be."""
     is_csv = _is_csv(file)
     if stream and not is_csv:
-        raise click.UsageError("--stream reads a CSV dataset (a folder, or a facts .csv file with units.csv beside it)")
+        raise click.UsageError(
+            "--stream reads a CSV dataset (a folder, or a facts .csv file with units.csv beside it)"
+        )
     if stream and fmt in whole:
         raise click.UsageError(f"--format {fmt} needs the whole dataset: leave out --stream")
     return is_csv and fmt == "jsonl" if stream is None else stream
