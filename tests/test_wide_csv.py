@@ -74,6 +74,10 @@ def test_a_wide_table_reads_as_the_same_facts_in_long_form(
     wide = load_dataset(wide_path, registry.indicators)
     assert wide.facts == long.facts
     assert wide.units == long.units
+    long_stream = DatasetStream(folder / "long", registry.indicators)
+    assert DatasetStream(wide_path, registry.indicators).latest_period_end() == (
+        long_stream.latest_period_end()
+    )
     engine = Engine(registry)
     loaded = list(engine.iter_assess(long, on=ON))
     streamed = list(engine.iter_assess(DatasetStream(wide_path, registry.indicators), on=ON))
@@ -222,3 +226,19 @@ def jian_table(tmp_path: Path) -> Path:
         "utf-8",
     )
     return table
+
+
+def test_validate_names_a_table_not_in_blocks_by_county(tmp_path: Path) -> None:
+    (tmp_path / "units.csv").write_text(
+        "code,name,level,parent,area,type\n360821,吉安县,county,,,\n360822,吉水县,county,,,\n"
+        "360821101,甲镇,township,360821,,\n360822101,乙镇,township,360822,,\n",
+        "utf-8",
+    )
+    table = tmp_path / "2018.csv"
+    table.write_text(  # the second county's township between the first's
+        "unit,office_staff\n360821101,2\n360822101,3\n360821,1\n", "utf-8"
+    )
+    result = CliRunner().invoke(main, ["validate", str(table)])
+    assert result.exit_code == 0, result.output
+    assert "note: 2018.csv is not in blocks by county" in result.stderr
+    assert "4 units, 3 facts" in result.stdout

@@ -280,8 +280,8 @@ def validate(file: str, lang: str) -> None:
     zh = lang == "zh"
     unordered = False
     if _is_csv(file):
+        stream = DatasetStream(file, registry.indicators)  # a national file, little memory
         try:
-            stream = DatasetStream(file, registry.indicators)  # a national file, little memory
             units, facts = len(stream), stream.check()
         except OrderError:  # valid, but not in blocks by county: check it whole
             unordered = True
@@ -290,10 +290,10 @@ def validate(file: str, lang: str) -> None:
         units, facts = len(dataset), sum(1 for _ in dataset.iter_facts())
     if unordered:
         _stderr().print(
-            "注意:facts.csv 未按县分块排列,流式评估前请按单位代码排序(或使用 --no-stream)"
+            f"注意:{stream.facts_path.name} 未按县分块排列,流式评估前请按单位代码排序(或使用 --no-stream)"
             if zh
-            else "note: facts.csv is not in blocks by county: sort it by unit code to stream "
-            "it, or assess it with --no-stream"
+            else f"note: {stream.facts_path.name} is not in blocks by county: sort it by unit "
+            "code to stream it, or assess it with --no-stream"
         )
     if zh:
         _stdout().print(f"通过:{file}:{units} 个单位,{facts} 项数据")
