@@ -179,9 +179,11 @@ def test_a_facts_file_of_any_name_is_read_as_itself(tmp_path: Path, registry: Re
     assert load_dataset(tmp_path / "units.csv", registry.indicators).facts["990101001"] == {
         "office_staff": {None: 1}
     }
-    assert (
-        DatasetStream(tmp_path / "sorted.csv", registry.indicators).facts_path.name == "sorted.csv"
-    )
+    stream = DatasetStream(tmp_path / "sorted.csv", registry.indicators)
+    assert stream.facts_path.name == "sorted.csv"
+    assert (stream.name, stream.source) == ("sorted", str(tmp_path / "sorted.csv"))
+    assert load_dataset(tmp_path / "sorted.csv", registry.indicators).name == "sorted"
+    assert load_dataset(tmp_path, registry.indicators).name == tmp_path.name
     dataset = load_dataset(tmp_path, registry.indicators)
     write_dataset(dataset, tmp_path / "copy" / "2018.csv", registry.indicators)
     assert sorted(p.name for p in (tmp_path / "copy").iterdir()) == ["2018.csv", "units.csv"]

@@ -766,8 +766,16 @@ def _load_csv(path: Path, indicators: Mapping[str, Indicator]) -> Dataset:
     problems = units.problems + facts.problems
     if problems:
         raise DatasetError(problems)
-    folder = units_path.parent
-    return Dataset(units=dict(units.units), facts=facts.facts, name=folder.name, source=str(folder))
+    name, source = _csv_name(facts_path)
+    return Dataset(units=dict(units.units), facts=facts.facts, name=name, source=source)
+
+
+def _csv_name(facts_path: Path) -> tuple[str, str]:
+    """A CSV dataset's name and source: its folder's, or, for a facts file of its own
+    name (``2018.csv``), that file's, so two tables side by side are told apart."""
+    if facts_path.name == "facts.csv":
+        return facts_path.parent.name, str(facts_path.parent)
+    return facts_path.stem, str(facts_path)
 
 
 # --------------------------------------------------------------------------- writing

@@ -48,6 +48,7 @@ from typing import Any, BinaryIO
 from .dataset import (
     Dataset,
     _Builder,
+    _csv_name,
     _csv_paths,
     _end,
     _FactRows,
@@ -156,9 +157,9 @@ class DatasetStream:
                 self._blocks.setdefault(key, []).append(unit)
         kept = {code for code, unit in units.items() if unit.level.rank <= _COUNTY_RANK}
         self._facts = _StreamFacts(self._block_of, kept)
-        folder = self.units_path.parent
+        name, source = _csv_name(self.facts_path)
         #: The units, and the facts of the block being assessed (with those kept).
-        self.dataset = Dataset(units=units, facts=self._facts, name=folder.name, source=str(folder))
+        self.dataset = Dataset(units=units, facts=self._facts, name=name, source=source)
         self._read = False
         #: How many values :meth:`blocks` has read (known once it has read them all).
         self.facts_read = 0
