@@ -636,7 +636,7 @@ _UNIT_COLUMNS = ("code", "name", "level", "parent", "area", "type")
 _FACT_COLUMNS = ("unit", "indicator", "period", "value")
 #: A fact as a facts file gives it: row number, unit, indicator, period, value (``None``
 #: for an empty period or value).
-FactRow = tuple[int, str, str, str | None, str | None]
+_FactRow = tuple[int, str, str, str | None, str | None]
 
 
 class _FactRows:
@@ -649,13 +649,17 @@ class _FactRows:
     is in the long form. A header in neither form, or naming an unknown indicator (with
     the closest known one), is a :class:`DatasetError` at once.
 
-    Iterating gives :data:`FactRow` tuples, so a value is checked the same way, and its
+    Iterating gives ``_FactRow`` tuples, so a value is checked the same way, and its
     problem names the same row, unit and field, whichever form the file has.
     """
 
+    EXPECTED = (
+        "the header unit,indicator,period,value (a value a row) "
+        "or unit[,period] and indicator ids (a value a column)"
+    )
+
     def __init__(self, path: Path, indicators: Mapping[str, Indicator]) -> None:
         self._rows = rows = _CsvRows(path, None, ())
-        self.path = path
         header = rows.header
         self.wide = "indicator" not in header and "value" not in header
         if "unit" not in header or len(set(header)) != len(header):
@@ -686,11 +690,6 @@ class _FactRows:
             raise DatasetError(problems or [rows.bad_header(self.EXPECTED)])
         self._unit_at, self._period_at = unit_at, period_at
 
-    EXPECTED = (
-        "the header unit,indicator,period,value (a value a row) "
-        "or unit[,period] and indicator ids (a value a column)"
-    )
-
     @property
     def period_column(self) -> int | None:
         """Where the period is in each row (``None``: every value is undated)."""
@@ -703,7 +702,7 @@ class _FactRows:
     def close(self) -> None:
         self._rows.close()
 
-    def __iter__(self) -> Iterator[FactRow]:
+    def __iter__(self) -> Iterator[_FactRow]:
         if not self.wide:
             unit_at, indicator_at, period_at, value_at = self._long
             if period_at is None:
