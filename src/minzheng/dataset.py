@@ -217,6 +217,12 @@ class _Builder:
             )
         )
 
+    def row_reported(self, code: str, row: int) -> bool:
+        """The last problem already says that this row's unit is wrong: a wide row's
+        other values need not say it again."""
+        last = self.problems[-1] if self.problems else None
+        return last is not None and last.row == row and last.unit == code and last.field == "unit"
+
     def add_unit(self, raw: object, where: str, row: int | None = None) -> str | None:
         """Validate one unit's own fields; return its code when it is usable."""
         if not isinstance(raw, Mapping):
@@ -737,9 +743,8 @@ def _read_units_csv(units_path: Path, builder: _Builder) -> None:
 def _unknown_unit(
     builder: _Builder, code: str, units: Mapping[str, Unit], units_name: str, row: int
 ) -> None:
-    last = builder.problems[-1] if builder.problems else None
-    if last is not None and last.row == row and last.unit == code and last.field == "unit":
-        return  # a wide row's other values: the unit is reported once for the row
+    if builder.row_reported(code, row):
+        return
     guess = closest(code, units)
     builder.problem(
         code,

@@ -290,9 +290,8 @@ class DatasetStream:
             settled.add(unit.code)
 
     def _out_of_order(self, builder: _Builder, code: str, row: int, what: str) -> None:
-        last = builder.problems[-1] if builder.problems else None
-        if last is not None and last.row == row and last.unit == code and last.field == "unit":
-            return  # a wide row's other values: the row is reported once
+        if builder.row_reported(code, row):
+            return
         self._order_problems += 1
         builder.problem(
             code,
