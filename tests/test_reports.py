@@ -47,7 +47,7 @@ def test_the_template_has_a_sheet_per_level_with_names_units_and_validation(
     )
     names = {h: county.cell(row=2, column=i + 1).value for i, h in enumerate(header)}
     assert names["cremation_rate"] == "火化率(%)"
-    assert names["county_budget"] == "县级民政预算(yuan)"
+    assert names["county_budget"] == "县级民政预算(元)"
     kinds = {v.type for v in county.data_validations.dataValidation}
     assert {"whole", "decimal", "list"} <= kinds
     facility = book["facility 机构"]

@@ -24,7 +24,7 @@ from . import __version__
 from .dataset import Dataset, load_dataset
 from .engine import Engine, Tally, resolve_date
 from .errors import MinzhengError
-from .models import Finding, Report, Status, TargetValue
+from .models import Finding, Report, Status, TargetValue, measure_zh
 from .newpack import new_pack
 from .plugins import Registry
 from .render import (
@@ -267,7 +267,8 @@ def explain(rule_id: str, lang: str) -> None:
         if ind is None:
             out.print(f"  {indicator}")
             continue
-        measure = f" [{ind.measure}]" if ind.measure else ""
+        shown = ind.measure_zh if zh else ind.measure
+        measure = escape(f" [{shown}]") if shown else ""  # not rich markup: "[person]"
         out.print(f"  {indicator}: {ind.name_zh} / {ind.name_en}{measure} ({ind.kind.value})")
 
 
@@ -622,13 +623,15 @@ def targets(
         grid = Table(title=f"{'目标' if zh else 'Targets'} · {day.isoformat()}")
         for key in ("unit", "pack", "rule", "indicator", "required", "deadline", "basis"):
             grid.add_column(label(key, lang), overflow="fold")
+        indicators = registry.indicators
         for t in found:
+            ind = indicators.get(t.indicator)
+            shown = (ind.measure_zh if ind else measure_zh(t.measure)) if zh else t.measure
             required = (
                 "?"
                 if t.required is None
-                else f"{t.comparator.value} {format_decimal(t.required)} {t.measure}".strip()
+                else f"{t.comparator.value} {format_decimal(t.required)} {shown}".strip()
             )
-            ind = registry.indicators.get(t.indicator)
             name = (ind.name_zh if zh else ind.name_en) if ind else t.indicator
             grid.add_row(
                 t.unit,
@@ -653,7 +656,8 @@ def targets(
                 st.add_column(head[0] if zh else head[1], overflow="fold")
             for p, prog, s in standards:
                 value = s.schedule.on(day)
-                shown = "—" if value is None else f"{format_decimal(value)} {s.schedule.measure}"
+                measure = measure_zh(s.schedule.measure) if zh else s.schedule.measure
+                shown = "—" if value is None else f"{format_decimal(value)} {measure}"
                 changes = ", ".join(
                     f"{d.isoformat()}: {format_decimal(v)}" for d, v in s.schedule.changes
                 )

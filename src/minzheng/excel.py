@@ -154,7 +154,7 @@ def template_workbook(pack: LoadedPack, indicators: Mapping[str, Indicator], pat
         for index, column in enumerate(columns, start=1):
             ind = indicators.get(column)
             if ind is not None:
-                zh = ind.name_zh + (f"({ind.measure})" if ind.measure else "")
+                zh = ind.name_zh + (f"({ind.measure_zh})" if ind.measure_zh else "")
                 en = ind.name_en
             else:
                 zh, en = _UNIT_NAMES[column]

@@ -34,7 +34,7 @@ from matplotlib.figure import Figure
 
 from . import __version__
 from .dataset import Dataset
-from .models import Comparator, Finding, Report, Status
+from .models import Comparator, Finding, Report, Status, measure_zh
 from .plugins import Registry
 from .render import label
 
@@ -162,7 +162,7 @@ def _trajectory_charts(report: Report, dataset: Dataset, registry: Registry, nam
                 label="实际值" if lang == "zh" else "actual",
             )
         axes.set_xticks(range(line.baseline_year, line.target_year + 1))
-        axes.set_ylabel(f.measure)
+        axes.set_ylabel(measure_zh(f.measure) if lang == "zh" else f.measure)
         axes.legend(loc="best")
         axes.set_title(f"{names.get(f.unit, f.unit)} · {f.rule}")
         position = label(line.position.value, lang) if line.position else ""

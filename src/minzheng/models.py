@@ -21,6 +21,7 @@ from datetime import date
 from decimal import Decimal, localcontext
 from enum import StrEnum
 from fractions import Fraction
+from types import MappingProxyType
 from typing import Any, TypeAlias
 
 import attrs
@@ -333,6 +334,50 @@ def _check_id(instance: object, attribute: attrs.Attribute[str], value: str) -> 
         )
 
 
+#: The Chinese of the units of measure the core and the packs use, as the documents
+#: write them (the Songming plan's "270元/人/月"). A measure not listed here is shown
+#: as it is unless its indicator declares ``measure_zh``.
+MEASURES_ZH: Mapping[str, str] = MappingProxyType(
+    {
+        "%": "%",
+        "‰": "‰",
+        "person": "人",
+        "child": "名",
+        "household": "户",
+        "yuan": "元",
+        "yuan/month": "元/月",
+        "yuan/year": "元/年",
+        "yuan/case": "元/次",
+        "yuan/person/month": "元/人/月",
+        "yuan/person/year": "元/人/年",
+        "m²": "平方米",
+        "bed": "张",
+        "quarter": "个季度",
+        "point": "分",
+        "item": "项",
+        "action": "项",
+        "activity": "项",
+        "measure": "项",
+        "document": "份",
+        "organisation": "个",
+        "community": "个",
+        "village": "个",
+        "county": "个",
+        "brand": "个",
+    }
+)
+
+
+def measure_zh(measure: str) -> str:
+    """The Chinese for a unit of measure (:data:`MEASURES_ZH`), or ``measure`` itself
+    when there is none: ``measure_zh("yuan/person/month")`` is ``"元/人/月"``."""
+    return MEASURES_ZH.get(measure, measure)
+
+
+def _default_measure_zh(self: Indicator) -> str:
+    return measure_zh(self.measure)
+
+
 def _default_minimum(self: Indicator) -> Decimal | None:
     return Decimal(0) if self.kind in (Kind.COUNT, Kind.AMOUNT, Kind.RATE) else None
 
@@ -349,7 +394,9 @@ class Indicator:
 
     ``measure`` is the unit of measure in which values are stored and compared:
     ``"person"``, ``"yuan"``, ``"yuan/month"``, ``"m²"``, ``"bed"``, and for a rate
-    ``"%"`` or ``"‰"``. ``minimum`` and ``maximum`` bound the values a dataset may give
+    ``"%"`` or ``"‰"``. ``measure_zh`` is how Chinese text writes it (``"人"``,
+    ``"元/月"``); by default the core's word for a common measure
+    (:data:`MEASURES_ZH`), so only an unusual measure needs one declared. ``minimum`` and ``maximum`` bound the values a dataset may give
     (by default ≥ 0 for counts and amounts, 0–100 % for rates); ``None`` lifts a bound.
     """
 
@@ -365,6 +412,7 @@ class Indicator:
     minimum: Decimal | None = field(default=attrs.Factory(_default_minimum, takes_self=True))
     maximum: Decimal | None = field(default=attrs.Factory(_default_maximum, takes_self=True))
     description: str = ""
+    measure_zh: str = field(default=attrs.Factory(_default_measure_zh, takes_self=True))
 
     @measure.validator
     def _check_measure(self, attribute: attrs.Attribute[str], value: str) -> None:

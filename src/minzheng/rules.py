@@ -76,6 +76,7 @@ from .models import (
     Unit,
     Value,
 )
+from .models import measure_zh as _measure_zh
 from .values import closest, format_decimal, period_end, period_year
 
 if TYPE_CHECKING:
@@ -293,7 +294,11 @@ _COMPARATOR_EN = {
 
 
 def _show(value: Decimal | int, measure: str) -> str:
-    text = format_decimal(value)
+    """A value with its measure, in either language: ``300 person``, ``300 人``, ``38%``."""
+    return _with(format_decimal(value), measure)
+
+
+def _with(text: str, measure: str) -> str:
     if not measure:
         return text
     return f"{text}{measure}" if measure in ("%", "‰") else f"{text} {measure}"
@@ -310,23 +315,30 @@ def compare(
     what_zh: str,
     what_en: str,
     measure: str = "",
+    measure_zh: str | None = None,
     period: str | None = None,
     details: tuple[str, ...] = (),
 ) -> Outcome:
     """An outcome comparing ``actual`` with ``required``, with messages in both languages.
 
     ``gap`` is zero when the comparison holds, else the distance to ``required``.
+    ``measure`` is the unit of measure (``"person"``) the English message and the
+    finding carry; ``measure_zh`` is how the Chinese message writes it, by default
+    :func:`~minzheng.models.measure_zh` of ``measure`` (``"人"``).
     """
-    a, r = _show(actual, measure), _show(required, measure)
+    a, r = format_decimal(actual), format_decimal(required)
+    mzh = _measure_zh(measure) if measure_zh is None else measure_zh
+    a_zh, r_zh = _with(a, mzh), _with(r, mzh)
+    a, r = _with(a, measure), _with(r, measure)
     if _HOLDS[comparator](actual, required):  # Comparator.holds, without its fractions
         status, gap = Status.MET, _ZERO
-        zh = f"{what_zh}:实际 {a},要求{_COMPARATOR_ZH[comparator]} {r}"
+        zh = f"{what_zh}:实际 {a_zh},要求{_COMPARATOR_ZH[comparator]} {r_zh}"
         en = f"{what_en}: {a}, required {_COMPARATOR_EN[comparator]} {r}"
     else:
         status, gap = Status.NOT_MET, abs(Decimal(required) - Decimal(actual))  # Comparator.gap
-        short = _show(gap, measure)
-        zh = f"{what_zh}:实际 {a},要求{_COMPARATOR_ZH[comparator]} {r},差 {short}"
-        en = f"{what_en}: {a}, required {_COMPARATOR_EN[comparator]} {r}; short by {short}"
+        short = format_decimal(gap)
+        zh = f"{what_zh}:实际 {a_zh},要求{_COMPARATOR_ZH[comparator]} {r_zh},差 {_with(short, mzh)}"
+        en = f"{what_en}: {a}, required {_COMPARATOR_EN[comparator]} {r}; short by {_with(short, measure)}"
     return Outcome(
         status=status,
         message_zh=zh,
@@ -398,12 +410,13 @@ class Rule(abc.ABC):
         return self.title_zh if lang == "zh" else self.title_en
 
 
-def _indicator_name(ctx: UnitContext, indicator: str) -> tuple[str, str, str]:
-    """(zh name, en name, measure) of an indicator, tolerating an undeclared one."""
+def _indicator_name(ctx: UnitContext, indicator: str) -> tuple[str, str, str, str]:
+    """(zh name, en name, measure, Chinese measure) of an indicator, tolerating an
+    undeclared one."""
     ind = ctx._indicators.get(indicator)
     if ind is None:
-        return indicator, indicator, ""
-    return ind.name_zh, ind.name_en, ind.measure
+        return indicator, indicator, "", ""
+    return ind.name_zh, ind.name_en, ind.measure, ind.measure_zh
 
 
 @frozen(kw_only=True)
@@ -421,7 +434,7 @@ class ThresholdRule(Rule):
 
     def check(self, ctx: UnitContext) -> Outcome:
         period, value = ctx._found(self.indicator)
-        zh, en, measure = _indicator_name(ctx, self.indicator)
+        zh, en, measure, mzh = _indicator_name(ctx, self.indicator)
         return compare(
             _as_number(self.indicator, value),
             self.comparator,
@@ -429,11 +442,12 @@ class ThresholdRule(Rule):
             what_zh=zh,
             what_en=en,
             measure=measure,
+            measure_zh=mzh,
             period=period,
         )
 
     def targets(self, ctx: UnitContext) -> Iterable[TargetValue]:
-        _, _, measure = _indicator_name(ctx, self.indicator)
+        measure = _indicator_name(ctx, self.indicator)[2]
         yield TargetValue(
             pack="",
             rule=self.id,
@@ -477,8 +491,8 @@ class ShareRule(Rule):
                 strict=True,
             )
         )
-        nzh, nen, _ = _indicator_name(ctx, self.numerator)
-        dzh, den, _ = _indicator_name(ctx, self.denominator)
+        nzh, nen, _, _ = _indicator_name(ctx, self.numerator)
+        dzh, den, _, _ = _indicator_name(ctx, self.denominator)
         if whole == 0:
             return Outcome(
                 status=Status.NOT_APPLICABLE,
@@ -517,8 +531,8 @@ class ShareRule(Rule):
         required = exact.to_integral_value(rounding="ROUND_FLOOR" if lower else "ROUND_CEILING")
         if required == exact and self.comparator in (Comparator.LT, Comparator.GT):
             required += -1 if lower else 1  # strictly below or above a whole count
-        _, _, measure = _indicator_name(ctx, self.numerator)
-        dzh, den, dmeasure = _indicator_name(ctx, self.denominator)
+        measure = _indicator_name(ctx, self.numerator)[2]
+        dzh, den, dmeasure, dmzh = _indicator_name(ctx, self.denominator)
         pct = _show(self.value, "%")
         yield TargetValue(
             pack="",
@@ -528,7 +542,7 @@ class ShareRule(Rule):
             comparator=self.comparator,
             required=required,
             measure=measure,
-            basis_zh=f"{dzh} {_show(whole, dmeasure)} × {pct},{'向下' if lower else '向上'}取整",
+            basis_zh=f"{dzh} {_show(whole, dmzh)} × {pct},{'向下' if lower else '向上'}取整",
             basis_en=f"{den} {_show(whole, dmeasure)} × {pct}, rounded {'down' if lower else 'up'}",
             deadline=self.deadline,
             inputs=((self.denominator, whole),),
@@ -568,7 +582,7 @@ class ThresholdsRule(Rule):
             if value is None:
                 missing.append(condition.indicator)
                 continue
-            zh, en, measure = _indicator_name(ctx, condition.indicator)
+            zh, en, measure, mzh = _indicator_name(ctx, condition.indicator)
             parts.append(
                 compare(
                     _as_number(condition.indicator, value),
@@ -577,6 +591,7 @@ class ThresholdsRule(Rule):
                     what_zh=zh,
                     what_en=en,
                     measure=measure,
+                    measure_zh=mzh,
                 )
             )
         return combine(parts, missing)
@@ -623,7 +638,7 @@ class ObservedRule(Rule):
     def check(self, ctx: UnitContext) -> Outcome:
         value = ctx.number(self.indicator)
         period = ctx.period(self.indicator)
-        zh, en, measure = _indicator_name(ctx, self.indicator)
+        zh, en, measure, mzh = _indicator_name(ctx, self.indicator)
         history: dict[str, Decimal] = {
             p: _as_number(self.indicator, v)
             for p, v in ctx.series(self.indicator).items()
@@ -636,7 +651,7 @@ class ObservedRule(Rule):
         ):
             history.setdefault(str(self.baseline_year), self.baseline)  # the plan's own figure
         when_zh = f"{period}年" if period and len(period) == 4 else (period or "")
-        text_zh = f"{zh}:{when_zh} {_show(value, measure)}"
+        text_zh = f"{zh}:{when_zh} {_show(value, mzh)}"
         text_en = f"{en}: {_show(value, measure)}" + (f" in {period}" if period else "")
         if history:
             before_period = max(history, key=period_end)
@@ -676,20 +691,20 @@ class DerivedRule(Rule):
         return self.derivation.apply(ctx.number(self.derivation.base))
 
     def _basis(self, ctx: UnitContext, base: Decimal) -> tuple[str, str]:
-        bzh, ben, bmeasure = _indicator_name(ctx, self.derivation.base)
+        bzh, ben, bmeasure, bmzh = _indicator_name(ctx, self.derivation.base)
         factor = format_decimal(self.derivation.factor)
         rounding = {"up": "向上取整", "down": "向下取整", "none": ""}[self.derivation.rounding]
         rounding_en = {"up": ", rounded up", "down": ", rounded down", "none": ""}[
             self.derivation.rounding
         ]
         return (
-            f"{bzh} {_show(base, bmeasure)} × {factor}{('，' + rounding) if rounding else ''}",
+            f"{bzh} {_show(base, bmzh)} × {factor}{('，' + rounding) if rounding else ''}",
             f"{ben} {_show(base, bmeasure)} × {factor}{rounding_en}",
         )
 
     def check(self, ctx: UnitContext) -> Outcome:
         actual, base = ctx.values(self.indicator, self.derivation.base)
-        zh, en, measure = _indicator_name(ctx, self.indicator)
+        zh, en, measure, mzh = _indicator_name(ctx, self.indicator)
         base_number = _as_number(self.derivation.base, base)
         basis_zh, basis_en = self._basis(ctx, base_number)
         return compare(
@@ -699,13 +714,14 @@ class DerivedRule(Rule):
             what_zh=zh,
             what_en=en,
             measure=measure,
+            measure_zh=mzh,
             period=ctx.period(self.indicator),
             details=(f"{basis_zh} / {basis_en}",),
         )
 
     def targets(self, ctx: UnitContext) -> Iterable[TargetValue]:
         base = ctx.number(self.derivation.base)
-        _, _, measure = _indicator_name(ctx, self.indicator)
+        measure = _indicator_name(ctx, self.indicator)[2]
         basis_zh, basis_en = self._basis(ctx, base)
         yield TargetValue(
             pack="",
@@ -766,10 +782,10 @@ class BracketRule(Rule):
 
     def check(self, ctx: UnitContext) -> Outcome:
         actual, base = ctx.values(self.indicator, self.base)
-        zh, en, measure = _indicator_name(ctx, self.indicator)
+        zh, en, measure, mzh = _indicator_name(ctx, self.indicator)
         base_number = _as_number(self.base, base)
         band = self.band(base_number)
-        bzh, ben, bmeasure = _indicator_name(ctx, self.base)
+        bzh, ben, bmeasure, bmzh = _indicator_name(ctx, self.base)
         shown = _show(base_number, bmeasure)
         return compare(
             _as_number(self.indicator, actual),
@@ -778,15 +794,16 @@ class BracketRule(Rule):
             what_zh=zh,
             what_en=en,
             measure=measure,
+            measure_zh=mzh,
             period=ctx.period(self.indicator),
-            details=(f"{bzh} {shown} / {ben} {shown}: {band.describe()}",),
+            details=(f"{bzh} {_show(base_number, bmzh)} / {ben} {shown}: {band.describe()}",),
         )
 
     def targets(self, ctx: UnitContext) -> Iterable[TargetValue]:
         base = ctx.number(self.base)
         band = self.band(base)
-        _, _, measure = _indicator_name(ctx, self.indicator)
-        bzh, ben, bmeasure = _indicator_name(ctx, self.base)
+        measure = _indicator_name(ctx, self.indicator)[2]
+        bzh, ben, bmeasure, bmzh = _indicator_name(ctx, self.base)
         yield TargetValue(
             pack="",
             rule=self.id,
@@ -795,7 +812,7 @@ class BracketRule(Rule):
             comparator=self.comparator,
             required=band.required,
             measure=measure,
-            basis_zh=f"{bzh} {_show(base, bmeasure)} 属于 {band.describe()}",
+            basis_zh=f"{bzh} {_show(base, bmzh)} 属于 {band.describe()}",
             basis_en=f"{ben} {_show(base, bmeasure)} falls in {band.describe()}",
             deadline=self.deadline,
             inputs=((self.base, base),),
@@ -869,7 +886,7 @@ class FlagRule(Rule):
         )
         if not isinstance(value, bool):
             raise TypeError(f"fact {self.indicator!r} is not yes/no: {value!r}")
-        zh, en, _ = _indicator_name(ctx, self.indicator)
+        zh, en, _, _ = _indicator_name(ctx, self.indicator)
         met = value is self.expected
         yes_zh, yes_en = ("是", "yes") if value else ("否", "no")
         want_zh, want_en = ("是", "yes") if self.expected else ("否", "no")
@@ -964,7 +981,7 @@ class TrajectoryRule(Rule):
         actual = ctx.number(self.indicator)
         period = ctx.period(self.indicator)
         year = period_year(period) if period else ctx.on.year
-        zh, en, measure = _indicator_name(ctx, self.indicator)
+        zh, en, measure, mzh = _indicator_name(ctx, self.indicator)
         outcome = compare(
             actual,
             self.comparator,
@@ -972,6 +989,7 @@ class TrajectoryRule(Rule):
             what_zh=zh,
             what_en=en,
             measure=measure,
+            measure_zh=mzh,
             period=period,
         )
         line = trajectory(
@@ -990,11 +1008,10 @@ class TrajectoryRule(Rule):
         }
         assert line.position is not None
         wzh, wen = words[line.position]
-        expected = _show(line.expected, measure)
         return Outcome(
             status=outcome.status,
-            message_zh=f"{outcome.message_zh};{year}年进度值 {expected},{wzh}",
-            message_en=f"{outcome.message_en}; expected {expected} in {year}, {wen}",
+            message_zh=f"{outcome.message_zh};{year}年进度值 {_show(line.expected, mzh)},{wzh}",
+            message_en=f"{outcome.message_en}; expected {_show(line.expected, measure)} in {year}, {wen}",
             actual=actual,
             required=self.target,
             comparator=self.comparator,
@@ -1005,7 +1022,7 @@ class TrajectoryRule(Rule):
         )
 
     def targets(self, ctx: UnitContext) -> Iterable[TargetValue]:
-        _, _, measure = _indicator_name(ctx, self.indicator)
+        _, _, measure, mzh = _indicator_name(ctx, self.indicator)
         points = tuple(
             (
                 year,
@@ -1028,7 +1045,7 @@ class TrajectoryRule(Rule):
             comparator=self.comparator,
             required=self.target,
             measure=measure,
-            basis_zh=f"{self.baseline_year}年基数 {_show(self.baseline, measure)},{self.target_year}年目标 {_show(self.target, measure)}",
+            basis_zh=f"{self.baseline_year}年基数 {_show(self.baseline, mzh)},{self.target_year}年目标 {_show(self.target, mzh)}",
             basis_en=f"baseline {_show(self.baseline, measure)} in {self.baseline_year}, target {_show(self.target, measure)} in {self.target_year}",
             deadline=self.deadline or period_end(str(self.target_year)),
             trajectory=points,

@@ -159,6 +159,7 @@ class ProvincialAverageRule(Rule):
                     what_zh=f"{ind.name_zh}(对比全省平均)",
                     what_en=f"{ind.name_en} (against the provincial average)",
                     measure=ind.measure,
+                    measure_zh=ind.measure_zh,
                     period=ctx.period(indicator),
                 )
             )
