@@ -41,6 +41,7 @@ A requirement that fits none of them is a subclass of :class:`Rule` in the pack'
 from __future__ import annotations
 
 import abc
+import functools
 import itertools
 from collections.abc import Iterable, Mapping
 from datetime import date
@@ -295,13 +296,22 @@ _COMPARATOR_EN = {
 
 def _show(value: Decimal | int, measure: str) -> str:
     """A value with its measure, in either language: ``300 person``, ``300 人``, ``38%``."""
-    return _with(format_decimal(value), measure)
+    return format_decimal(value) + _after_number(measure)
 
 
-def _with(text: str, measure: str) -> str:
-    if not measure:
-        return text
-    return f"{text}{measure}" if measure in ("%", "‰") else f"{text} {measure}"
+def _after_number(measure: str) -> str:
+    """What follows a number: ``" person"``, ``" 人"``, ``"%"`` (no space), or nothing."""
+    return measure if measure in ("", "%", "‰") else f" {measure}"
+
+
+@functools.cache
+def _after(measure: str, measure_zh: str | None) -> tuple[str, str]:
+    """What follows a number in English and in Chinese (``measure_zh`` ``None``: the
+    table's word). Cached: a pack has a handful of measures, and :func:`compare` runs
+    once a finding."""
+    return _after_number(measure), _after_number(
+        _measure_zh(measure) if measure_zh is None else measure_zh
+    )
 
 
 _ZERO = Decimal(0)
@@ -326,19 +336,17 @@ def compare(
     finding carry; ``measure_zh`` is how the Chinese message writes it, by default
     :func:`~minzheng.models.measure_zh` of ``measure`` (``"人"``).
     """
+    en_after, zh_after = _after(measure, measure_zh)
     a, r = format_decimal(actual), format_decimal(required)
-    mzh = _measure_zh(measure) if measure_zh is None else measure_zh
-    a_zh, r_zh = _with(a, mzh), _with(r, mzh)
-    a, r = _with(a, measure), _with(r, measure)
     if _HOLDS[comparator](actual, required):  # Comparator.holds, without its fractions
         status, gap = Status.MET, _ZERO
-        zh = f"{what_zh}:实际 {a_zh},要求{_COMPARATOR_ZH[comparator]} {r_zh}"
-        en = f"{what_en}: {a}, required {_COMPARATOR_EN[comparator]} {r}"
+        zh = f"{what_zh}:实际 {a}{zh_after},要求{_COMPARATOR_ZH[comparator]} {r}{zh_after}"
+        en = f"{what_en}: {a}{en_after}, required {_COMPARATOR_EN[comparator]} {r}{en_after}"
     else:
         status, gap = Status.NOT_MET, abs(Decimal(required) - Decimal(actual))  # Comparator.gap
         short = format_decimal(gap)
-        zh = f"{what_zh}:实际 {a_zh},要求{_COMPARATOR_ZH[comparator]} {r_zh},差 {_with(short, mzh)}"
-        en = f"{what_en}: {a}, required {_COMPARATOR_EN[comparator]} {r}; short by {_with(short, measure)}"
+        zh = f"{what_zh}:实际 {a}{zh_after},要求{_COMPARATOR_ZH[comparator]} {r}{zh_after},差 {short}{zh_after}"
+        en = f"{what_en}: {a}{en_after}, required {_COMPARATOR_EN[comparator]} {r}{en_after}; short by {short}{en_after}"
     return Outcome(
         status=status,
         message_zh=zh,
