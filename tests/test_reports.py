@@ -119,7 +119,9 @@ def test_mistakes_in_a_workbook_name_sheet_row_and_column(
     filled = _fill(
         path,
         {"township 乡镇": [["code", "990101001", "name", "甲镇", "office_staff", "two"],
-                          ["code", "99010100", "name", "乙镇"]]},
+                          ["code", "99010100", "name", "乙镇"],
+                          ["code", "990101002", "name", "丙镇", "period", "2022年",
+                           "office_staff", 2, "registered_population", 30000]]},
     )  # fmt: skip
     with pytest.raises(DatasetError) as info:
         load_dataset(filled, registry.indicators)
@@ -132,6 +134,11 @@ def test_mistakes_in_a_workbook_name_sheet_row_and_column(
         "sheet 'township 乡镇' row 5 column A: unit 99010100: field 'code': expected a township code of 9 digits"
         in text
     )
+    # a period that is not one: once for its row, in the period's own column
+    periods = [p for p in info.value.problems if p.field == "period"]
+    assert [(p.row, p.column, p.unit, p.found) for p in periods] == [
+        (6, "F", "990101002", "'2022年'")
+    ]
 
 
 def test_a_bad_workbook_exits_2_from_the_cli(tmp_path: Path, registry: Registry) -> None:

@@ -144,6 +144,26 @@ def test_an_unknown_unit_is_reported_once_for_its_row(tmp_path: Path, registry: 
     assert [str(p) for p in info.value.problems] == problems
 
 
+def test_a_bad_period_is_reported_once_for_its_row(tmp_path: Path, registry: Registry) -> None:
+    wide = _write(tmp_path / "wide", "facts.csv", [["unit", "period", "office_staff", "carers", "registered_population"],
+                                                   ["990101001", "2018x", "2", "1", "20000"],
+                                                   ["990101001", "2019", "3", "1", "20000"],
+                                                   ["990101002", "20l9", "", "", "1"]])  # fmt: skip
+    problems = _problems(wide, registry)
+    assert [p.split(": expected")[0] for p in problems] == [
+        f"{wide} row 2: unit 990101001: field 'period'",
+        f"{wide} row 4: unit 990101002: field 'period'",
+    ]
+    assert "found '2018x'" in problems[0]
+    with pytest.raises(DatasetError) as info:
+        list(DatasetStream(wide, registry.indicators).blocks())
+    assert [str(p) for p in info.value.problems] == problems
+    # in long form a row has one value, and the column is named the same way
+    long = _write(tmp_path / "long", "facts.csv", [["unit", "indicator", "period", "value"],
+                                                   ["990101001", "office_staff", "2018x", "2"]])  # fmt: skip
+    assert _problems(long, registry)[0].startswith(f"{long} row 2: unit 990101001: field 'period'")
+
+
 @pytest.mark.parametrize(
     ("header", "found"),
     [

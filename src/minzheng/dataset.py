@@ -217,11 +217,11 @@ class _Builder:
             )
         )
 
-    def row_reported(self, code: str, row: int) -> bool:
-        """The last problem already says that this row's unit is wrong: a wide row's
-        other values need not say it again."""
+    def row_reported(self, code: str, row: int, field: str = "unit") -> bool:
+        """The last problem already says that this row's unit (or its period) is wrong:
+        a wide row's other values need not say it again."""
         last = self.problems[-1] if self.problems else None
-        return last is not None and last.row == row and last.unit == code and last.field == "unit"
+        return last is not None and last.row == row and last.unit == code and last.field == field
 
     def add_unit(self, raw: object, where: str, row: int | None = None) -> str | None:
         """Validate one unit's own fields; return its code when it is usable."""
@@ -299,13 +299,9 @@ class _Builder:
         if period is not None:
             key = self._periods.get(period)  # type: ignore[call-overload]
             if key is None:
-                try:
-                    key = parse_period(period)
-                except ValueProblem as exc:
-                    self.problem(code, indicator, exc.expected, show(exc.found), row=row)
+                key = self.period_key(code, indicator, period, row)
+                if key is None:
                     return
-                if isinstance(period, str):
-                    self._periods[period] = key
         if raw is None:
             return  # not known: rules that need it report unknown
         try:
@@ -326,6 +322,22 @@ class _Builder:
             self.problem(code, fld, "one value per period", "a second value", row=row)
             return
         periods[key] = value
+
+    def period_key(self, code: str, indicator: str, period: object, row: int | None) -> str | None:
+        """The canonical form of a period (``2018``, ``2018-06``), or ``None`` once a
+        period that is not one has been reported: under its indicator for a mapping's
+        key, as the ``period`` column (once a row) for a table's."""
+        try:
+            key = parse_period(period)
+        except ValueProblem as exc:
+            if row is None:
+                self.problem(code, indicator, exc.expected, show(exc.found))
+            elif not self.row_reported(code, row, "period"):
+                self.problem(code, "period", exc.expected, show(exc.found), row=row)
+            return None
+        if isinstance(period, str):
+            self._periods[period] = key
+        return key
 
     def add_facts(self, code: str, raw: object) -> None:
         if raw is None:

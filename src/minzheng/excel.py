@@ -255,6 +255,11 @@ def _read_sheet(sheet: Worksheet, header: list[str], builder: _Builder) -> None:
         period = _cell_value(period_cell, None) if period_cell is not None else None
         if isinstance(period, Decimal):
             period = int(period)
+        if period is not None and period_cell is not None:  # checked once a row, in its column
+            at = period_cell.column
+            builder.column = get_column_letter(at) if isinstance(at, int) else None
+            if builder.period_key(code, "period", period, number) is None:
+                continue
         for name, cell in cells.items():
             indicator = builder.indicators.get(name)
             if indicator is None:
