@@ -396,8 +396,9 @@ class Indicator:
     ``"person"``, ``"yuan"``, ``"yuan/month"``, ``"m²"``, ``"bed"``, and for a rate
     ``"%"`` or ``"‰"``. ``measure_zh`` is how Chinese text writes it (``"人"``,
     ``"元/月"``); by default the core's word for a common measure
-    (:data:`MEASURES_ZH`), so only an unusual measure needs one declared. ``minimum`` and ``maximum`` bound the values a dataset may give
-    (by default ≥ 0 for counts and amounts, 0–100 % for rates); ``None`` lifts a bound.
+    (:data:`MEASURES_ZH`), so only an unusual measure needs one declared. ``minimum``
+    and ``maximum`` bound the values a dataset may give (by default ≥ 0 for counts and
+    amounts, 0–100 % for rates); ``None`` lifts a bound.
     """
 
     id: str = field(validator=_check_id)
