@@ -19,18 +19,24 @@ from minzheng import (
     BracketRule,
     Citation,
     Comparator,
+    Engine,
     Indicator,
     Kind,
     Level,
+    PackInfo,
     Registry,
     ThresholdRule,
+    TrajectoryRule,
     UnitContext,
     compare,
+    hookimpl,
     load_indicators,
     measure_zh,
     read_dataset,
 )
+from minzheng.html import report_to_html
 from minzheng.models import Bracket
+from minzheng.testing import make_registry
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 _LATIN = re.compile(r"[A-Za-z]")
@@ -184,3 +190,43 @@ def test_explain_and_targets_speak_the_measure_of_their_language() -> None:
     assert "元/人/月" in targets
     assert "yuan/person/month" not in targets
     assert "yuan/person/month" in _run("targets", str(EXAMPLES / "songming-2023.yaml"))
+
+
+class _StationsPack:
+    """An invented pack (no real document): one trajectory in a measure of its own."""
+
+    @hookimpl
+    def minzheng_pack(self) -> PackInfo:
+        return PackInfo(name="stations", title_zh="站点", title_en="Stations")
+
+    @hookimpl
+    def minzheng_indicators(self) -> tuple[Indicator, ...]:
+        return (
+            Indicator(
+                id="stations", name_zh="站点", name_en="stations", kind=Kind.COUNT,
+                measure="station", measure_zh="个站点",
+            ),
+        )  # fmt: skip
+
+    @hookimpl
+    def minzheng_rules(self) -> tuple[TrajectoryRule, ...]:
+        return (
+            TrajectoryRule(
+                id="X-stations", title_zh="站点", title_en="stations",
+                citation=Citation(document="demo.txt", locator="一", text="到2025年站点达到10个"),
+                reading="10 stations by 2025", levels=(Level.COUNTY,), indicator="stations",
+                comparator=Comparator.GE, baseline_year=2020, baseline=Decimal(4),
+                target_year=2025, target=Decimal(10),
+            ),
+        )  # fmt: skip
+
+
+@pytest.mark.parametrize(("lang", "shown"), [("zh", "个站点"), ("en", "station")])
+def test_the_html_charts_axis_speaks_the_reports_language(lang: str, shown: str) -> None:
+    registry = make_registry(("stations", _StationsPack()))
+    data = {"as_of": "2023-12-31", "units": [{"code": "990101", "name": "县", "level": "county",
+                                               "facts": {"stations": {2022: 6, 2023: 7}}}]}  # fmt: skip
+    ds = read_dataset(json.dumps(data, ensure_ascii=False), "json", registry.indicators)
+    report = Engine(registry).assess(ds, on=date(2023, 12, 31), what_if=True)
+    html = report_to_html(report, ds, registry, lang)
+    assert re.findall(r'rotate\(-90[^"]*\)">([^<]*)<', html) == [shown]

@@ -134,6 +134,7 @@ def _gap_charts(report: Report, names: Mapping[str, str], lang: str) -> list[dic
 def _trajectory_charts(report: Report, dataset: Dataset, registry: Registry, names: Mapping[str, str],
                        lang: str) -> list[dict[str, str]]:  # fmt: skip
     charts: list[dict[str, str]] = []
+    indicators = registry.indicators
     for f in report.findings:
         line = f.trajectory
         if line is None or len(charts) >= _MAX_CHARTS:
@@ -162,7 +163,11 @@ def _trajectory_charts(report: Report, dataset: Dataset, registry: Registry, nam
                 label="实际值" if lang == "zh" else "actual",
             )
         axes.set_xticks(range(line.baseline_year, line.target_year + 1))
-        axes.set_ylabel(measure_zh(f.measure) if lang == "zh" else f.measure)
+        declared = indicators.get(indicator) if isinstance(indicator, str) else None
+        if lang != "zh":
+            axes.set_ylabel(f.measure)
+        else:
+            axes.set_ylabel(declared.measure_zh if declared else measure_zh(f.measure))
         axes.legend(loc="best")
         axes.set_title(f"{names.get(f.unit, f.unit)} · {f.rule}")
         position = label(line.position.value, lang) if line.position else ""
