@@ -794,7 +794,8 @@ class BracketRule(Rule):
         base_number = _as_number(self.base, base)
         band = self.band(base_number)
         bzh, ben, bmeasure, bmzh = _indicator_name(ctx, self.base)
-        shown = _show(base_number, bmeasure)
+        en_after, zh_after = _after(bmeasure, bmzh)
+        shown = format_decimal(base_number)
         return compare(
             _as_number(self.indicator, actual),
             self.comparator,
@@ -804,7 +805,7 @@ class BracketRule(Rule):
             measure=measure,
             measure_zh=mzh,
             period=ctx.period(self.indicator),
-            details=(f"{bzh} {_show(base_number, bmzh)} / {ben} {shown}: {band.describe()}",),
+            details=(f"{bzh} {shown}{zh_after} / {ben} {shown}{en_after}: {band.describe()}",),
         )
 
     def targets(self, ctx: UnitContext) -> Iterable[TargetValue]:
