@@ -1,4 +1,5 @@
-"""Units of measure in Chinese text: ``实际 4 人``, never ``实际 4 person``."""
+"""Units of measure in text: ``实际 4 人`` in Chinese, never ``实际 4 person``; ``4 people``
+and ``1 person`` in English."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from hypothesis import strategies as st
 
 import minzheng.cli
 from minzheng import (
+    MEASURES_PLURAL,
     MEASURES_ZH,
     BracketRule,
     Citation,
@@ -31,12 +33,14 @@ from minzheng import (
     compare,
     hookimpl,
     load_indicators,
+    measure_plural,
     measure_zh,
     read_dataset,
 )
 from minzheng.html import report_to_html
 from minzheng.models import Bracket
 from minzheng.testing import make_registry
+from minzheng.values import format_quantity
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 _LATIN = re.compile(r"[A-Za-z]")
@@ -78,6 +82,45 @@ def test_a_measure_declared_in_a_packs_indicators_file(tmp_path: Path) -> None:
     assert (stations.measure_zh, beds.measure_zh) == ("个站点", "张")
 
 
+@pytest.mark.parametrize(
+    ("value", "measure", "shown"),
+    [
+        (1, "person", "1 person"),
+        (2, "person", "2 people"),
+        (0, "person", "0 people"),
+        (Decimal("1.5"), "person", "1.5 people"),
+        (1, "child", "1 child"),
+        (3, "child", "3 children"),
+        (4, "quarter", "4 quarters"),
+        (2, "community", "2 communities"),
+        (Decimal("2.50"), "yuan", "2.50 yuan"),
+        (730, "yuan/person/month", "730 yuan/person/month"),
+        (2, "m²", "2 m²"),
+        (Decimal("38"), "%", "38%"),
+        (2, "station", "2 station"),  # not in the table: as declared
+        (2, "人", "2 人"),
+        (7, "", "7"),
+    ],
+)
+def test_a_quantity_is_written_in_the_plural_after_any_number_but_one(
+    value: Decimal | int, measure: str, shown: str
+) -> None:
+    assert format_quantity(value, measure) == shown
+
+
+def test_every_plural_is_of_a_measure_the_core_knows() -> None:
+    assert set(MEASURES_PLURAL) <= set(MEASURES_ZH)
+    assert measure_plural("yuan/month") == "yuan/month"
+    with pytest.raises(TypeError):
+        MEASURES_PLURAL["person"] = "persons"  # type: ignore[index]
+
+
+def test_an_english_message_agrees_in_number() -> None:
+    outcome = compare(1, Comparator.GE, 3, what_zh="工作人员", what_en="staff", measure="person")
+    assert outcome.message_en == "staff: 1 person, required at least 3 people; short by 2 people"
+    assert outcome.message_zh == "工作人员:实际 1 人,要求不少于 3 人,差 2 人"
+
+
 _MEASURES = st.sampled_from(sorted(MEASURES_ZH))
 _NUMBERS = st.decimals(0, 10**9, places=2)
 
@@ -92,7 +135,8 @@ def test_compare_writes_each_language_in_its_own_measure(
     zh = MEASURES_ZH[measure]
     assert outcome.measure == measure  # the finding's field stays the declared measure
     assert f"{actual}{'' if measure in '%‰' else ' '}{zh}" in outcome.message_zh
-    assert f"{actual}{'' if measure in '%‰' else ' '}{measure}" in outcome.message_en
+    english = measure if str(actual) == "1" else MEASURES_PLURAL.get(measure, measure)
+    assert f"{actual}{'' if measure in '%‰' else ' '}{english}" in outcome.message_en
     if _LATIN.search(measure):
         assert not _LATIN.search(outcome.message_zh)
 
@@ -145,7 +189,7 @@ def test_the_core_kinds_use_the_indicators_chinese_measure() -> None:
     )  # fmt: skip
     outcome = bracket.check(ctx)
     assert outcome.message_zh == "站点:实际 3 个站点,要求不少于 4 个站点,差 1 个站点"
-    assert outcome.details[0].startswith("人口 50000 人 / people 50000 person")
+    assert outcome.details[0].startswith("人口 50000 人 / people 50000 people")
 
 
 @pytest.fixture(scope="module")

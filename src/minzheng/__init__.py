@@ -20,6 +20,7 @@ from .engine import Engine, Tally, assess, iter_assess, iter_targets, resolve_da
 from .errors import DatasetError, InputError, MinzhengError, Problem, UnknownNameError
 from .hookspecs import hookimpl
 from .models import (
+    MEASURES_PLURAL,
     MEASURES_ZH,
     Area,
     Attribute,
@@ -53,6 +54,7 @@ from .models import (
     Trajectory,
     Unit,
     Value,
+    measure_plural,
     measure_zh,
 )
 from .plugins import LoadedPack, PluginError, Registry
@@ -88,6 +90,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a source checkou
     __version__ = "0.0.0"
 
 __all__ = [
+    "MEASURES_PLURAL",
     "MEASURES_ZH",
     "Area",
     "Attribute",
@@ -167,6 +170,7 @@ __all__ = [
     "load_programs",
     "load_rules",
     "load_score_table",
+    "measure_plural",
     "measure_zh",
     "read_dataset",
     "report_to_json",

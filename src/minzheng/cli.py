@@ -39,7 +39,7 @@ from .render import (
 from .scoring import load_score_table
 from .stream import DatasetStream, OrderError
 from .template import template_yaml
-from .values import format_decimal
+from .values import format_decimal, format_quantity
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -630,7 +630,7 @@ def targets(
             required = (
                 "?"
                 if t.required is None
-                else f"{t.comparator.value} {format_decimal(t.required)} {shown}".strip()
+                else f"{t.comparator.value} {format_quantity(t.required, shown)}"
             )
             name = (ind.name_zh if zh else ind.name_en) if ind else t.indicator
             grid.add_row(
@@ -657,7 +657,7 @@ def targets(
             for p, prog, s in standards:
                 value = s.schedule.on(day)
                 measure = measure_zh(s.schedule.measure) if zh else s.schedule.measure
-                shown = "—" if value is None else f"{format_decimal(value)} {measure}"
+                shown = "—" if value is None else format_quantity(value, measure)
                 changes = ", ".join(
                     f"{d.isoformat()}: {format_decimal(v)}" for d, v in s.schedule.changes
                 )

@@ -374,6 +374,39 @@ def measure_zh(measure: str) -> str:
     return MEASURES_ZH.get(measure, measure)
 
 
+#: The English plural of the units of measure in :data:`MEASURES_ZH` whose plural
+#: differs ("2 people", "4 quarters"; "2 yuan" does not change). English text writes a
+#: measure in the plural after any number but 1; a measure not listed here is written
+#: as it is declared.
+MEASURES_PLURAL: Mapping[str, str] = MappingProxyType(
+    {
+        "person": "people",
+        "child": "children",
+        "household": "households",
+        "bed": "beds",
+        "quarter": "quarters",
+        "point": "points",
+        "item": "items",
+        "action": "actions",
+        "activity": "activities",
+        "measure": "measures",
+        "document": "documents",
+        "organisation": "organisations",
+        "community": "communities",
+        "village": "villages",
+        "county": "counties",
+        "brand": "brands",
+    }
+)
+
+
+def measure_plural(measure: str) -> str:
+    """The English plural of a unit of measure (:data:`MEASURES_PLURAL`), or ``measure``
+    itself when it does not change or is not listed: ``measure_plural("person")`` is
+    ``"people"``, ``measure_plural("yuan/month")`` is ``"yuan/month"``."""
+    return MEASURES_PLURAL.get(measure, measure)
+
+
 def _default_measure_zh(self: Indicator) -> str:
     return measure_zh(self.measure)
 

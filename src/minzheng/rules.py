@@ -77,8 +77,11 @@ from .models import (
     Unit,
     Value,
 )
+from .models import measure_plural as _measure_plural
 from .models import measure_zh as _measure_zh
+from .values import after_number as _after_number
 from .values import closest, format_decimal, period_end, period_year
+from .values import format_quantity as _show
 
 if TYPE_CHECKING:
     from .dataset import Dataset
@@ -294,23 +297,16 @@ _COMPARATOR_EN = {
 }
 
 
-def _show(value: Decimal | int, measure: str) -> str:
-    """A value with its measure, in either language: ``300 person``, ``300 人``, ``38%``."""
-    return format_decimal(value) + _after_number(measure)
-
-
-def _after_number(measure: str) -> str:
-    """What follows a number: ``" person"``, ``" 人"``, ``"%"`` (no space), or nothing."""
-    return measure if measure in ("", "%", "‰") else f" {measure}"
-
-
 @functools.cache
-def _after(measure: str, measure_zh: str | None) -> tuple[str, str]:
-    """What follows a number in English and in Chinese (``measure_zh`` ``None``: the
-    table's word). Cached: a pack has a handful of measures, and :func:`compare` runs
-    once a finding."""
-    return _after_number(measure), _after_number(
-        _measure_zh(measure) if measure_zh is None else measure_zh
+def _after(measure: str, measure_zh: str | None) -> tuple[str, str, str]:
+    """What follows a number in English after 1 and after any other number, and in
+    Chinese (``measure_zh`` ``None``: the table's word): ``(" person", " people",
+    " 人")``. Cached: a pack has a handful of measures, and :func:`compare` runs once a
+    finding."""
+    return (
+        _after_number(measure),
+        _after_number(_measure_plural(measure)),
+        _after_number(_measure_zh(measure) if measure_zh is None else measure_zh),
     )
 
 
@@ -333,20 +329,23 @@ def compare(
 
     ``gap`` is zero when the comparison holds, else the distance to ``required``.
     ``measure`` is the unit of measure (``"person"``) the English message and the
-    finding carry; ``measure_zh`` is how the Chinese message writes it, by default
-    :func:`~minzheng.models.measure_zh` of ``measure`` (``"人"``).
+    finding carry; the English message writes its plural after any number but 1
+    (:func:`~minzheng.models.measure_plural`: ``"2 people"``). ``measure_zh`` is how
+    the Chinese message writes it, by default :func:`~minzheng.models.measure_zh` of
+    ``measure`` (``"人"``).
     """
-    en_after, zh_after = _after(measure, measure_zh)
+    one, many, zh_after = _after(measure, measure_zh)
     a, r = format_decimal(actual), format_decimal(required)
+    a_en = f"{a}{one if a == '1' else many}, required {_COMPARATOR_EN[comparator]} {r}{one if r == '1' else many}"
     if _HOLDS[comparator](actual, required):  # Comparator.holds, without its fractions
         status, gap = Status.MET, _ZERO
         zh = f"{what_zh}:实际 {a}{zh_after},要求{_COMPARATOR_ZH[comparator]} {r}{zh_after}"
-        en = f"{what_en}: {a}{en_after}, required {_COMPARATOR_EN[comparator]} {r}{en_after}"
+        en = f"{what_en}: {a_en}"
     else:
         status, gap = Status.NOT_MET, abs(Decimal(required) - Decimal(actual))  # Comparator.gap
         short = format_decimal(gap)
         zh = f"{what_zh}:实际 {a}{zh_after},要求{_COMPARATOR_ZH[comparator]} {r}{zh_after},差 {short}{zh_after}"
-        en = f"{what_en}: {a}{en_after}, required {_COMPARATOR_EN[comparator]} {r}{en_after}; short by {short}{en_after}"
+        en = f"{what_en}: {a_en}; short by {short}{one if short == '1' else many}"
     return Outcome(
         status=status,
         message_zh=zh,
@@ -794,8 +793,9 @@ class BracketRule(Rule):
         base_number = _as_number(self.base, base)
         band = self.band(base_number)
         bzh, ben, bmeasure, bmzh = _indicator_name(ctx, self.base)
-        en_after, zh_after = _after(bmeasure, bmzh)
+        one, many, zh_after = _after(bmeasure, bmzh)
         shown = format_decimal(base_number)
+        en_after = one if shown == "1" else many
         return compare(
             _as_number(self.indicator, actual),
             self.comparator,

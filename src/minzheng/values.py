@@ -23,13 +23,14 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from .models import Indicator, Kind, Scores, Value
+from .models import Indicator, Kind, Scores, Value, measure_plural
 
 __all__ = [
     "ValueProblem",
     "closest",
     "dump_value",
     "format_decimal",
+    "format_quantity",
     "parse_decimal",
     "parse_period",
     "parse_value",
@@ -114,6 +115,24 @@ def format_decimal(value: Decimal | int) -> str:
     """A decimal as plain text without exponent, keeping its exact digits."""
     text = str(value)  # the same as format(value, "f") unless it has an exponent
     return format(value, "f") if "E" in text else text
+
+
+def format_quantity(value: Decimal | int, measure: str) -> str:
+    """A number with its unit of measure, as messages write it, in either language:
+    ``"2 people"``, ``"1 person"``, ``"2.5 yuan"``, ``"38%"``, ``"2 人"``.
+
+    An English measure after any number but 1 is written in the plural
+    (:func:`~minzheng.models.measure_plural`); ``%`` and ``‰`` follow the number
+    without a space. A Chinese measure has no plural and is written as it is.
+    """
+    shown = format_decimal(value)
+    return shown + after_number(measure if shown == "1" else measure_plural(measure))
+
+
+def after_number(measure: str) -> str:
+    """What follows a number for ``measure``: ``" person"``, ``" 人"``, ``"%"`` (no
+    space), or nothing for no measure. (No plural: see :func:`format_quantity`.)"""
+    return measure if measure in ("", "%", "‰") else f" {measure}"
 
 
 def _check_range(indicator: Indicator, value: Decimal | int, shown: object) -> None:

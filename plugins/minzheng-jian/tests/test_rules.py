@@ -204,8 +204,8 @@ def test_home_staff_names_each_shortfall(check: Check) -> None:
     assert finding.status is Status.NOT_MET
     assert finding.gap == 2
     assert len(finding.details) == 2
-    assert "workers: 2 person, required at least 3" in finding.details[0]
-    assert "carers: 2 person, required at least 3" in finding.details[1]
+    assert "workers: 2 people, required at least 3" in finding.details[0]
+    assert "carers: 2 people, required at least 3" in finding.details[1]
 
 
 @pytest.mark.parametrize(
