@@ -8,7 +8,17 @@ import pytest
 from attrs import evolve
 
 import demo_pack
-from minzheng import Citation, Engine, PackInfo, RegionInfo, Registry, Status, hookimpl
+from minzheng import (
+    Citation,
+    Engine,
+    Indicator,
+    Kind,
+    PackInfo,
+    RegionInfo,
+    Registry,
+    Status,
+    hookimpl,
+)
 from minzheng.testing import assert_pack_conforms, check_pack
 
 DEMO_FILES = [
@@ -45,6 +55,14 @@ class _Sloppy:
             evolve(rule, id="S-2", inputs=("not_declared",), levels=()),
         ]
 
+    @hookimpl
+    def minzheng_indicators(self) -> list[Indicator]:
+        return [
+            Indicator(id="stations", name_zh="站点", name_en="stations", kind=Kind.COUNT,
+                      measure="station"),  # no measure_zh for a measure the core does not know
+            Indicator(id="beds_x", name_zh="床位", name_en="beds", kind=Kind.COUNT, measure="bed"),
+        ]  # fmt: skip
+
 
 def test_the_check_names_each_problem() -> None:
     problems = check_pack(_Sloppy())
@@ -59,8 +77,10 @@ def test_the_check_names_each_problem() -> None:
         "rule S-2: applies to no level",
         "rule S-2: reads 'not_declared', which no pack declares",
         "rule S-1: reads 'carers'",
+        "indicator stations: Chinese text would write its measure 'station' as 'station'",
     ):
         assert expected in text, (expected, problems)
+    assert "indicator beds_x" not in text  # "bed" has its Chinese in the core's table
 
 
 def test_assert_pack_conforms_fails_the_test() -> None:

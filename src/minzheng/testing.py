@@ -46,6 +46,7 @@ from .rules import Rule, load_indicators, load_rules
 __all__ = ["assert_pack_conforms", "check_pack", "make_registry"]
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_LATIN = re.compile(r"[A-Za-z]")
 
 
 def make_registry(*plugins: tuple[str, object], builtin: bool = True) -> Registry:
@@ -61,7 +62,9 @@ def check_pack(
     Checks: it loads (no plugin error); rule ids are unique; every rule names the levels
     it applies to, has Chinese and English titles and our reading, and cites a document
     the pack lists, a locator and the original Chinese words; every fact a rule reads
-    is declared as an indicator; every indicator has a Chinese name; the region's
+    is declared as an indicator; every indicator has a Chinese name and a Chinese
+    measure (``measure_zh``, needed for a measure :data:`~minzheng.models.MEASURES_ZH`
+    does not know); the region's
     prefixes are GB/T 2260 prefixes; every data file given loads.
     """
     problems: list[str] = []
@@ -118,6 +121,11 @@ def _check_loaded(pack: LoadedPack, registry: Registry) -> list[str]:
     for ind in pack.indicators:
         if not _CJK.search(ind.name_zh):
             problems.append(f"indicator {ind.id}: name_zh is not Chinese: {ind.name_zh!r}")
+        if _LATIN.search(ind.measure_zh):
+            problems.append(
+                f"indicator {ind.id}: Chinese text would write its measure {ind.measure!r}"
+                f" as {ind.measure_zh!r}; declare measure_zh (e.g. 个, 人, 元)"
+            )
     return problems
 
 
