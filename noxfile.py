@@ -80,7 +80,7 @@ def bench(session: nox.Session) -> None:
     session.install("openfisca-core>=41")
     session.run("python", "benchmarks/run.py", *session.posargs)
     session.run("python", "benchmarks/peers/compare.py")
-    # what any pure-Python engine could reach on compare.py's job (README: Against OpenFisca)
+    # what any pure-Python program could reach on compare.py's job (README: The floor)
     session.run("python", "benchmarks/floor.py", "--peers")
 
 
