@@ -61,6 +61,15 @@ def test_rules() -> None:
         assert rule_id in result.output
 
 
+def test_rules_and_explain_name_the_levels_in_the_language_asked() -> None:
+    assert "township" in run("rules", "demo").output
+    chinese = run("rules", "demo", "--lang", "zh").output
+    assert "乡镇" in chinese
+    assert "township" not in chinese
+    assert "Applies to: township" in run("explain", "D-staff").output
+    assert "适用: 乡镇" in run("explain", "D-staff", "--lang", "zh").output
+
+
 def test_rules_of_an_unknown_pack_is_a_usage_error() -> None:
     result = run("rules", "dmeo")
     assert result.exit_code == 2
@@ -201,6 +210,7 @@ def test_assess_markdown_in_chinese() -> None:
     result = run("assess", DEMO, "--format", "markdown", "--lang", "zh")
     assert "## 未达标" in result.output
     assert "缺少:电脑、打印机" in result.output
+    assert "| 990101 | demo | D-staff | 乡镇 | 1/2 | 50.00% |" in result.output  # a roll-up
 
 
 def test_assess_on_date_and_what_if(tmp_path: Path) -> None:

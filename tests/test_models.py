@@ -188,3 +188,10 @@ def test_compound_growth_against_the_seed() -> None:
     growth = schedule.growth()
     assert growth is not None
     assert (growth * 100).quantize(Decimal("0.1")) == Decimal("7.0")
+
+
+def test_every_level_and_area_has_its_chinese() -> None:
+    from minzheng import Area, Level
+
+    assert [level.zh for level in Level] == ["省", "市", "县", "乡镇", "村居", "机构"]
+    assert (Area.URBAN.zh, Area.RURAL.zh) == ("城市", "农村")

@@ -44,6 +44,8 @@ from .values import format_decimal, format_quantity
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from .rules import Rule
+
 # rich (terminal tables, colour, progress) is imported where it is used: a run that
 # writes JSON lines to a file never draws, and starts about 30 ms sooner without it.
 
@@ -219,14 +221,27 @@ def rules(pack: str | None, lang: str) -> None:
     ):
         table.add_column(head[0] if zh else head[1], overflow="fold")
     for loaded, rule in registry.iter_rules(names):
-        levels = ", ".join(lv.value for lv in rule.levels) + (
-            f" ({', '.join(rule.types)})" if rule.types else ""
-        )
         attribute = rule.attribute.zh if zh else rule.attribute.value
         table.add_row(
-            rule.id, loaded.name, rule.title(lang), levels, rule.citation.locator, attribute
+            rule.id,
+            loaded.name,
+            rule.title(lang),
+            _applies_to(rule, zh),
+            rule.citation.locator,
+            attribute,
         )
     _stdout().print(table)
+
+
+def _applies_to(rule: Rule, zh: bool) -> str:
+    """The units a rule applies to: ``township``, ``facility, village (service_hall,
+    urban_community), urban`` (``zh``: 乡镇; 机构、村居 (…)、城市). Types are the packs' ids."""
+    levels = ("、" if zh else ", ").join(lv.zh if zh else lv.value for lv in rule.levels)
+    if rule.types:
+        levels += f" ({', '.join(rule.types)})"
+    if rule.area:
+        levels += f"{'、' if zh else ', '}{rule.area.zh if zh else rule.area.value}"
+    return levels
 
 
 @main.command()
@@ -243,12 +258,7 @@ def explain(rule_id: str, lang: str) -> None:
     out.print(
         f"{'规则包' if zh else 'Pack'}: {pack.name} ({pack.info.title_zh} / {pack.info.title_en})"
     )
-    levels = ", ".join(lv.value for lv in rule.levels)
-    if rule.types:
-        levels += f" ({', '.join(rule.types)})"
-    if rule.area:
-        levels += f", {rule.area.value}"
-    out.print(f"{'适用' if zh else 'Applies to'}: {levels}")
+    out.print(f"{'适用' if zh else 'Applies to'}: {_applies_to(rule, zh)}")
     cite = rule.citation
     doc = cite.document + (f" 《{cite.title}》" if cite.title else "")
     out.print(f"{'出处' if zh else 'Source'}: {escape(doc)} {escape(cite.locator)}")

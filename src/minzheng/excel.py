@@ -48,20 +48,12 @@ _UNIT_NAMES = {
     "type": ("类型", "type"),
     "period": ("年份", "year (blank: undated)"),
 }
-_LEVEL_ZH = {
-    Level.PROVINCE: "省",
-    Level.PREFECTURE: "市",
-    Level.COUNTY: "县",
-    Level.TOWNSHIP: "乡镇",
-    Level.VILLAGE: "村居",
-    Level.FACILITY: "机构",
-}
 _HEADER_ROWS = 3
 _BOLD = Font(bold=True)
 
 
 def _sheet_name(level: Level) -> str:
-    return f"{level.value} {_LEVEL_ZH[level]}"
+    return f"{level.value} {level.zh}"
 
 
 def _validation(indicator: Indicator) -> DataValidation | None:

@@ -127,6 +127,11 @@ class Level(StrEnum):
         """Digits of a GB/T 2260 (extended) code at this level; ``None`` for facilities."""
         return _CODE_LENGTH.get(self)
 
+    @property
+    def zh(self) -> str:
+        """The level in Chinese: 省, 市, 县, 乡镇, 村居 (village or community), 机构."""
+        return _LEVEL_ZH[self]
+
 
 _LEVEL_ORDER = list(Level)
 _RANK = {level: rank for rank, level in enumerate(_LEVEL_ORDER)}
@@ -139,6 +144,14 @@ _CODE_LENGTH = {
     Level.TOWNSHIP: 9,
     Level.VILLAGE: 12,
 }
+_LEVEL_ZH = {
+    Level.PROVINCE: "省",
+    Level.PREFECTURE: "市",
+    Level.COUNTY: "县",
+    Level.TOWNSHIP: "乡镇",
+    Level.VILLAGE: "村居",
+    Level.FACILITY: "机构",
+}
 _FACILITY_CODE = re.compile(r"^(?P<parent>\d{6}|\d{9}|\d{12})-(?P<local>[A-Za-z0-9_]{1,32})$")
 
 
@@ -147,6 +160,11 @@ class Area(StrEnum):
 
     URBAN = "urban"
     RURAL = "rural"
+
+    @property
+    def zh(self) -> str:
+        """城市 or 农村."""
+        return "城市" if self is Area.URBAN else "农村"
 
 
 class Kind(StrEnum):

@@ -341,7 +341,8 @@ def report_to_markdown(report: Report, lang: str = "en") -> str:
                 else f"{format_decimal((r.share_met * 100).quantize(Decimal('0.01')))}%"
             )
             lines.append(
-                f"| {r.unit} | {r.pack} | {r.rule} | {r.level.value} | {r.met}/{r.assessed} | {share} |"
+                f"| {r.unit} | {r.pack} | {r.rule} | {r.level.zh if lang == 'zh' else r.level.value}"
+                f" | {r.met}/{r.assessed} | {share} |"
             )
         lines.append("")
     return "\n".join(lines)
