@@ -94,7 +94,7 @@ def template_yaml(pack: LoadedPack, indicators: Mapping[str, Indicator]) -> str:
             first = example_code(level, prefix)
             code = first[:-1] + str(used[level]) if used[level] > 1 else first
         lines.append(f"  - code: {code!r}")
-        lines.append(f"    name: {('示例' + level.value)!r}  # the unit's name")
+        lines.append(f"    name: {('示例' + level.zh)!r}  # the unit's name")
         lines.append(f"    level: {level.value}")
         if parent:
             lines.append(f"    parent: {parent!r}")
