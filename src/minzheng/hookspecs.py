@@ -4,7 +4,7 @@ A rule pack is a pluggy plugin registered under the entry-point group ``minzheng
 Each hook takes no arguments and returns data; minzheng calls every hook **once per
 plugin**, separately, so that a plugin that raises is reported by name and the other
 packs still load. For each hook the calling rule below says what minzheng does with the
-results. Mark implementations with :data:`minzheng.hookimpl`; a function whose name
+results. Mark implementations with :data:`~minzheng.hookspecs.hookimpl`; a function whose name
 starts with ``minzheng_`` but matches no hook here is an error, so a misspelled hook
 cannot go unnoticed.
 

@@ -8,7 +8,7 @@ the region packs share.
 Administrative units follow GB/T 2260 (province, prefecture, county) and the statistical
 division codes that extend it to townships (9 digits) and villages (12 digits). A
 *facility* — a rural nursing home, a service hall — is not an administrative division;
-it is modelled as a unit of level :attr:`Level.FACILITY` whose code is its parent's
+it is modelled as a unit of level ``Level.FACILITY`` whose code is its parent's
 code, a hyphen and a local id (``360821101-NH1``).
 """
 
@@ -28,6 +28,8 @@ import attrs
 from attrs import field, frozen
 
 __all__ = [
+    "MEASURES_PLURAL",
+    "MEASURES_ZH",
     "Area",
     "Attribute",
     "Bracket",
@@ -63,6 +65,8 @@ __all__ = [
     "Value",
     "check_code",
     "compound_growth",
+    "measure_plural",
+    "measure_zh",
     "natural_parent",
     "round_value",
 ]
@@ -119,7 +123,7 @@ class Level(StrEnum):
 
     @property
     def rank(self) -> int:
-        """0 for a province, 5 for a facility: a parent's rank is always lower."""
+        """The level's place from the top, 0 (province) to 5 (facility); a parent's is lower."""
         return _RANK[self]
 
     @property
@@ -129,7 +133,7 @@ class Level(StrEnum):
 
     @property
     def zh(self) -> str:
-        """The level in Chinese: 省, 市, 县, 乡镇, 村居 (village or community), 机构."""
+        """Chinese for the level (省, 市, 县, 乡镇, 村居 for a village or community, 机构)."""
         return _LEVEL_ZH[self]
 
 
@@ -198,7 +202,7 @@ class Direction(StrEnum):
 
     HIGHER = "higher"  #: more is better (beds, staff, coverage)
     LOWER = "lower"  #: less is better (share of government-run beds)
-    NEUTRAL = "neutral"  #: neither: a descriptive figure (population)
+    NEUTRAL = "neutral"  #: a descriptive figure, neither way better (population)
 
 
 class Comparator(StrEnum):
@@ -241,7 +245,7 @@ _HOLDS: dict[Comparator, Callable[[Any, Any], bool]] = {
 class Rounding(StrEnum):
     """How a value derived from a ratio is rounded."""
 
-    UP = "up"  #: headcounts: 1:10 with 23 residents needs 3 staff
+    UP = "up"  #: round up, as headcounts are (1 to 10 with 23 residents needs 3 staff)
     DOWN = "down"
     NONE = "none"  #: keep the exact decimal (money to the fen, rates)
 

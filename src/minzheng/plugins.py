@@ -167,7 +167,7 @@ class Registry:
         """Register one plugin and load its pack; on failure record a :class:`PluginError`.
 
         Returns the loaded pack, or ``None`` when the plugin was refused (see
-        :attr:`errors`) or is disabled.
+        ``errors``) or is disabled.
         """
         if name in self.disabled:
             return None

@@ -104,6 +104,7 @@ def report_to_json(report: Report) -> dict[str, Any]:
 
 
 def targets_to_json(targets: Iterable[TargetValue]) -> list[dict[str, Any]]:
+    """Targets as plain JSON objects, numbers as strings of exact decimals."""
     return [to_plain(t) for t in targets]
 
 

@@ -87,6 +87,7 @@ if TYPE_CHECKING:
     from .dataset import Dataset
 
 __all__ = [
+    "RULE_KINDS",
     "BracketRule",
     "ChecklistRule",
     "Condition",
