@@ -85,3 +85,9 @@ def test_the_comparison_feeds_both_sides_the_same_file_and_minzheng_agrees_with_
         required = floor._required(population)  # as openfisca_staff.py's formula has it
         assert ours[code].required == required
         assert ours[code].status.value == ("met" if staff >= required else "not_met")
+
+
+def test_the_comparison_says_noise_rather_than_a_negative_cost() -> None:
+    compare = load("bench_compare", BENCHMARKS / "peers" / "compare.py")
+    assert compare._per_township(2.3, 0.3, 40000) == "50.0 µs"
+    assert compare._per_township(0.40, 0.42, 40000) == "within noise"
