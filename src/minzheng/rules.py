@@ -79,8 +79,7 @@ from .models import (
 )
 from .models import measure_plural as _measure_plural
 from .models import measure_zh as _measure_zh
-from .values import after_number as _after_number
-from .values import closest, format_decimal, period_end, period_year
+from .values import _after_number, closest, format_decimal, period_end, period_year
 from .values import format_quantity as _show
 
 if TYPE_CHECKING:

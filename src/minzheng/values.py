@@ -126,10 +126,10 @@ def format_quantity(value: Decimal | int, measure: str) -> str:
     without a space. A Chinese measure has no plural and is written as it is.
     """
     shown = format_decimal(value)
-    return shown + after_number(measure if shown == "1" else measure_plural(measure))
+    return shown + _after_number(measure if shown == "1" else measure_plural(measure))
 
 
-def after_number(measure: str) -> str:
+def _after_number(measure: str) -> str:
     """What follows a number for ``measure``: ``" person"``, ``" 人"``, ``"%"`` (no
     space), or nothing for no measure. (No plural: see :func:`format_quantity`.)"""
     return measure if measure in ("", "%", "‰") else f" {measure}"
