@@ -27,6 +27,10 @@ at most 1. On a shared machine the same phase can take half as long again from o
 process to the next, so a ratio near 1 can come out on either side of it; the
 instruction counts below are the steady measure.
 
+``--jobs N`` also times end to end with ``minzheng assess --jobs N`` (the phases' turn
+then includes it) and checks, by SHA-256, that its output is the one process's, byte
+for byte; its memory is that of its largest process.
+
 ``--instructions SCALES`` (default ``county,city``; empty to skip) then counts, with
 valgrind's callgrind, the instructions of start-up alone, of reading and of assessing,
 once each, and prints what reading and assessing cost at each of those scales: the same
@@ -37,6 +41,7 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures
+import hashlib
 import json
 import os
 import re
@@ -114,32 +119,46 @@ def _once(phase: str, path: str, engine: Any) -> tuple[Any, int, float, float]:
     return stream, count, time.perf_counter() - start, time.process_time() - cpu
 
 
-def _end_to_end(path: Path) -> dict[str, float]:
-    """Phase (c): the command line as a whole process, with its own peak memory."""
+def _end_to_end(path: Path, jobs: int = 1, digest: bool = False) -> dict[str, Any]:
+    """Phase (d): the command line as a whole process, with its own peak memory (with
+    ``jobs`` > 1, that of its largest process). ``digest``: also the output's SHA-256,
+    to check that several processes write what one does."""
     out = path.parent / f"{path.name}-findings.jsonl"
     command = [sys.executable, "-m", "minzheng", "assess", str(path), "--what-if",
-               "--format", "jsonl", "-o", str(out), "--on", ON.isoformat(), "--fail-on", "never"]  # fmt: skip
+               "--format", "jsonl", "-o", str(out), "--on", ON.isoformat(), "--fail-on", "never",
+               "--jobs", str(jobs)]  # fmt: skip
     start = time.perf_counter()
     subprocess.run(command, check=True, capture_output=True)
     seconds = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     size = out.stat().st_size
+    found: dict[str, Any] = {"seconds": seconds, "peak_mib": peak, "bytes": size}
+    if digest:
+        sha = hashlib.sha256()
+        with out.open("rb") as source:
+            for piece in iter(lambda: source.read(1 << 22), b""):
+                sha.update(piece)
+        found["sha256"] = sha.hexdigest()
     out.unlink()
-    return {"seconds": seconds, "peak_mib": peak, "bytes": size}
+    return found
 
 
 PHASES = ("read", "assess", "write", "end-to-end")
 
 
-def _measure(path: Path, runs: int) -> dict[str, list[dict[str, float]]]:
+def _measure(path: Path, runs: int, jobs: int = 1) -> dict[str, list[dict[str, Any]]]:
     """Every phase ``runs`` times, the phases taking turns (read, assess, write, end to
     end, read, …) so that a machine slowing down or speeding up in the meantime weighs
     on each alike. Each in a fresh process (the end-to-end one starts the command as
-    its only child, so RUSAGE_CHILDREN is that command's alone)."""
-    results: dict[str, list[dict[str, float]]] = {phase: [] for phase in PHASES}
+    its only child, so RUSAGE_CHILDREN is that command's alone). With ``jobs`` > 1, end
+    to end in that many processes too, and both outputs' digests."""
+    phases = (*PHASES, "jobs") if jobs > 1 else PHASES
+    results: dict[str, list[dict[str, Any]]] = {phase: [] for phase in phases}
     for _ in range(runs):
-        for phase in PHASES:
+        for phase in phases:
             command = [sys.executable, str(HERE / "run.py"), "--phase", phase, str(path)]
+            if jobs > 1 and phase in ("end-to-end", "jobs"):
+                command += ["--jobs", str(jobs if phase == "jobs" else 1), "--digest"]
             out = subprocess.run(command, capture_output=True, text=True, check=True)
             results[phase].append(json.loads(out.stdout))
     return results
@@ -201,15 +220,23 @@ def main(argv: list[str] | None = None) -> int:
         help="scales at which to count instructions with valgrind (empty: none)",
     )
     parser.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        help="also time end to end with minzheng assess --jobs N, and check that its "
+        "output is the one process's, byte for byte",
+    )
+    parser.add_argument(
         "--phase",
-        choices=["start", "read", "assess", "write", "end-to-end"],
+        choices=["start", "read", "assess", "write", "end-to-end", "jobs"],
         help=argparse.SUPPRESS,
     )
     parser.add_argument("--once", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--digest", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("path", nargs="?", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.phase == "end-to-end":
-        print(json.dumps(_end_to_end(Path(args.path))))
+    if args.phase in ("end-to-end", "jobs"):
+        print(json.dumps(_end_to_end(Path(args.path), args.jobs, args.digest)))
         return 0
     if args.phase:
         print(json.dumps(_phase(args.phase, args.path, once=args.once)))
@@ -223,10 +250,11 @@ def main(argv: list[str] | None = None) -> int:
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
         flush=True,
     )
+    several = []
     for scale in args.scales.split(","):
         runs = args.national_runs if scale == "national" else args.runs
         path = write(scale, ["csv"])["csv"]
-        got = _measure(path, runs)
+        got = _measure(path, runs, args.jobs)
         read, assessed, written, whole = (got[phase] for phase in PHASES)
         # what assessing adds to reading, and writing to assessing: within each run
         # (the phases of one run follow one another), then the median of the runs
@@ -246,6 +274,22 @@ def main(argv: list[str] | None = None) -> int:
             f"| {writing:.2f} | {_median(written, 'peak_mib'):.0f} "
             f"| {_median(whole, 'seconds'):.2f} | {_median(whole, 'peak_mib'):.0f} "
             f"| {whole[0]['bytes'] / 2**20:,.0f} MiB | {ratio:.2f} |",
+            flush=True,
+        )
+        if args.jobs > 1:
+            same = {r["sha256"] for r in whole} == {r["sha256"] for r in got["jobs"]}
+            several.append(
+                f"| {scale} | {_median(whole, 'seconds'):.2f} | {_median(whole, 'peak_mib'):.0f} "
+                f"| {_median(got['jobs'], 'seconds'):.2f} "
+                f"| {_median(got['jobs'], 'peak_mib'):.0f} | {'yes' if same else 'NO'} |"
+            )
+    if several:
+        print(
+            f"\nEnd to end in one process and with --jobs {args.jobs} (MiB: the largest "
+            "process):\n\n| scale | 1 process s | MiB | "
+            f"{args.jobs} processes s | MiB | the same output |\n|---|---|---|---|---|---|",
+            *several,
+            sep="\n",
             flush=True,
         )
     if args.instructions:

@@ -62,6 +62,29 @@ def test_the_benchmark_prints_a_row_a_scale_with_what_the_engine_finds(
     assert not list((tmp_path / "data").glob("*findings*"))  # the findings are removed
 
 
+def test_with_jobs_the_benchmark_checks_that_several_processes_write_the_same_output(
+    registry: Registry,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    generate = load("generate", BENCHMARKS / "generate.py")
+    generate.DATA = tmp_path / "data"
+    monkeypatch.setitem(sys.modules, "generate", generate)
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    run = load("bench_run", BENCHMARKS / "run.py")
+    args = ["--scales", "county", "--runs", "1", "--instructions", "", "--jobs", "2"]
+    assert run.main(args) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[-5].startswith("End to end in one process and with --jobs 2")
+    names = [c.strip() for c in lines[-3].strip("|").split("|")]
+    cells = dict(zip(names, [c.strip() for c in lines[-1].strip("|").split("|")], strict=True))
+    assert cells["scale"] == "county"
+    assert cells["the same output"] == "yes"
+    assert float(cells["2 processes s"]) > 0
+    assert not list((tmp_path / "data").glob("*findings*"))
+
+
 def test_the_comparison_feeds_both_sides_the_same_file_and_minzheng_agrees_with_the_peer(
     registry: Registry, tmp_path: Path
 ) -> None:

@@ -1,7 +1,8 @@
 """The ``minzheng`` command line.
 
 Exit status, like a linter: 0 when everything assessed is met, 1 when something is not
-met (or a rule or plugin failed), 2 for bad input or usage. A user's mistake is
+met (or a rule or plugin failed), 2 for bad input or usage (or a worker process of
+``--jobs`` that ended without reporting, which is named). A user's mistake is
 reported in one message per problem, naming the file, the unit and the field — never
 with a traceback.
 """
@@ -425,6 +426,24 @@ def _streaming(file: str, stream: bool | None, fmt: str, whole: tuple[str, ...] 
     return is_csv and fmt == "jsonl" if stream is None else stream
 
 
+def _jobs(jobs: int, stream: bool, fmt: str) -> int:
+    """The number of processes ``--jobs`` asks for (0: one per CPU), checked against the
+    other options: several only for a streamed dataset written as JSON lines."""
+    if jobs == 1:
+        return 1
+    if not (stream and fmt == "jsonl"):
+        raise click.UsageError(
+            "--jobs assesses a streamed CSV dataset written as JSON lines: "
+            "give --format jsonl and a CSV dataset (without --no-stream)"
+        )
+    from ._jobs import cpu_count, fork_available  # multiprocessing: only when asked for
+
+    if not fork_available():  # pragma: no cover - Linux and macOS have fork
+        click.echo("note: --jobs needs fork(), which this platform lacks: one process", err=True)
+        return 1
+    return jobs or cpu_count()
+
+
 @main.command()
 @click.argument("file", type=click.Path(dir_okay=True, path_type=str))
 @_common_assess_options
@@ -445,6 +464,16 @@ def _streaming(file: str, stream: bool | None, fmt: str, whole: tuple[str, ...] 
     show_default=True,
     help="What makes the exit status 1: any finding not met, only failures (binding and due), or nothing.",
 )
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    metavar="N",
+    help="Assess a streamed CSV dataset (--format jsonl) in N processes, county by county "
+    "(0: one per CPU). The output is the same as in one process.",
+)
 @_lang_option
 def assess(
     file: str,
@@ -457,12 +486,14 @@ def assess(
     fmt: str,
     stream: bool | None,
     fail_on: str,
+    jobs: int,
     lang: str,
 ) -> None:
     """Assess the units of a dataset FILE against the installed packs."""
     if fmt in ("html", "xlsx") and output is None:
         raise click.UsageError(f"--format {fmt} writes a file: give -o FILE.{fmt}")
     stream = _streaming(file, stream, fmt, whole=("html", "xlsx"))
+    jobs = _jobs(jobs, stream, fmt)
     registry = _registry()
     options = _options(table)
     dataset: Dataset | DatasetStream = (
@@ -472,6 +503,26 @@ def assess(
     names = list(packs) or None
     on = resolve_date(dataset, on)
     tally = Tally(dataset, rollups=fmt != "jsonl")
+    if jobs > 1:
+        from ._jobs import assess_jsonl
+
+        assert isinstance(dataset, DatasetStream)
+        with _output(output) as out:
+            assess_jsonl(
+                dataset,
+                engine,
+                out,
+                jobs=jobs,
+                on=on,
+                packs=names,
+                what_if=what_if,
+                rules=rule_ids or None,
+                options=options,
+                tally=tally,
+                scratch=None if output is None else output.parent,
+            )
+        click.echo(_summary(tally, lang), err=True)
+        raise _Exit(_exit_code(tally, fail_on, bool(registry.errors)))
     findings = _progress(
         engine.iter_assess(
             dataset,

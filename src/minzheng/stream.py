@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import csv
 import functools
-from collections.abc import Iterator, Mapping
+from collections.abc import Container, Iterator, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -163,6 +163,9 @@ class DatasetStream:
         self._read = False
         #: How many values :meth:`blocks` has read (known once it has read them all).
         self.facts_read = 0
+        #: The blocks in the order :meth:`blocks` ended them (``None``: the units above
+        #: county level), whether assessed or not.
+        self._order: list[str | None] = []
         self._order_problems = 0
 
     def _key(self, unit: Unit, units: Mapping[str, Unit]) -> str | None:
@@ -218,6 +221,14 @@ class DatasetStream:
         """Read ``facts.csv`` and yield the units of each block once its facts are in
         (the units above county level last). Between two steps of the iteration,
         :attr:`dataset` holds the facts of the block just yielded and those kept."""
+        return self._read_blocks(None)
+
+    def _read_blocks(self, mine: Container[str | None] | None) -> Iterator[tuple[Unit, ...]]:
+        """:meth:`blocks`, or, for one of several processes sharing the work
+        (:mod:`minzheng._jobs`), only the blocks in ``mine`` (``None`` in it: the units
+        above county level). Every row is still read, so the order of the blocks and
+        the facts kept are the whole file's; the values of another process's blocks are
+        left to it to check. ``_order`` records every block as it ends."""
         if self._read:
             raise RuntimeError("a DatasetStream is read once; create another to read again")
         self._read = True
@@ -245,16 +256,16 @@ class DatasetStream:
                 if key != current:
                     if current is not None:
                         failed = failed or bool(builder.problems)
-                        if failed:  # only checking now: the block ends unassessed
-                            self._close(current, settled)
-                        else:
-                            yield from self._assess(current, settled)
+                        # only checking now, or another process's: the block ends unassessed
+                        yield from self._end_block(current, settled, mine, skip=failed)
                     if key in facts.done:
                         self._out_of_order(builder, code, number, f"county {key}")
                         failed = True
                     current = key
                     self.facts_read += _count(facts.block)
                     facts.block = {}
+                if mine is not None and key not in mine:
+                    continue  # another process checks and assesses this block
                 builder.facts = facts.block
             add_fact(code, indicator, period, value, row=number)
         if builder.problems:
@@ -262,14 +273,16 @@ class DatasetStream:
             raise (OrderError if only_order else DatasetError)(builder.problems)
         self.facts_read += _count(facts.block) + _count(facts.kept)
         if current is not None:
-            yield from self._assess(current, settled)
+            yield from self._end_block(current, settled, mine)
         for key in self._blocks:
             if key not in facts.done:
                 facts.block = {}
-                yield from self._assess(key, settled)
+                yield from self._end_block(key, settled, mine)
         facts.block = {}
         if self._upper:
-            yield tuple(self._upper)
+            self._order.append(None)
+            if mine is None or None in mine:
+                yield tuple(self._upper)
 
     def check(self) -> int:
         """Read and check every fact without assessing anything (as ``minzheng validate``
@@ -278,8 +291,19 @@ class DatasetStream:
             continue  # nothing to assess: reading the block is the check
         return self.facts_read
 
-    def _assess(self, key: str, settled: set[str]) -> Iterator[tuple[Unit, ...]]:
-        yield tuple(self._blocks[key])
+    def _end_block(
+        self,
+        key: str,
+        settled: set[str],
+        mine: Container[str | None] | None,
+        *,
+        skip: bool = False,
+    ) -> Iterator[tuple[Unit, ...]]:
+        """A block's facts are all in: yield its units to be assessed (unless ``skip``,
+        or the block is another process's), then close it."""
+        self._order.append(key)
+        if not skip and (mine is None or key in mine):
+            yield tuple(self._blocks[key])
         self._close(key, settled)
 
     def _close(self, key: str, settled: set[str]) -> None:
