@@ -40,7 +40,7 @@ from attrs import frozen
 
 from .engine import Engine, Tally
 from .errors import DatasetError, MinzhengError, Problem
-from .render import _LineEncoder
+from .render import write_jsonl
 from .stream import DatasetStream, OrderError
 
 __all__ = ["JobError", "assess_jsonl", "cpu_count", "fork_available"]
@@ -138,20 +138,30 @@ def _work(job: _Job, index: int, mine: frozenset[str | None], send: Connection) 
 def _assess_share(job: _Job, index: int, mine: frozenset[str | None]) -> _Done:
     stream, engine = job.stream, job.engine
     tally = Tally(stream, rollups=False)
-    line = _LineEncoder().line
-    segments = []
-    data = stream.dataset
+    segments: list[tuple[str | None, int, int]] = []
     with _part(job.folder, index).open("w", encoding="utf-8", buffering=1 << 20) as out:
-        write = out.write
-        for block in stream._read_blocks(mine):
-            key = stream._order[-1]  # the block just ended is the one yielded
-            start = out.tell()
-            work = engine._work_on(
-                ((block, data),), job.on, job.packs, job.what_if, job.rules, job.options
-            )
-            for finding in engine._evaluated(work, tally):
-                write(line(finding) + "\n")
-            segments.append((key, start, out.tell()))
+        started: list[tuple[str | None, int]] = []
+
+        def block_starts(key: str | None) -> None:
+            """The findings of the block before are all written: note where it ends."""
+            here = out.tell()
+            if started:
+                segments.append((*started.pop(), here))
+            started.append((key, here))
+
+        stream._mine, stream._on_block = mine, block_starts
+        findings = engine.iter_assess(
+            stream,
+            job.packs,
+            job.on,
+            what_if=job.what_if,
+            tally=tally,
+            options=job.options,
+            rules=job.rules,
+        )
+        write_jsonl(findings, out)
+        if started:
+            segments.append((*started.pop(), out.tell()))
     return _Done(tuple(segments), tuple(stream._order), tally._counts())
 
 

@@ -197,15 +197,8 @@ class Engine:
         produced county by county as its facts are read (see :mod:`minzheng.stream`).
         """
         day = resolve_date(dataset, on)
-        yield from self._evaluated(self._work(dataset, day, packs, what_if, rules, options), tally)
-
-    def _evaluated(
-        self, work: Iterable[tuple[UnitContext, LoadedPack, Rule]], tally: Tally | None
-    ) -> Iterator[Finding]:
-        """The finding of each (unit, pack, rule), counted by ``tally`` as it passes."""
-        evaluate = self.evaluate
-        for ctx, pack, rule in work:
-            finding = evaluate(pack, rule, ctx)
+        for ctx, pack, rule in self._work(dataset, day, packs, what_if, rules, options):
+            finding = self.evaluate(pack, rule, ctx)
             if tally is not None:
                 tally.add(finding)
             yield finding
@@ -220,26 +213,13 @@ class Engine:
         options: Mapping[str, object] | None,
     ) -> Iterator[tuple[UnitContext, LoadedPack, Rule]]:
         """Every (unit, pack, rule) to apply, unit by unit — a stream block by block."""
+        chosen = self._chosen(packs)
+        only = self._only(rules)
         groups: Iterable[tuple[Iterable[Unit], Dataset]]
         if isinstance(dataset, DatasetStream):
             groups = ((block, dataset.dataset) for block in dataset.blocks())
         else:
             groups = ((dataset.units.values(), dataset),)
-        return self._work_on(groups, day, packs, what_if, rules, options)
-
-    def _work_on(
-        self,
-        groups: Iterable[tuple[Iterable[Unit], Dataset]],
-        day: date,
-        packs: Iterable[str] | None,
-        what_if: bool,
-        rules: Iterable[str] | None,
-        options: Mapping[str, object] | None,
-    ) -> Iterator[tuple[UnitContext, LoadedPack, Rule]]:
-        """Every (unit, pack, rule) to apply to groups of units, each with the dataset
-        its rules see."""
-        chosen = self._chosen(packs)
-        only = self._only(rules)
         indicators = self.registry.indicators
         plans: dict[
             tuple[Level, str | None, str | None], tuple[tuple[LoadedPack, tuple[Rule, ...]], ...]

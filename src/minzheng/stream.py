@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import csv
 import functools
-from collections.abc import Container, Iterator, Mapping
+from collections.abc import Callable, Container, Iterator, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -166,6 +166,13 @@ class DatasetStream:
         #: The blocks in the order :meth:`blocks` ended them (``None``: the units above
         #: county level), whether assessed or not.
         self._order: list[str | None] = []
+        #: For one of several processes sharing the work (:mod:`minzheng._jobs`): the
+        #: blocks it assesses (``None`` among them: the units above county level).
+        #: Every row is still read, so the order of the blocks and the facts kept are
+        #: the whole file's; the values of the other blocks are left to their process.
+        self._mine: Container[str | None] | None = None
+        #: Called with a block's key just before its units are yielded.
+        self._on_block: Callable[[str | None], None] | None = None
         self._order_problems = 0
 
     def _key(self, unit: Unit, units: Mapping[str, Unit]) -> str | None:
@@ -221,17 +228,10 @@ class DatasetStream:
         """Read ``facts.csv`` and yield the units of each block once its facts are in
         (the units above county level last). Between two steps of the iteration,
         :attr:`dataset` holds the facts of the block just yielded and those kept."""
-        return self._read_blocks(None)
-
-    def _read_blocks(self, mine: Container[str | None] | None) -> Iterator[tuple[Unit, ...]]:
-        """:meth:`blocks`, or, for one of several processes sharing the work
-        (:mod:`minzheng._jobs`), only the blocks in ``mine`` (``None`` in it: the units
-        above county level). Every row is still read, so the order of the blocks and
-        the facts kept are the whole file's; the values of another process's blocks are
-        left to it to check. ``_order`` records every block as it ends."""
         if self._read:
             raise RuntimeError("a DatasetStream is read once; create another to read again")
         self._read = True
+        mine = self._mine
         facts = self._facts
         rows = _FactRows(self.facts_path, self.indicators)
         builder = _Builder(str(self.facts_path), self.indicators)
@@ -282,6 +282,8 @@ class DatasetStream:
         if self._upper:
             self._order.append(None)
             if mine is None or None in mine:
+                if self._on_block is not None:
+                    self._on_block(None)
                 yield tuple(self._upper)
 
     def check(self) -> int:
@@ -303,6 +305,8 @@ class DatasetStream:
         or the block is another process's), then close it."""
         self._order.append(key)
         if not skip and (mine is None or key in mine):
+            if self._on_block is not None:
+                self._on_block(key)
             yield tuple(self._blocks[key])
         self._close(key, settled)
 
