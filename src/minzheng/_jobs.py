@@ -26,6 +26,7 @@ is false and the command line assesses in one process.
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 import os
 import tempfile
@@ -181,7 +182,7 @@ def assess_jsonl(
 ) -> int:
     """Assess ``stream`` with ``jobs`` worker processes and write the findings to
     ``out`` as JSON lines, the same lines in the same order as
-    :func:`~minzheng.write_jsonl` over :meth:`Engine.iter_assess
+    :func:`~minzheng.render.write_jsonl` over :meth:`Engine.iter_assess
     <minzheng.Engine.iter_assess>` would; returns the number of workers used.
 
     ``tally`` gets the counts of the findings (not their roll-ups). The workers' files
@@ -210,6 +211,9 @@ def assess_jsonl(
 def _run(context: Any, job: _Job, shares: list[frozenset[str | None]]) -> list[_Done]:
     """Start a worker per share, wait for each to report, and raise what they found."""
     workers = []
+    # the objects made so far (the units, the packs) out of the collector's reach, so
+    # that a worker's collections do not write to, and so copy, the pages it shares
+    gc.freeze()
     try:
         for index, mine in enumerate(shares):
             receive, send = context.Pipe(duplex=False)
@@ -233,6 +237,7 @@ def _run(context: Any, job: _Job, shares: list[frozenset[str | None]]) -> list[_
             finally:
                 receive.close()
     finally:
+        gc.unfreeze()
         for process, _receive in workers:
             process.join(timeout=5)  # at once, but for a worker left working by an error
             if process.is_alive():
