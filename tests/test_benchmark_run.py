@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -28,17 +29,19 @@ def registry() -> Registry:
     return found
 
 
-def test_the_benchmark_prints_a_row_a_scale_with_what_the_engine_finds(
-    registry: Registry,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
+@pytest.fixture
+def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """``benchmarks/run.py``, writing its datasets into ``tmp_path / "data"``."""
     generate = load("generate", BENCHMARKS / "generate.py")
     generate.DATA = tmp_path / "data"
     monkeypatch.setitem(sys.modules, "generate", generate)  # run.py imports it by name
     monkeypatch.setattr(sys, "path", list(sys.path))  # and puts benchmarks/ on the path
-    run = load("bench_run", BENCHMARKS / "run.py")
+    return load("bench_run", BENCHMARKS / "run.py")
+
+
+def test_the_benchmark_prints_a_row_a_scale_with_what_the_engine_finds(
+    registry: Registry, run: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert run.main(["--scales", "county", "--runs", "1", "--instructions", ""]) == 0
     header, rule, row = capsys.readouterr().out.strip().splitlines()
     names = [c.strip() for c in header.strip("|").split("|")]
@@ -63,16 +66,8 @@ def test_the_benchmark_prints_a_row_a_scale_with_what_the_engine_finds(
 
 
 def test_with_jobs_the_benchmark_checks_that_several_processes_write_the_same_output(
-    registry: Registry,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    registry: Registry, run: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    generate = load("generate", BENCHMARKS / "generate.py")
-    generate.DATA = tmp_path / "data"
-    monkeypatch.setitem(sys.modules, "generate", generate)
-    monkeypatch.setattr(sys, "path", list(sys.path))
-    run = load("bench_run", BENCHMARKS / "run.py")
     args = ["--scales", "county", "--runs", "1", "--instructions", "", "--jobs", "2"]
     assert run.main(args) == 0
     lines = capsys.readouterr().out.strip().splitlines()

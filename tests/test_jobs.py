@@ -7,11 +7,9 @@ copied under new codes, so that there are enough blocks to share out.
 from __future__ import annotations
 
 import collections
-import csv
 import io
 import os
 import random
-from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -23,6 +21,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import demo_pack
+from csv_rows import read_rows as _rows
+from csv_rows import write_rows as _write_rows
 from minzheng import (
     Citation,
     DatasetError,
@@ -38,8 +38,6 @@ from minzheng import (
     Tally,
     UnitContext,
     hookimpl,
-    load_dataset,
-    write_dataset,
 )
 from minzheng._jobs import JobError, assess_jsonl, share
 from minzheng.cli import main
@@ -49,16 +47,6 @@ from minzheng.testing import make_registry
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).resolve().parents[1]
 ON = date(2018, 12, 31)
-
-
-def _rows(path: Path) -> list[list[str]]:
-    with path.open(encoding="utf-8", newline="") as source:
-        return list(csv.reader(source))
-
-
-def _write_rows(path: Path, rows: Iterable[list[str]]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as out:
-        csv.writer(out).writerows(rows)
 
 
 def _counties(folder: Path, copies: int, seed: int = 0) -> Path:
@@ -269,18 +257,6 @@ def test_unknown_packs_and_rules_are_named_before_any_worker_starts(
 
 
 # ------------------------------------------------------------------ the command line
-
-
-@pytest.fixture
-def jian_csv(tmp_path: Path) -> Path:
-    """The Ji'an sample dataset (13 counties) as a CSV folder, for the installed packs."""
-    registry = Registry.discover()
-    if "jian" not in registry.packs:
-        pytest.skip("the Ji'an pack is not installed (nox -s tests installs it)")
-    dataset = load_dataset(ROOT / "examples" / "jian-2018.yaml", registry.indicators)
-    folder = tmp_path / "jian"
-    write_dataset(dataset, folder, registry.indicators)
-    return folder
 
 
 def test_cli_jobs_write_the_file_one_process_writes(jian_csv: Path, tmp_path: Path) -> None:

@@ -9,7 +9,6 @@ import re
 import shutil
 import subprocess
 import textwrap
-from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
@@ -20,6 +19,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import demo_pack
+from csv_rows import read_rows as _rows
+from csv_rows import write_rows as _write_rows
 from minzheng import (
     Citation,
     Dataset,
@@ -58,16 +59,6 @@ def _key(finding: Finding) -> tuple[str, str, str]:
 def _csv(dataset: Dataset, registry: Registry, folder: Path) -> Path:
     write_dataset(dataset, folder, registry.indicators)
     return folder
-
-
-def _rows(path: Path) -> list[list[str]]:
-    with path.open(encoding="utf-8", newline="") as source:
-        return list(csv.reader(source))
-
-
-def _write_rows(path: Path, rows: Iterable[list[str]]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as out:
-        csv.writer(out).writerows(rows)
 
 
 @pytest.mark.parametrize("method", ["iter_assess", "iter_targets"])
@@ -270,18 +261,6 @@ def test_the_quick_period_scan_agrees_with_the_csv_module(
     with path.open("w", encoding="utf-8", newline="") as out:
         csv.writer(out, lineterminator="\r\n" if crlf else "\n").writerows(rows)
     assert _periods(path, 2, 4) == _periods_csv(path, 2) == set(periods) - {""}
-
-
-@pytest.fixture
-def jian_csv(tmp_path: Path) -> Path:
-    """The Ji'an sample dataset as a CSV folder (the CLI reads the installed packs)."""
-    from minzheng import load_dataset
-
-    registry = Registry.discover()
-    if "jian" not in registry.packs:
-        pytest.skip("the Ji'an pack is not installed (nox -s tests installs it)")
-    dataset = load_dataset(ROOT / "examples" / "jian-2018.yaml", registry.indicators)
-    return _csv(dataset, registry, tmp_path / "jian")
 
 
 def test_cli_streams_jsonl_and_writes_the_file_only_on_success(
