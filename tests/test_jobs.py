@@ -194,8 +194,9 @@ def test_a_malformed_row_is_named_as_one_process_names_it(
 
 @frozen(kw_only=True)
 class _Townships(Rule):
-    """A city rule that reads its townships' facts (cannot be streamed: an error
-    finding), and a county rule that ends its process on one county."""
+    """A rule of cities and counties that reads their townships' facts (a city's cannot be
+    streamed: an error finding), and ends its process, as if killed, on the county that
+    ``MINZHENG_TEST_EXIT_AT`` names."""
 
     def check(self, ctx: UnitContext) -> Outcome:
         if ctx.unit.code == os.environ.get("MINZHENG_TEST_EXIT_AT"):
