@@ -426,7 +426,7 @@ def _streaming(file: str, stream: bool | None, fmt: str, whole: tuple[str, ...] 
     return is_csv and fmt == "jsonl" if stream is None else stream
 
 
-def _jobs(jobs: int, stream: bool, fmt: str) -> int:
+def _job_count(jobs: int, stream: bool, fmt: str) -> int:
     """The number of processes ``--jobs`` asks for (0: one per CPU), checked against the
     other options: several only for a streamed dataset written as JSON lines."""
     if jobs == 1:
@@ -493,7 +493,7 @@ def assess(
     if fmt in ("html", "xlsx") and output is None:
         raise click.UsageError(f"--format {fmt} writes a file: give -o FILE.{fmt}")
     stream = _streaming(file, stream, fmt, whole=("html", "xlsx"))
-    jobs = _jobs(jobs, stream, fmt)
+    jobs = _job_count(jobs, stream, fmt)
     registry = _registry()
     options = _options(table)
     dataset: Dataset | DatasetStream = (

@@ -257,7 +257,7 @@ class DatasetStream:
                     if current is not None:
                         failed = failed or bool(builder.problems)
                         # only checking now, or another process's: the block ends unassessed
-                        yield from self._end_block(current, settled, mine, skip=failed)
+                        yield from self._end_block(current, settled, skip=failed)
                     if key in facts.done:
                         self._out_of_order(builder, code, number, f"county {key}")
                         failed = True
@@ -273,11 +273,11 @@ class DatasetStream:
             raise (OrderError if only_order else DatasetError)(builder.problems)
         self.facts_read += _count(facts.block) + _count(facts.kept)
         if current is not None:
-            yield from self._end_block(current, settled, mine)
+            yield from self._end_block(current, settled)
         for key in self._blocks:
             if key not in facts.done:
                 facts.block = {}
-                yield from self._end_block(key, settled, mine)
+                yield from self._end_block(key, settled)
         facts.block = {}
         if self._upper:
             self._order.append(None)
@@ -294,17 +294,12 @@ class DatasetStream:
         return self.facts_read
 
     def _end_block(
-        self,
-        key: str,
-        settled: set[str],
-        mine: Container[str | None] | None,
-        *,
-        skip: bool = False,
+        self, key: str, settled: set[str], *, skip: bool = False
     ) -> Iterator[tuple[Unit, ...]]:
         """A block's facts are all in: yield its units to be assessed (unless ``skip``,
         or the block is another process's), then close it."""
         self._order.append(key)
-        if not skip and (mine is None or key in mine):
+        if not skip and (self._mine is None or key in self._mine):
             if self._on_block is not None:
                 self._on_block(key)
             yield tuple(self._blocks[key])
