@@ -7,12 +7,15 @@ copied under new codes, so that there are enough blocks to share out.
 from __future__ import annotations
 
 import collections
+import csv
+import errno
 import io
 import os
 import random
 from datetime import date
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 from attrs import frozen
@@ -21,6 +24,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import demo_pack
+import minzheng._jobs
+import minzheng.stream
 from csv_rows import read_rows as _rows
 from csv_rows import write_rows as _write_rows
 from minzheng import (
@@ -32,6 +37,7 @@ from minzheng import (
     OrderError,
     Outcome,
     PackInfo,
+    RegionInfo,
     Registry,
     Rule,
     Status,
@@ -39,7 +45,7 @@ from minzheng import (
     UnitContext,
     hookimpl,
 )
-from minzheng._jobs import JobError, assess_jsonl, share
+from minzheng._jobs import JobError, _skim, _stretch, assess_jsonl, cut, share
 from minzheng.cli import main
 from minzheng.render import write_jsonl
 from minzheng.testing import make_registry
@@ -49,9 +55,36 @@ ROOT = Path(__file__).resolve().parents[1]
 ON = date(2018, 12, 31)
 
 
-def _counties(folder: Path, copies: int, seed: int = 0) -> Path:
+@frozen
+class _Layout:
+    """How a test writes ``facts.csv``: each a way the file may be that the byte-cut
+    stretches must read as one process does (or, ``quoted``, cannot cut)."""
+
+    wide: bool = False  # a row per unit and period, a column per indicator
+    unit_last: bool = False  # the unit's column last, not first
+    newline: str = "\r\n"
+    quoted: bool = False  # every cell in quotes: the file is not cut by bytes
+    blank_lines: bool = False
+    empty_county: bool = False  # a county (with a township) in units.csv without facts
+    last_line_ended: bool = True  # the file ends with a line break
+
+
+_LAYOUTS = st.builds(
+    _Layout,
+    wide=st.booleans(),
+    unit_last=st.booleans(),
+    newline=st.sampled_from(["\r\n", "\n"]),
+    quoted=st.booleans(),
+    blank_lines=st.booleans(),
+    empty_county=st.booleans(),
+    last_line_ended=st.booleans(),
+)
+
+
+def _counties(folder: Path, copies: int, seed: int = 0, layout: _Layout = _Layout()) -> Path:
     """The demo dataset with each county's block copied ``copies`` times (new county
-    codes 9901xx), its facts' blocks and the rows within them shuffled by ``seed``."""
+    codes 9901xx), its facts' blocks and the rows within them shuffled by ``seed``, the
+    facts file written as ``layout`` says."""
     folder.mkdir(parents=True, exist_ok=True)
     units_header, *units = _rows(DATA / "demo-csv" / "units.csv")
     facts_header, *facts = _rows(DATA / "demo-csv" / "facts.csv")
@@ -69,6 +102,9 @@ def _counties(folder: Path, copies: int, seed: int = 0) -> Path:
             blocks.append(
                 [[f[0].replace(old, new, 1), *f[1:]] for f in facts if f[0].startswith(old)]
             )
+    if layout.empty_county:
+        new_units += [["990199", "空县", "county", "9901", "", ""]]
+        new_units += [["990199001", "空镇", "township", "990199", "", ""]]
     rng = random.Random(seed)
     rng.shuffle(blocks)
     for block in blocks:
@@ -77,8 +113,37 @@ def _counties(folder: Path, copies: int, seed: int = 0) -> Path:
         rng.shuffle(below)
         block[:] = county + below
     _write_rows(folder / "units.csv", [units_header, *new_units])
-    _write_rows(folder / "facts.csv", [facts_header, *upper_facts, *(f for b in blocks for f in b)])
+    rows = [facts_header, *upper_facts, *(f for b in blocks for f in b)]
+    if layout.wide:
+        rows = _widened(rows)
+    if layout.unit_last:
+        rows = [[*row[1:], row[0]] for row in rows]
+    if layout.blank_lines:
+        for _ in range(3):
+            rows.insert(rng.randrange(1, len(rows) + 1), [])
+    with (folder / "facts.csv").open("w", encoding="utf-8", newline="") as out:
+        quoting = csv.QUOTE_ALL if layout.quoted else csv.QUOTE_MINIMAL
+        csv.writer(out, lineterminator=layout.newline, quoting=quoting).writerows(rows)
+    if not layout.last_line_ended:
+        facts = folder / "facts.csv"
+        facts.write_bytes(facts.read_bytes().rstrip(b"\r\n"))
     return folder
+
+
+def _widened(rows: list[list[str]]) -> list[list[str]]:
+    """Long rows (``unit,indicator,period,value``) as a wide table, a row per unit and
+    period in the order they first appear."""
+    indicators = sorted({row[1] for row in rows[1:]})
+    cells: dict[tuple[str, str], dict[str, str]] = {}
+    for unit, indicator, period, value in rows[1:]:
+        cells.setdefault((unit, period), {})[indicator] = value
+    return [
+        ["unit", "period", *indicators],
+        *(
+            [unit, period, *(v.get(i, "") for i in indicators)]
+            for (unit, period), v in cells.items()
+        ),
+    ]
 
 
 def _serial(engine: Engine, folder: Path, **options: Any) -> tuple[str, dict[Status, int]]:
@@ -102,16 +167,137 @@ def _jobs(engine: Engine, folder: Path, jobs: int, **options: Any) -> tuple[str,
     seed=st.integers(0, 2**32 - 1),
     jobs=st.integers(2, 5),
     what_if=st.booleans(),
+    layout=_LAYOUTS,
+    piece=st.sampled_from([64, 1000, minzheng.stream._PIECE]),
 )
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=40, deadline=None)
 def test_several_processes_write_the_lines_of_one(
-    copies: int, seed: int, jobs: int, what_if: bool, tmp_path_factory: pytest.TempPathFactory
+    copies: int,
+    seed: int,
+    jobs: int,
+    what_if: bool,
+    layout: _Layout,
+    piece: int,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
-    engine = Engine(make_registry(("demo", demo_pack)))
-    folder = _counties(tmp_path_factory.mktemp("jobs"), copies, seed)
+    engine = Engine(make_registry(("demo", demo_pack), ("upper", _Pack())))
+    folder = _counties(tmp_path_factory.mktemp("jobs"), copies, seed, layout)
     lines, summary = _serial(engine, folder, what_if=what_if)
-    assert _jobs(engine, folder, jobs, what_if=what_if) == (lines, summary)
+    with mock.patch.object(minzheng.stream, "_PIECE", piece):  # files skimmed in pieces
+        assert _jobs(engine, folder, jobs, what_if=what_if) == (lines, summary)
     assert lines.count("\n") > 10 * copies
+    assert '"rule": "T-inherited"' in lines
+    stream = DatasetStream(folder, engine.registry.indicators)
+    assert (cut(stream, jobs) is None) == layout.quoted  # else cut by bytes
+
+
+@given(
+    copies=st.integers(1, 4),
+    seed=st.integers(0, 2**32 - 1),
+    jobs=st.integers(2, 8),
+    layout=_LAYOUTS.filter(lambda layout: not layout.quoted),
+)
+@settings(max_examples=30, deadline=None)
+def test_the_file_is_cut_where_blocks_begin(
+    copies: int, seed: int, jobs: int, layout: _Layout, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    registry = make_registry(("demo", demo_pack))
+    folder = _counties(tmp_path_factory.mktemp("cut"), copies, seed, layout)
+    stream = DatasetStream(folder, registry.indicators)
+    found = cut(stream, jobs)
+    assert found is not None
+    data = (folder / "facts.csv").read_bytes()
+    starts = [start for start, _end in found.stretches]
+    assert starts[0] == data.index(b"\n") + 1  # just after the header
+    assert [end for _start, end in found.stretches] == [*starts[1:], len(data)]
+    assert len(starts) == len(set(starts)) <= min(jobs, len(stream._blocks))
+    # each later stretch begins with the first row of a block: the rows of units below
+    # county level before it (the county's own rows among them) are of another block
+    unit_at = -1 if layout.unit_last else 0
+    for start in starts[1:]:
+        assert data[start - 1 : start] == b"\n"
+        code = data[start:].split(b"\n", 1)[0].split(b",")[unit_at].strip(b'\r"').decode()
+        earlier = [
+            line.split(b",")[unit_at].strip(b'\r"').decode()
+            for line in data[:start].split(b"\n")[1:]
+            if line.strip()
+        ]
+        below = [c for c in earlier if stream._block_of.get(c) and len(c) > 6]
+        assert len(code) > 6  # a township, village or facility
+        assert stream._block_of[code] not in {stream._block_of[c] for c in below}
+
+
+def _spoilt(text: bytes, where: str) -> bytes:
+    """``text`` with a line that is not a row: a quote (a line may then be only part of
+    a row) or a carriage return alone (which ends a row), in the header or in row 10."""
+    lines = text.split(b"\r\n")
+    if where == "quote":
+        head, _comma, last = lines[9].rpartition(b",")
+        lines[9] = head + b',"' + last + b'"'
+        return b"\r\n".join(lines)
+    at = 1 if where == "header" else 10
+    return b"\r\n".join(lines[:at]) + b"\r" + b"\r\n".join(lines[at:])
+
+
+@pytest.mark.parametrize("where", ["quote", "header", "row"])
+def test_a_file_whose_lines_are_not_its_rows_is_read_whole_by_every_worker(
+    where: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    registry = make_registry(("demo", demo_pack))
+    folder = _counties(tmp_path / "d", 3)
+    facts = folder / "facts.csv"
+    facts.write_bytes(_spoilt(facts.read_bytes(), where))
+    shared = []
+    monkeypatch.setattr(minzheng._jobs, "share", lambda *a: shared.append(a) or share(*a))
+    engine = Engine(registry)
+    assert _jobs(engine, folder, 3) == _serial(engine, folder)
+    assert len(shared) == 1  # after cutting the file, or at once
+    stream = DatasetStream(folder, registry.indicators)
+    found = cut(stream, 3)
+    if where == "header":
+        assert found is None
+    else:  # the header is one line, so the file is cut; a stretch then is not skimmed
+        assert found is not None
+        assert None in [_skim(stream, found, *s) for s in found.stretches]
+
+
+def test_a_facts_file_without_rows(tmp_path: Path) -> None:
+    engine = Engine(make_registry(("demo", demo_pack)))
+    folder = _counties(tmp_path / "d", 2)
+    facts = folder / "facts.csv"
+    facts.write_text("unit,indicator,period,value\n", "utf-8")
+    assert _jobs(engine, folder, 2) == _serial(engine, folder)
+    facts.write_text("unit,indicator,period,value", "utf-8")  # no line break: not cut
+    assert _jobs(engine, folder, 2) == _serial(engine, folder)
+
+
+def test_a_stretch_names_the_rows_one_process_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker's problems name the file's rows (not the stretch's), as one process's do,
+    those of the rows before its stretch that it keeps too."""
+    monkeypatch.setattr(minzheng.stream, "_PIECE", 100)  # the stretches skimmed in pieces
+    registry = make_registry(("demo", demo_pack))
+    folder = _counties(tmp_path / "d", 3, seed=3, layout=_Layout(blank_lines=True))
+    header, *rows = _rows(folder / "facts.csv")
+    rows[-1][3] = "many"  # in the last stretch
+    county = [r for r in rows[: len(rows) // 2] if len(r) == 4 and len(r[0]) == 6]
+    county[-1][3] = "many"  # a county's row, in an earlier stretch
+    _write_rows(folder / "facts.csv", [header, *rows])
+    with pytest.raises(DatasetError) as one:
+        DatasetStream(folder, registry.indicators).check()
+    stream = DatasetStream(folder, registry.indicators)
+    found = cut(stream, 3)
+    assert found is not None
+    assert len(found.stretches) == 3
+    before = [_skim(stream, found, *s) for s in found.stretches[:-1]]
+    assert None not in before
+    stream._stretch = _stretch(found, 2, before)
+    with pytest.raises(DatasetError) as last:
+        stream.check()
+    assert str(last.value) == str(one.value)
+    assert len(one.value.problems) == 2
+    assert f"row {len(rows) + 1}" in str(one.value)
 
 
 def test_blocks_are_shared_in_runs_of_about_as_many_units(
@@ -205,11 +391,27 @@ class _Townships(Rule):
         return Outcome(status=Status.MET, message_zh=str(staff), message_en=str(staff))
 
 
+@frozen(kw_only=True)
+class _Inherits(Rule):
+    """A rule of townships and villages that shows the resident population of the
+    nearest unit above (a county's: a fact kept, which a worker reading a stretch of the
+    file must have from the rows before it) and where it came from."""
+
+    def check(self, ctx: UnitContext) -> Outcome:
+        found = ctx.inherited("resident_population")
+        text = "none" if found is None else f"{found[0].code}: {found[1]}"
+        return Outcome(status=Status.MET, message_zh=text, message_en=text)
+
+
 class _Pack:
     @hookimpl
     def minzheng_pack(self) -> PackInfo:
         return PackInfo(
-            name="upper", title_zh="测试包", title_en="Test pack", documents=(demo_pack.DOCUMENT,)
+            name="upper",
+            title_zh="测试包",
+            title_en="Test pack",
+            region=RegionInfo("演示市", "Demo City", ("99",)),
+            documents=(demo_pack.DOCUMENT,),
         )
 
     @hookimpl
@@ -223,7 +425,16 @@ class _Pack:
                 reading="test only",
                 levels=(Level.PREFECTURE, Level.COUNTY),
                 inputs=("office_staff",),
-            )
+            ),
+            _Inherits(
+                id="T-inherited",
+                title_zh="测试",
+                title_en="T-inherited",
+                citation=Citation("demo.txt", "一", "全市"),
+                reading="test only",
+                levels=(Level.TOWNSHIP, Level.VILLAGE),
+                inputs=("resident_population",),
+            ),
         ]
 
 
@@ -281,6 +492,30 @@ def test_cli_jobs_write_the_file_one_process_writes(jian_csv: Path, tmp_path: Pa
         "findings-3.jsonl",
         "jian",
     ]
+
+
+@pytest.mark.parametrize("error", [errno.ENOTSOCK, errno.ENOSPC])
+def test_lines_are_copied_by_python_where_the_kernel_cannot_copy_them(
+    error: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where ``sendfile`` cannot write to the output (macOS: only to a socket), the lines
+    are copied through Python; another error (a full disk) is raised."""
+    engine = Engine(make_registry(("demo", demo_pack)))
+    folder = _counties(tmp_path / "d", 3)
+    lines, _summary = _serial(engine, folder)
+
+    def cannot(*args: object) -> int:
+        raise OSError(error, os.strerror(error))
+
+    monkeypatch.setattr(minzheng._jobs.os, "sendfile", cannot)
+    stream = DatasetStream(folder, engine.registry.indicators)
+    with (tmp_path / "out.jsonl").open("w", encoding="utf-8") as out:
+        if error == errno.ENOSPC:
+            with pytest.raises(OSError, match=os.strerror(error)):
+                assess_jsonl(stream, engine, out, jobs=3, on=ON)
+            return
+        assess_jsonl(stream, engine, out, jobs=3, on=ON)
+    assert (tmp_path / "out.jsonl").read_text("utf-8") == lines
 
 
 def test_cli_jobs_to_standard_output(jian_csv: Path) -> None:

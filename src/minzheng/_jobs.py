@@ -2,21 +2,26 @@
 
 Counties are independent: a county's block (the county with the townships, villages
 and facilities below it) is assessed from its own facts and those of the units at
-county level and above. So the blocks of a :class:`~minzheng.DatasetStream` are shared
-out among worker processes, each a contiguous run of them in ``units.csv`` order with
-about as many units as the others. Every worker reads the whole ``facts.csv`` — so it
-knows the order of the blocks, keeps the facts of every unit at county level and above,
-and finds the same problems of order and of unknown units as one process would — but
-checks and assesses the values of its own blocks only. It writes its findings as JSON
-lines to a file of its own, noting where each block's lines start and end; the first
-worker also assesses the units above county level. When all are done, the parent copies
-the blocks' lines to the output in the order one process would have written them, so
-the output is the same, byte for byte, whatever the number of processes.
+county level and above. So ``facts.csv`` is cut into as many stretches as there are
+workers, each beginning where a block's rows begin, and each worker process reads its
+own stretch and assesses the blocks in it. Before its stretch, a worker skims the rows
+before it for what one process would know on reaching it: the facts of the units at
+county level and above, and which blocks have ended. It writes its findings as JSON
+lines to a file of its own, noting where each block's lines start and end; the worker
+of the last stretch also assesses the blocks without facts and the units above county
+level, as one process does at the end. When all are done, the parent copies the lines
+to the output in the order of the stretches, which is the order one process writes
+them in: the output is the same, byte for byte, whatever the number of processes.
 
-A problem in the data is found by the worker that checks that block (or by every
-worker, for a problem every one of them sees, and then reported once); the parent
-raises one :class:`~minzheng.DatasetError` with every problem, in the order of the
-file, as one process would, and writes nothing.
+Cutting the file by bytes needs its lines to be its rows: a file with a quoted cell or
+a lone carriage return is read whole by every worker instead, each checking and
+assessing its share of the blocks (contiguous runs in ``units.csv`` order, about as many
+units each), which gives the same output at more cost.
+
+A problem in the data is found by the worker whose rows have it. The parent then reads
+the file once more in one process, as :meth:`DatasetStream.check
+<minzheng.DatasetStream.check>` does, so that the :class:`~minzheng.DatasetError` it
+raises (and nothing is written) names every problem just as one process names them.
 
 Workers are started with ``fork``, so they share the parent's units and packs without
 reading or loading them again; where ``fork`` is not available, :func:`fork_available`
@@ -26,9 +31,14 @@ is false and the command line assesses in one process.
 from __future__ import annotations
 
 import contextlib
+import errno
 import gc
+import io
+import itertools
+import mmap
 import multiprocessing
 import os
+import re
 import tempfile
 import traceback
 from collections.abc import Iterable, Iterator, Mapping
@@ -37,16 +47,18 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import IO, Any
 
-from attrs import frozen
+from attrs import evolve, frozen
 
+from .dataset import _FactRows, _Slice
 from .engine import Engine, Tally
 from .errors import DatasetError, MinzhengError, Problem
 from .render import write_jsonl
-from .stream import DatasetStream, OrderError
+from .stream import DatasetStream, OrderError, _chunks, _Stretch
 
 __all__ = ["JobError", "assess_jsonl", "cpu_count", "fork_available"]
 
 _COPY_PIECE = 1 << 22  # bytes copied from a worker's file at a time
+_SKIM_PIECE = 1 << 23  # bytes of the rows before its stretch a worker skims at a time
 
 
 class JobError(MinzhengError):
@@ -79,15 +91,16 @@ class _Job:
     rules: tuple[str, ...] | None
     options: Mapping[str, object] | None
     folder: Path
+    cut: _Cut | None  # None: every worker reads the whole file
 
 
 @frozen
 class _Done:
-    """What a worker that read the whole file sends back."""
+    """What a worker sends back when it has written its lines."""
 
     #: (block, start, end): where each block it assessed lies in its file of lines
     segments: tuple[tuple[str | None, int, int], ...]
-    #: every block in the order one process would have assessed it
+    #: the blocks in the order it ended them (reading the whole file: all of them)
     order: tuple[str | None, ...]
     counts: tuple[dict[Any, int], int, int]
 
@@ -98,6 +111,152 @@ class _Failed:
 
     problems: tuple[Problem, ...]
     order_only: bool
+
+
+@frozen
+class _Cut:
+    """``facts.csv`` cut into stretches, one a worker."""
+
+    #: the columns, and that of the unit's code
+    width: int
+    unit_at: int
+    #: (start, end) in bytes, in the order of the file; the first begins after the header
+    stretches: tuple[tuple[int, int], ...]
+
+
+@frozen
+class _Skimmed:
+    """What one process would learn from a stretch that the stretches after it need."""
+
+    lines: int
+    #: the rows of units at county level and above: the line of each in the stretch
+    #: (from 0) and its bytes
+    kept_at: tuple[int, ...]
+    kept: tuple[bytes, ...]
+    #: the blocks with rows in it
+    blocks: frozenset[str]
+
+
+def cut(stream: DatasetStream, jobs: int) -> _Cut | None:
+    """``stream``'s ``facts.csv`` cut into at most ``jobs`` stretches of about as many
+    bytes, each beginning with the first row of a block (``None``: the header is not
+    one line, so the file is not cut by bytes). Whether every later line is one row is
+    for each worker to find in its stretch (:func:`_skim`).
+
+    A bad header is the :class:`~minzheng.DatasetError` one process raises.
+    """
+    rows = _FactRows(stream.facts_path, stream.indicators)
+    width, unit_at = rows.width, rows.unit_column
+    rows.close()
+    with stream.facts_path.open("rb") as source:
+        size = os.fstat(source.fileno()).st_size
+        if size == 0:
+            return None
+        with mmap.mmap(source.fileno(), 0, access=mmap.ACCESS_READ) as text:
+            first = text.find(b"\n") + 1
+            if first == 0 or not _lines_are_rows(text[:first]):
+                return None
+            points = [first]
+            for index in range(1, jobs):
+                point = _block_start(stream, text, max(first, size * index // jobs), unit_at)
+                if point is None:
+                    break
+                if point > points[-1]:
+                    points.append(point)
+    points.append(size)
+    return _Cut(width, unit_at, tuple(itertools.pairwise(points)))
+
+
+def _lines_are_rows(text: bytes) -> bool:
+    """Whether every line of ``text`` (whole lines of a CSV file) is one row: no quotes
+    (which may hold a line break), and a carriage return only before a line feed."""
+    return b'"' not in text and text.count(b"\r") == text.count(b"\r\n")
+
+
+def _code(line: bytes, unit_at: int) -> str | None:
+    """The unit's code in a line of the facts file, as a row gives it (stripped)."""
+    cells = line.split(b",")
+    return cells[unit_at].decode("utf-8", "replace").strip() if len(cells) > unit_at else None
+
+
+def _block_start(stream: DatasetStream, text: mmap.mmap, offset: int, unit_at: int) -> int | None:
+    """Where the first block to begin at or after ``offset`` begins: the first row of a
+    unit below county level whose block is not that of the row of such a unit before it
+    (``None``: none does). The rows of units at county level and above between two
+    blocks stay with the first, where one process reads them before the second."""
+    if text[offset - 1 : offset] != b"\n":
+        offset = text.find(b"\n", offset) + 1
+        if offset == 0:
+            return None
+    block_of, kept = stream._block_of, stream._facts.kept_codes
+    previous = None
+    size = len(text)
+    while offset < size:
+        end = text.find(b"\n", offset)
+        end = size if end < 0 else end
+        code = _code(text[offset:end], unit_at)
+        key = block_of.get(code) if code is not None else None
+        if key is not None and code not in kept:  # a unit below county level
+            if previous is None:
+                previous = key
+            elif key != previous:
+                return offset
+        offset = end + 1
+    return None
+
+
+def _skim(stream: DatasetStream, cut: _Cut, start: int, end: int) -> _Skimmed | None:
+    """What the stretches after this one need of it: its rows of units at county level
+    and above, the blocks with rows in it, and its number of lines (``None``: a line of
+    it is not one row, so the file cannot be cut by bytes).
+
+    Only the unit's code of each line is looked at, a large piece of the file at a time
+    (a regular expression gives the codes); problems in the rows are the stretch's
+    worker's to find when it reads them.
+    """
+    kept, block_of = stream._facts.kept_codes, stream._block_of
+    # the unit's cell after every line break (empty if the line has too few cells)
+    codes_of = re.compile(rb"\n(?:(?:[^,\n]*,){%d}([^,\n]*))?" % cut.unit_at)
+    kept_at: list[int] = []
+    lines: list[bytes] = []
+    blocks: set[str] = set()
+    number = 0
+    with io.BufferedReader(_Slice(stream.facts_path, start, end)) as source:
+        for piece in _chunks(source):
+            if not _lines_are_rows(piece):
+                return None
+            codes = codes_of.findall(b"\n" + piece)
+            codes.pop()  # the match after the piece's last line break
+            names = {raw: raw.decode("utf-8", "replace").strip() for raw in set(codes)}
+            found = {raw for raw, code in names.items() if code in kept}
+            blocks.update(
+                key
+                for code in names.values()
+                if code not in kept and (key := block_of.get(code)) is not None
+            )
+            if found:
+                split = piece.split(b"\n")
+                for at in itertools.compress(itertools.count(), map(found.__contains__, codes)):
+                    kept_at.append(number + at)
+                    lines.append(split[at])
+            number += len(codes)
+    return _Skimmed(number, tuple(kept_at), tuple(lines), frozenset(blocks))
+
+
+def _stretch(cut: _Cut, index: int, before: list[_Skimmed]) -> _Stretch:
+    """Stretch ``index``, with what one process knows on reaching it from the stretches
+    ``before`` it."""
+    rows: list[tuple[int, list[str]]] = []
+    number = 2  # the row of the first line after the header
+    for skimmed in before:
+        for at, line in zip(skimmed.kept_at, skimmed.kept, strict=True):
+            cells = line.decode("utf-8", "replace").split(",")
+            if len(cells) == cut.width:  # else its stretch's worker reports the row
+                rows.append((number + at, [cell.strip() for cell in cells]))
+        number += skimmed.lines
+    blocks = frozenset().union(*(skimmed.blocks for skimmed in before))
+    start, end = cut.stretches[index]
+    return _Stretch(start, end, number, tuple(rows), blocks, index == len(cut.stretches) - 1)
 
 
 def share(stream: DatasetStream, jobs: int) -> list[frozenset[str | None]]:
@@ -121,22 +280,42 @@ def _part(folder: Path, index: int) -> Path:
     return folder / f"part-{index}.jsonl"
 
 
-def _work(job: _Job, index: int, mine: frozenset[str | None], send: Connection) -> None:
-    """A worker: assess the blocks in ``mine``, writing their lines to its own file."""
+#: what a worker is given: its stretch of the file, or the blocks it assesses
+_Share = tuple[int, int] | frozenset[str | None]
+
+
+def _work(job: _Job, index: int, mine: _Share, conn: Connection) -> None:
+    """A worker: assess its share, writing the lines to its own file.
+
+    Given a stretch of the file, it first skims it and sends the parent what the
+    stretches after it need (:class:`_Skimmed`), then waits for what those before it
+    found (``None``: stop, the file cannot be cut by bytes).
+    """
     result: _Done | _Failed | str
     try:
-        result = _assess_share(job, index, mine)
+        if isinstance(mine, tuple):
+            assert job.cut is not None
+            skimmed = _skim(job.stream, job.cut, *mine)
+            conn.send(skimmed)
+            before = conn.recv()
+            if before is None:
+                conn.close()
+                return
+            job.stream._stretch = _stretch(job.cut, index, before)
+        else:
+            job.stream._mine = mine
+        result = _assess_share(job, index)
     except OrderError as exc:
         result = _Failed(tuple(exc.problems), True)
     except DatasetError as exc:
         result = _Failed(tuple(exc.problems), False)
     except BaseException:  # a bug: its traceback is the parent's to show
         result = traceback.format_exc()
-    send.send(result)
-    send.close()
+    conn.send(result)
+    conn.close()
 
 
-def _assess_share(job: _Job, index: int, mine: frozenset[str | None]) -> _Done:
+def _assess_share(job: _Job, index: int) -> _Done:
     stream, engine = job.stream, job.engine
     tally = Tally(stream, rollups=False)
     segments: list[tuple[str | None, int, int]] = []
@@ -150,7 +329,7 @@ def _assess_share(job: _Job, index: int, mine: frozenset[str | None]) -> _Done:
                 segments.append((*started.pop(), here))
             started.append((key, here))
 
-        stream._mine, stream._on_block = mine, block_starts
+        stream._on_block = block_starts
         findings = engine.iter_assess(
             stream,
             job.packs,
@@ -183,7 +362,8 @@ def assess_jsonl(
     """Assess ``stream`` with ``jobs`` worker processes and write the findings to
     ``out`` as JSON lines, the same lines in the same order as
     :func:`~minzheng.render.write_jsonl` over :meth:`Engine.iter_assess
-    <minzheng.Engine.iter_assess>` would; returns the number of workers used.
+    <minzheng.Engine.iter_assess>` would; returns the number of workers used (fewer
+    than ``jobs`` when the file has fewer blocks to share).
 
     ``tally`` gets the counts of the findings (not their roll-ups). The workers' files
     are written in a temporary folder in ``scratch`` (default: the system's) and
@@ -196,62 +376,95 @@ def assess_jsonl(
     rules = tuple(rules) if rules is not None else None
     engine._chosen(packs)  # unknown names are errors here, before any worker starts
     engine._only(rules)
-    shares = share(stream, jobs)
+    stretches = cut(stream, jobs)
     context = multiprocessing.get_context("fork")
     with tempfile.TemporaryDirectory(prefix=".minzheng-jobs-", dir=scratch) as folder:
-        job = _Job(stream, engine, on, packs, what_if, rules, options, Path(folder))
-        results = _run(context, job, shares)
-        _copy(job.folder, results, out)
+        job = _Job(stream, engine, on, packs, what_if, rules, options, Path(folder), stretches)
+        results = None
+        if stretches is not None:
+            results = _run(context, job, list(stretches.stretches))
+        if results is not None:  # the stretches' blocks, in the order of the stretches
+            order = [(i, a, b) for i, r in enumerate(results) for _key, a, b in r.segments]
+        else:  # every worker reads the whole file, and knows the order of all the blocks
+            job = evolve(job, cut=None)
+            results = _run(context, job, list(share(stream, jobs)))
+            assert results is not None
+            where = {key: (i, a, b) for i, r in enumerate(results) for key, a, b in r.segments}
+            order = [where[key] for key in results[0].order]
+        _copy(job.folder, len(results), order, out)
     if tally is not None:
         for result in results:
             tally._add_counts(result.counts)
-    return len(shares)
+    return len(results)
 
 
-def _run(context: Any, job: _Job, shares: list[frozenset[str | None]]) -> list[_Done]:
-    """Start a worker per share, wait for each to report, and raise what they found."""
+def _run(context: Any, job: _Job, shares: list[_Share]) -> list[_Done] | None:
+    """Start a worker per share, wait for each to report, and raise what they found
+    (``None``: a stretch of the file is not cut where its lines are its rows)."""
     workers = []
     # the objects made so far (the units, the packs) out of the collector's reach, so
     # that a worker's collections do not write to, and so copy, the pages it shares
     gc.freeze()
     try:
         for index, mine in enumerate(shares):
-            receive, send = context.Pipe(duplex=False)
+            mine_end, theirs = context.Pipe()
             process = context.Process(
-                target=_work, args=(job, index, mine, send), name=f"minzheng-job-{index}"
+                target=_work, args=(job, index, mine, theirs), name=f"minzheng-job-{index}"
             )
             process.start()
-            send.close()  # the worker's end: closed here, so a worker that dies ends recv
-            workers.append((process, receive))
-        reports: list[_Done | _Failed | str] = []
-        for index, (process, receive) in enumerate(workers):
-            try:
-                reports.append(receive.recv())
-            except EOFError:
-                process.join()
-                raise JobError(
-                    f"worker {index + 1} of {len(workers)} ended with exit status "
-                    f"{process.exitcode} before reporting (killed, or out of memory?); "
-                    "nothing was written"
-                ) from None
-            finally:
-                receive.close()
+            theirs.close()  # the worker's end: closed here, so a worker that dies ends recv
+            workers.append((process, mine_end))
+        if job.cut is not None:
+            skims = [_report(workers, index) for index in range(len(workers))]
+            _raise_bug(skims)
+            cuttable = all(isinstance(skimmed, _Skimmed) for skimmed in skims)
+            for index, (_process, conn) in enumerate(workers):
+                with contextlib.suppress(BrokenPipeError):  # a worker that died: its report
+                    conn.send(skims[:index] if cuttable else None)
+            if not cuttable:
+                return None
+        reports = [_report(workers, index) for index in range(len(workers))]
     finally:
         gc.unfreeze()
-        for process, _receive in workers:
+        for process, conn in workers:
+            conn.close()
             process.join(timeout=5)  # at once, but for a worker left working by an error
             if process.is_alive():
                 process.terminate()
                 process.join()
-    for report in reports:
-        if isinstance(report, str):
-            raise RuntimeError(f"a worker process failed:\n{report}")
+    _raise_bug(reports)
     failed = [r for r in reports if isinstance(r, _Failed)]
+    if failed and job.cut is not None:
+        # each worker saw its own stretch: one process names the problems of the whole
+        job.stream.check()
+        raise RuntimeError(  # pragma: no cover - a bug: the check above raises
+            "the workers found problems in the data that one process does not find"
+        )
     if failed:
         raise (OrderError if all(f.order_only for f in failed) else DatasetError)(
             _merged(f.problems for f in failed)
         )
     return [r for r in reports if isinstance(r, _Done)]
+
+
+def _report(workers: list[tuple[Any, Connection]], index: int) -> Any:
+    """What worker ``index`` sends next; :class:`JobError` if it ended without."""
+    process, conn = workers[index]
+    try:
+        return conn.recv()
+    except EOFError:
+        process.join()
+        raise JobError(
+            f"worker {index + 1} of {len(workers)} ended with exit status "
+            f"{process.exitcode} before reporting (killed, or out of memory?); "
+            "nothing was written"
+        ) from None
+
+
+def _raise_bug(reports: Iterable[object]) -> None:
+    for report in reports:
+        if isinstance(report, str):
+            raise RuntimeError(f"a worker process failed:\n{report}")
 
 
 def _merged(lists: Iterable[Iterable[Problem]]) -> list[Problem]:
@@ -262,28 +475,56 @@ def _merged(lists: Iterable[Iterable[Problem]]) -> list[Problem]:
     return list(dict.fromkeys(every))
 
 
-def _copy(folder: Path, results: list[_Done], out: IO[str]) -> None:
-    """Copy each block's lines from its worker's file to ``out``, in the order one
-    process would have written them."""
-    where = {
-        key: (index, start, end)
-        for index, result in enumerate(results)
-        for key, start, end in result.segments
-    }
-    order = results[0].order
+def _copy(folder: Path, parts: int, order: Iterable[tuple[int, int, int]], out: IO[str]) -> None:
+    """Copy lines from the workers' files to ``out``: for each ``(worker, start, end)``
+    of ``order``, those bytes of that worker's file (by the kernel, without passing
+    through Python, where ``out`` is a file or a pipe that allows it)."""
     sink = getattr(out, "buffer", None)
     out.flush()
+    if sink is not None:
+        sink.flush()
+    fd = _fileno(sink)
     with contextlib.ExitStack() as stack:
-        parts = [stack.enter_context(_part(folder, i).open("rb")) for i in range(len(results))]
-        for key in order:
-            index, start, end = where[key]  # every block is some worker's
-            for piece in _pieces(parts[index], start, end):
+        files = [stack.enter_context(_part(folder, i).open("rb")) for i in range(parts)]
+        for index, start, end in order:
+            if fd is not None and _sent(fd, files[index], start, end):
+                continue
+            fd = None  # the kernel cannot copy to it: through Python from here on
+            for piece in _pieces(files[index], start, end):
                 if sink is not None:
                     sink.write(piece)
                 else:
                     out.write(piece.decode("utf-8"))
     if sink is not None:
         sink.flush()
+
+
+def _fileno(sink: IO[bytes] | None) -> int | None:
+    try:
+        return sink.fileno() if sink is not None else None
+    except (OSError, ValueError):  # io.UnsupportedOperation is both
+        return None
+
+
+def _sent(fd: int, source: IO[bytes], start: int, end: int) -> bool:
+    """Copy bytes ``start`` to ``end`` of ``source`` to ``fd`` with ``os.sendfile``;
+    false, having copied nothing, if this platform cannot send to ``fd``."""
+    at = start
+    while at < end:
+        try:
+            sent = os.sendfile(fd, source.fileno(), at, min(end - at, 1 << 30))
+        except OSError as exc:
+            if at == start and exc.errno in _CANNOT_SEND:
+                return False
+            raise
+        if sent == 0:  # pragma: no cover - the file was cut short under us
+            raise JobError(f"a worker's file ended before byte {end}")
+        at += sent
+    return True
+
+
+#: what ``sendfile`` says when it cannot send to a kind of file (macOS: only to sockets)
+_CANNOT_SEND = {errno.EINVAL, errno.ENOSYS, errno.ENOTSOCK, errno.EOPNOTSUPP}
 
 
 def _pieces(source: IO[bytes], start: int, end: int) -> Iterator[bytes]:

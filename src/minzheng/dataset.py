@@ -35,8 +35,9 @@ from __future__ import annotations
 
 import csv
 import functools
+import io
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -569,6 +570,31 @@ def _csv_paths(path: Path) -> tuple[Path, Path]:
     return path.parent / "units.csv", path
 
 
+class _Slice(io.RawIOBase):
+    """Bytes ``start`` to ``end`` of a file, read as if they were the whole file."""
+
+    def __init__(self, path: Path, start: int, end: int) -> None:
+        super().__init__()
+        self._file = path.open("rb", buffering=0)
+        self._file.seek(start)
+        self._left = end - start
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        size = min(len(buffer), self._left)
+        if size <= 0:
+            return 0
+        got = self._file.readinto(memoryview(buffer)[:size]) or 0
+        self._left -= got
+        return got
+
+    def close(self) -> None:
+        self._file.close()
+        super().close()
+
+
 class _CsvRows:
     """The rows of one CSV file, read as they are needed (the header is checked at once).
 
@@ -603,6 +629,7 @@ class _CsvRows:
             expected = f"the header {','.join(columns or required)}"
             raise DatasetError([self.bad_header(expected)])
         self.column = {name: i for i, name in enumerate(header)}
+        self._first = 2  # the number of the first row after the header
 
     def bad_header(self, expected: str, hint: str = "") -> Problem:
         """The header is not what it should be: a problem naming row 1."""
@@ -615,13 +642,25 @@ class _CsvRows:
             str(self.path), None, None, "UTF-8 text", "undecodable bytes here or below", row=row
         )
 
+    def restrict(self, start: int, end: int, first_row: int) -> None:
+        """Read only the rows in bytes ``start`` to ``end`` of the file, which hold whole
+        lines, the first of them row ``first_row`` (the header is already read)."""
+        self._file.close()
+        self._file = io.TextIOWrapper(
+            io.BufferedReader(_Slice(self.path, start, end), 1 << 16),
+            encoding="utf-8",
+            newline="",
+        )
+        self._reader = csv.reader(self._file)
+        self._first = first_row
+
     def __iter__(self) -> Iterator[tuple[int, list[str]]]:
         width = len(self.header)
-        number = 1
+        number = self._first - 1
         strip = str.strip
         try:
             with self._file:
-                for number, row in enumerate(self._reader, start=2):
+                for number, row in enumerate(self._reader, start=self._first):
                     if len(row) != width:
                         if not row:  # a blank line
                             continue
@@ -720,19 +759,34 @@ class _FactRows:
     def close(self) -> None:
         self._rows.close()
 
+    @property
+    def unit_column(self) -> int:
+        """Where the unit's code is in each row."""
+        return self._rows.column["unit"]
+
+    def restrict(self, start: int, end: int, first_row: int) -> None:
+        """Read only the rows in bytes ``start`` to ``end`` of the file (whole lines, the
+        first of them row ``first_row``): one of several processes' stretch."""
+        self._rows.restrict(start, end, first_row)
+
     def __iter__(self) -> Iterator[_FactRow]:
+        return self.values(self._rows)
+
+    def values(self, rows: Iterable[tuple[int, list[str]]]) -> Iterator[_FactRow]:
+        """The values in ``rows`` (row number and stripped cells, as :class:`_CsvRows`
+        gives them) of a file with this one's header."""
         if not self.wide:
             unit_at, indicator_at, period_at, value_at = self._long
             if period_at is None:
-                for number, row in self._rows:
+                for number, row in rows:
                     yield number, row[unit_at], row[indicator_at], None, row[value_at] or None
             else:
-                for number, row in self._rows:
+                for number, row in rows:
                     yield (number, row[unit_at], row[indicator_at], row[period_at] or None,
                            row[value_at] or None)  # fmt: skip
             return
         unit_at, period_at, columns = self._unit_at, self._period_at, self._columns
-        for number, row in self._rows:
+        for number, row in rows:
             code = row[unit_at]
             period = (row[period_at] or None) if period_at is not None else None
             for at, indicator in columns:

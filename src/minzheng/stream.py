@@ -45,6 +45,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from attrs import frozen
+
 from .dataset import (
     Dataset,
     _Builder,
@@ -173,6 +175,8 @@ class DatasetStream:
         self._mine: Container[str | None] | None = None
         #: Called with a block's key just before its units are yielded.
         self._on_block: Callable[[str | None], None] | None = None
+        #: For one of several processes each reading a stretch of ``facts.csv``: which.
+        self._stretch: _Stretch | None = None
         self._order_problems = 0
 
     def _key(self, unit: Unit, units: Mapping[str, Unit]) -> str | None:
@@ -231,7 +235,7 @@ class DatasetStream:
         if self._read:
             raise RuntimeError("a DatasetStream is read once; create another to read again")
         self._read = True
-        mine = self._mine
+        mine, stretch = self._mine, self._stretch
         facts = self._facts
         rows = _FactRows(self.facts_path, self.indicators)
         builder = _Builder(str(self.facts_path), self.indicators)
@@ -240,6 +244,14 @@ class DatasetStream:
         add_fact = builder.add_fact
         #: the units (and their ancestors) whose blocks have been assessed
         settled: set[str] = set()
+        if stretch is not None:
+            # the state one process is in when it reaches the stretch's first row
+            builder.facts = facts.kept
+            for fact in rows.values(stretch.kept_rows):
+                add_fact(*fact[1:], row=fact[0])
+            for ended in stretch.before:
+                self._close(ended, settled)
+            rows.restrict(stretch.start, stretch.end, stretch.first_row)
         current: str | None = None
         failed = False
         for number, code, indicator, period, value in rows:
@@ -274,6 +286,8 @@ class DatasetStream:
         self.facts_read += _count(facts.block) + _count(facts.kept)
         if current is not None:
             yield from self._end_block(current, settled)
+        if stretch is not None and not stretch.last:
+            return  # the blocks without facts and the units above: the last stretch's
         for key in self._blocks:
             if key not in facts.done:
                 facts.block = {}
@@ -327,14 +341,36 @@ class DatasetStream:
         )
 
 
+@frozen
+class _Stretch:
+    """The rows of ``facts.csv`` one of several processes reads (:mod:`minzheng._jobs`),
+    and what it needs to know of the rows before them to be where one process would be
+    on reaching them. The stretch begins with the first row of a block."""
+
+    #: the stretch's bytes in the file (whole lines), and the number of its first row
+    start: int
+    end: int
+    first_row: int
+    #: the rows before it of units at county level and above (row number, cells)
+    kept_rows: tuple[tuple[int, list[str]], ...]
+    #: the blocks with rows before it (ended before it begins)
+    before: frozenset[str]
+    #: whether it ends the file: its process then also assesses the blocks without
+    #: facts and the units above county level, as one process does at the end
+    last: bool
+
+
 def _count(table: _Facts) -> int:
     return sum(len(periods) for facts in table.values() for periods in facts.values())
+
+
+_PIECE = 1 << 22  # bytes read at a time by _chunks
 
 
 def _chunks(source: BinaryIO) -> Iterator[bytes]:
     """The rest of a binary file in big pieces of whole lines."""
     rest = b""
-    for chunk in iter(functools.partial(source.read, 1 << 22), b""):
+    for chunk in iter(functools.partial(source.read, _PIECE), b""):
         data = rest + chunk
         cut = data.rfind(b"\n") + 1
         if cut:
