@@ -25,7 +25,6 @@ from hypothesis import strategies as st
 
 import demo_pack
 import minzheng._jobs
-import minzheng.stream
 from csv_rows import read_rows as _rows
 from csv_rows import write_rows as _write_rows
 from minzheng import (
@@ -168,7 +167,7 @@ def _jobs(engine: Engine, folder: Path, jobs: int, **options: Any) -> tuple[str,
     jobs=st.integers(2, 5),
     what_if=st.booleans(),
     layout=_LAYOUTS,
-    piece=st.sampled_from([64, 1000, minzheng.stream._PIECE]),
+    piece=st.sampled_from([64, 1000, minzheng._jobs._SKIM_PIECE]),
 )
 @settings(max_examples=40, deadline=None)
 def test_several_processes_write_the_lines_of_one(
@@ -183,7 +182,7 @@ def test_several_processes_write_the_lines_of_one(
     engine = Engine(make_registry(("demo", demo_pack), ("upper", _Pack())))
     folder = _counties(tmp_path_factory.mktemp("jobs"), copies, seed, layout)
     lines, summary = _serial(engine, folder, what_if=what_if)
-    with mock.patch.object(minzheng.stream, "_PIECE", piece):  # files skimmed in pieces
+    with mock.patch.object(minzheng._jobs, "_SKIM_PIECE", piece):  # skimmed in pieces
         assert _jobs(engine, folder, jobs, what_if=what_if) == (lines, summary)
     assert lines.count("\n") > 10 * copies
     assert '"rule": "T-inherited"' in lines
@@ -276,7 +275,7 @@ def test_a_stretch_names_the_rows_one_process_names(
 ) -> None:
     """A worker's problems name the file's rows (not the stretch's), as one process's do,
     those of the rows before its stretch that it keeps too."""
-    monkeypatch.setattr(minzheng.stream, "_PIECE", 100)  # the stretches skimmed in pieces
+    monkeypatch.setattr(minzheng._jobs, "_SKIM_PIECE", 100)  # stretches skimmed in pieces
     registry = make_registry(("demo", demo_pack))
     folder = _counties(tmp_path / "d", 3, seed=3, layout=_Layout(blank_lines=True))
     header, *rows = _rows(folder / "facts.csv")

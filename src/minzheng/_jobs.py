@@ -58,7 +58,9 @@ from .stream import DatasetStream, OrderError, _chunks, _Stretch
 __all__ = ["JobError", "assess_jsonl", "cpu_count", "fork_available"]
 
 _COPY_PIECE = 1 << 22  # bytes copied from a worker's file at a time
-_SKIM_PIECE = 1 << 23  # bytes of the rows before its stretch a worker skims at a time
+#: bytes of its stretch a worker skims at a time (a piece takes about eight times as much
+#: memory while it is skimmed)
+_SKIM_PIECE = 1 << 20
 
 
 class JobError(MinzhengError):
@@ -222,7 +224,7 @@ def _skim(stream: DatasetStream, cut: _Cut, start: int, end: int) -> _Skimmed | 
     blocks: set[str] = set()
     number = 0
     with io.BufferedReader(_Slice(stream.facts_path, start, end)) as source:
-        for piece in _chunks(source):
+        for piece in _chunks(source, _SKIM_PIECE):
             if not _lines_are_rows(piece):
                 return None
             codes = codes_of.findall(b"\n" + piece)

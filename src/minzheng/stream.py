@@ -364,13 +364,10 @@ def _count(table: _Facts) -> int:
     return sum(len(periods) for facts in table.values() for periods in facts.values())
 
 
-_PIECE = 1 << 22  # bytes read at a time by _chunks
-
-
-def _chunks(source: BinaryIO) -> Iterator[bytes]:
-    """The rest of a binary file in big pieces of whole lines."""
+def _chunks(source: BinaryIO, size: int = 1 << 22) -> Iterator[bytes]:
+    """The rest of a binary file in pieces of whole lines, of about ``size`` bytes."""
     rest = b""
-    for chunk in iter(functools.partial(source.read, _PIECE), b""):
+    for chunk in iter(functools.partial(source.read, size), b""):
         data = rest + chunk
         cut = data.rfind(b"\n") + 1
         if cut:
