@@ -120,12 +120,12 @@ def _counties(folder: Path, copies: int, seed: int = 0, layout: _Layout = _Layou
     if layout.blank_lines:
         for _ in range(3):
             rows.insert(rng.randrange(1, len(rows) + 1), [])
-    with (folder / "facts.csv").open("w", encoding="utf-8", newline="") as out:
+    path = folder / "facts.csv"
+    with path.open("w", encoding="utf-8", newline="") as out:
         quoting = csv.QUOTE_ALL if layout.quoted else csv.QUOTE_MINIMAL
-        csv.writer(out, lineterminator=layout.newline, quoting=quoting).writerows(rows)
+        csv.writer(out, lineterminator=layout.newline, quoting=quoting).writerows(rows)  # type: ignore[arg-type]
     if not layout.last_line_ended:
-        facts = folder / "facts.csv"
-        facts.write_bytes(facts.read_bytes().rstrip(b"\r\n"))
+        path.write_bytes(path.read_bytes().rstrip(b"\r\n"))
     return folder
 
 
@@ -246,8 +246,13 @@ def test_a_file_whose_lines_are_not_its_rows_is_read_whole_by_every_worker(
     folder = _counties(tmp_path / "d", 3)
     facts = folder / "facts.csv"
     facts.write_bytes(_spoilt(facts.read_bytes(), where))
-    shared = []
-    monkeypatch.setattr(minzheng._jobs, "share", lambda *a: shared.append(a) or share(*a))
+    shared: list[int] = []
+
+    def sharing(stream: DatasetStream, jobs: int) -> list[frozenset[str | None]]:
+        shared.append(jobs)
+        return share(stream, jobs)
+
+    monkeypatch.setattr(minzheng._jobs, "share", sharing)
     engine = Engine(registry)
     assert _jobs(engine, folder, 3) == _serial(engine, folder)
     assert len(shared) == 1  # after cutting the file, or at once
@@ -289,8 +294,9 @@ def test_a_stretch_names_the_rows_one_process_names(
     found = cut(stream, 3)
     assert found is not None
     assert len(found.stretches) == 3
-    before = [_skim(stream, found, *s) for s in found.stretches[:-1]]
-    assert None not in before
+    skims = [_skim(stream, found, *s) for s in found.stretches[:-1]]
+    before = [skimmed for skimmed in skims if skimmed is not None]
+    assert len(before) == len(skims)
     stream._stretch = _stretch(found, 2, before)
     with pytest.raises(DatasetError) as last:
         stream.check()
@@ -416,25 +422,24 @@ class _Pack:
     @hookimpl
     def minzheng_rules(self) -> list[Rule]:
         return [
-            _Townships(
-                id="T-townships",
-                title_zh="测试",
-                title_en="T-townships",
-                citation=Citation("demo.txt", "一", "全市"),
-                reading="test only",
-                levels=(Level.PREFECTURE, Level.COUNTY),
-                inputs=("office_staff",),
-            ),
-            _Inherits(
-                id="T-inherited",
-                title_zh="测试",
-                title_en="T-inherited",
-                citation=Citation("demo.txt", "一", "全市"),
-                reading="test only",
-                levels=(Level.TOWNSHIP, Level.VILLAGE),
-                inputs=("resident_population",),
+            _test_rule(_Townships, "T-townships", (Level.PREFECTURE, Level.COUNTY), "office_staff"),
+            _test_rule(
+                _Inherits, "T-inherited", (Level.TOWNSHIP, Level.VILLAGE), "resident_population"
             ),
         ]
+
+
+def _test_rule(kind: type[Rule], rule_id: str, levels: tuple[Level, ...], reads: str) -> Rule:
+    """A rule of the test pack, citing the demo document."""
+    return kind(
+        id=rule_id,
+        title_zh="测试",
+        title_en=rule_id,
+        citation=Citation("demo.txt", "一", "全市"),
+        reading="test only",
+        levels=levels,
+        inputs=(reads,),
+    )
 
 
 def test_rules_above_county_level_find_what_they_find_in_one_process(tmp_path: Path) -> None:
@@ -506,7 +511,7 @@ def test_lines_are_copied_by_python_where_the_kernel_cannot_copy_them(
     def cannot(*args: object) -> int:
         raise OSError(error, os.strerror(error))
 
-    monkeypatch.setattr(minzheng._jobs.os, "sendfile", cannot)
+    monkeypatch.setattr(os, "sendfile", cannot)
     stream = DatasetStream(folder, engine.registry.indicators)
     with (tmp_path / "out.jsonl").open("w", encoding="utf-8") as out:
         if error == errno.ENOSPC:
