@@ -273,6 +273,10 @@ def test_a_facts_file_without_rows(tmp_path: Path) -> None:
     assert _jobs(engine, folder, 2) == _serial(engine, folder)
     facts.write_text("unit,indicator,period,value", "utf-8")  # no line break: not cut
     assert _jobs(engine, folder, 2) == _serial(engine, folder)
+    facts.write_text("unit,indicator,when,value\n990101001,office_staff,,3\n", "utf-8")
+    one, several = _both_raise(engine, folder, 2)  # a bad header, named before cutting
+    assert str(several) == str(one)
+    assert "row 1" in str(one)
 
 
 def test_a_stretch_names_the_rows_one_process_names(
