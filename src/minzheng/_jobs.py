@@ -4,12 +4,13 @@ Counties are independent: a county's block (the county with the townships, villa
 and facilities below it) is assessed from its own facts and those of the units at
 county level and above. So ``facts.csv`` is cut into as many stretches as there are
 workers, each beginning where a block's rows begin, and each worker process reads its
-own stretch and assesses the blocks in it. Before its stretch, a worker skims the rows
-before it for what one process would know on reaching it: the facts of the units at
-county level and above, and which blocks have ended. It writes its findings as JSON
-lines to a file of its own, noting where each block's lines start and end; the worker
-of the last stretch also assesses the blocks without facts and the units above county
-level, as one process does at the end. When all are done, the parent copies the lines
+own stretch and assesses the blocks in it. First each worker skims its own stretch for
+what the stretches after it need — its rows of units at county level and above, and
+which blocks have rows in it — and the parent passes each worker what the stretches
+before it found, which is what one process would know on reaching it. It writes its
+findings as JSON lines to a file of its own, noting where each block's lines start and
+end; the worker of the last stretch also assesses the blocks without facts and the
+units above county level, as one process does at the end. When all are done, the parent copies the lines
 to the output in the order of the stretches, which is the order one process writes
 them in: the output is the same, byte for byte, whatever the number of processes.
 
