@@ -158,6 +158,28 @@ def test_any_order_of_blocks_and_rows_within_them_gives_the_same_findings(
     assert found == reference
 
 
+@given(seed=st.integers(0, 2**32 - 1))
+@settings(max_examples=15, deadline=None)
+def test_any_order_of_units_gives_the_same_blocks(
+    seed: int, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """A unit's block is found at once from its parent's when the parent is listed first,
+    and by walking up the tree when it is not: in any order, each unit is in the same
+    block."""
+    registry = make_registry(("demo", demo_pack))
+    folder = tmp_path_factory.mktemp("demo")
+    header, *rows = _rows(DATA / "demo-csv" / "units.csv")
+    random.Random(seed).shuffle(rows)
+    _write_rows(folder / "units.csv", [header, *rows])
+    (folder / "facts.csv").write_bytes((DATA / "demo-csv" / "facts.csv").read_bytes())
+
+    def blocks(path: Path) -> set[frozenset[str]]:
+        stream = DatasetStream(path, registry.indicators)
+        return {frozenset(unit.code for unit in block) for block in stream.blocks()}
+
+    assert blocks(folder) == blocks(DATA / "demo-csv")
+
+
 @frozen(kw_only=True)
 class _VillageCountRule(Rule):
     """A city rule that reads its townships' facts: it cannot be streamed."""

@@ -187,7 +187,6 @@ class _Builder:
         self.indicators = indicators
         self.problems: list[Problem] = []
         self.units: dict[str, Unit] = {}
-        self.explicit_parent: dict[str, bool] = {}
         self.facts: dict[str, dict[str, dict[str | None, Value]]] = {}
         #: period as written → canonical period, for the periods seen so far
         self._periods: dict[str, str] = {}
@@ -258,26 +257,22 @@ class _Builder:
             self.problem(unit.code, "code", "a code used by one unit only", "a duplicate", row=row)
             return None
         self.units[unit.code] = unit
-        self.explicit_parent[unit.code] = unit.parent is not None
         return unit.code
 
-    def add_unit_row(self, cells: list[str], header: tuple[str, ...], row: int) -> bool:
-        """Add a well-formed ``units.csv`` row directly (the common case, fast); ``False``
-        when the row needs :meth:`add_unit`, which names its every problem."""
-        if len(header) != 6 or header != _UNIT_COLUMNS:
+    def add_unit_row(self, cells: list[str], row: int) -> bool:
+        """Add a well-formed ``units.csv`` row, its cells in the order of
+        ``_UNIT_COLUMNS``, directly (the common case, fast); ``False``, having added
+        nothing, when the row needs :meth:`add_unit`, which names its every problem."""
+        code, name, level_text, parent, area_text, type_ = cells
+        level = _LEVELS.get(level_text)
+        area = _AREAS.get(area_text) if area_text else None
+        if level is None or (area is None and area_text) or code in self.units:
             return False
-        code, name, level_text, parent, area, type_ = cells
         try:
-            level = Level(level_text)
-            unit = Unit(
-                code, name, level, parent or None, Area(area) if area else None, type_ or None
-            )
+            unit = Unit(code, name, level, parent or None, area, type_ or None)
         except (ValueError, InvalidField):
             return False
-        if code in self.units:
-            return False
         self.units[code] = unit
-        self.explicit_parent[code] = unit.parent is not None
         return True
 
     def known(self, code: str, indicator: str, row: int | None = None) -> Indicator | None:
@@ -365,15 +360,14 @@ class _Builder:
 
     def check_tree(self) -> None:
         """Parents exist, form no cycle, sit above their children and prefix their codes."""
-        for code, unit in list(self.units.items()):
+        units = self.units
+        for code, unit in units.items():  # a value replaced, none added: safe to go on
             if unit.parent is None:
-                inferred = _infer_parent(code, unit.level, self.units)
+                inferred = _infer_parent(code, unit.level, units)
                 if inferred:
-                    self.units[code] = Unit(
-                        code, unit.name, unit.level, inferred, unit.area, unit.type
-                    )
-            elif unit.parent not in self.units:
-                guess = closest(unit.parent, self.units)
+                    units[code] = Unit(code, unit.name, unit.level, inferred, unit.area, unit.type)
+            elif unit.parent not in units:
+                guess = closest(unit.parent, units)
                 self.problem(
                     code,
                     "parent",
@@ -383,35 +377,41 @@ class _Builder:
                 )
         reported: set[str] = set()
         ends: set[str] = set()  # units whose chain of parents is known to end
-        for code in self.units:
+        for code, unit in units.items():
+            parent = unit.parent
+            if parent is None or parent in ends:  # the common case: a parent seen before
+                ends.add(code)
+                continue
             chain = [code]
-            parent = self.units[code].parent
             while (
                 parent is not None
                 and parent not in ends
-                and parent in self.units
+                and parent in units
                 and parent not in chain
             ):
                 chain.append(parent)
-                parent = self.units[parent].parent
+                parent = units[parent].parent
             if parent is not None and parent in chain and not reported & set(chain):
                 cycle = " → ".join([*chain[chain.index(parent) :], parent])
                 self.problem(code, "parent", "a chain of parents that ends", f"a cycle: {cycle}")
                 reported.update(chain)
-            elif parent is None or parent in ends or parent not in self.units:
+            elif parent is None or parent in ends or parent not in units:
                 ends.update(chain)
-        for code, unit in self.units.items():
-            if code in reported or unit.parent is None or unit.parent not in self.units:
+        rank = {level: level.rank for level in Level}
+        for code, unit in units.items():
+            parent = unit.parent
+            above = units.get(parent) if parent is not None else None
+            if above is None or code in reported:
                 continue
-            above = self.units[unit.parent]
-            if above.level.rank >= unit.level.rank:
+            level = unit.level
+            if rank[above.level] >= rank[level]:
                 self.problem(
                     code,
                     "parent",
-                    f"a unit above the {unit.level.value} level",
+                    f"a unit above the {level.value} level",
                     f"{above.code} at the {above.level.value} level",
                 )
-            elif not _prefixed(code, unit.level, above.code):
+            elif not _prefixed(code, level, above.code):
                 self.problem(
                     code,
                     "parent",
@@ -690,6 +690,9 @@ class _CsvRows:
 
 
 _UNIT_COLUMNS = ("code", "name", "level", "parent", "area", "type")
+#: a level or an area by its name, as :class:`Level` and :class:`Area` take them
+_LEVELS: dict[str, Level] = {level.value: level for level in Level}
+_AREAS: dict[str, Area] = {area.value: area for area in Area}
 _FACT_COLUMNS = ("unit", "indicator", "period", "value")
 #: A fact as a facts file gives it: row number, unit, indicator, period, value (``None``
 #: for an empty period or value).
@@ -799,8 +802,9 @@ def _read_units_csv(units_path: Path, builder: _Builder) -> None:
     """Add every row of ``units.csv`` to ``builder`` (problems collected, not raised)."""
     rows = _CsvRows(units_path, _UNIT_COLUMNS, ("code", "name", "level"))
     header = rows.header
+    direct = header == _UNIT_COLUMNS  # else every row is read as a mapping
     for number, cells in rows:
-        if not builder.add_unit_row(cells, header, number):
+        if not (direct and builder.add_unit_row(cells, number)):
             raw = {k: v for k, v in zip(header, cells, strict=True) if v != ""}
             builder.add_unit(raw, raw.get("code", f"row {number}"), row=number)
     builder.check_tree()

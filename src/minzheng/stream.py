@@ -151,13 +151,24 @@ class DatasetStream:
         self._block_of: dict[str, str | None] = {}
         self._blocks: dict[str, list[Unit]] = {}
         self._upper: list[Unit] = []
-        for unit in units.values():
-            key = self._key(unit, units)
+        block_of = self._block_of
+        rank = {level: level.rank for level in Level}
+        kept: set[str] = set()  # the units at county level and above
+        for code, unit in units.items():
+            below = rank[unit.level] > _COUNTY_RANK
+            if not below:
+                kept.add(code)
+            # the common case at once: a unit below county level whose parent, listed
+            # before it, is in a block
+            key = block_of.get(unit.parent, "") if below and unit.parent is not None else ""
+            if key:
+                block_of[code] = key
+            else:
+                key = self._key(unit, units)
             if key is None:
                 self._upper.append(unit)
             else:
                 self._blocks.setdefault(key, []).append(unit)
-        kept = {code for code, unit in units.items() if unit.level.rank <= _COUNTY_RANK}
         self._facts = _StreamFacts(self._block_of, kept)
         name, source = _csv_name(self.facts_path)
         #: The units, and the facts of the block being assessed (with those kept).
