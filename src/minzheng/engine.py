@@ -25,7 +25,18 @@ from typing import Any, ClassVar
 import attrs
 
 from .dataset import Dataset
-from .models import Comparator, Finding, Level, Report, RollUp, Severity, Status, TargetValue, Unit
+from .models import (
+    Comparator,
+    Finding,
+    Indicator,
+    Level,
+    Report,
+    RollUp,
+    Severity,
+    Status,
+    TargetValue,
+    Unit,
+)
 from .plugins import LoadedPack, Registry
 from .rules import MissingFact, Outcome, Rule, UnitContext
 from .stream import DatasetStream
@@ -280,7 +291,7 @@ class Engine:
         try:
             o = rule.check(ctx)
         except MissingFact as missing:
-            return self._unknown(missing, self._base(pack, rule, ctx))
+            return _unknown(missing, self._base(pack, rule, ctx), ctx._indicators)
         except Exception as exc:
             return Finding(
                 status=Status.ERROR,
@@ -331,30 +342,6 @@ class Engine:
             "attribute": rule.attribute,
             "due": None if rule.deadline is None else ctx.on >= rule.deadline,
         }
-
-    def _unknown(self, missing: MissingFact, base: dict[str, Any]) -> Finding:
-        indicators = self.registry.indicators
-        zh = "、".join(
-            f"{indicators[i].name_zh}({i})" if i in indicators else i for i in missing.indicators
-        )
-        en = ", ".join(
-            f"{indicators[i].name_en} ({i})" if i in indicators else i for i in missing.indicators
-        )
-        if missing.period:
-            zh, en = (
-                f"{zh}({missing.period}年)"
-                if len(missing.period) == 4
-                else f"{zh}({missing.period})",
-                f"{en} for {missing.period}",
-            )
-        return Finding(
-            status=Status.UNKNOWN,
-            message_zh=f"缺少数据:{zh}",
-            message_en=f"missing data: {en}",
-            period=missing.period,
-            missing=missing.indicators,
-            **base,
-        )
 
     def iter_targets(
         self,
@@ -459,3 +446,28 @@ def iter_targets(
 ) -> Iterator[TargetValue]:
     """Stream derived targets (see :meth:`Engine.iter_targets`)."""
     return Engine(registry).iter_targets(dataset, packs, on, what_if=what_if, options=options)
+
+
+def _unknown(
+    missing: MissingFact, base: dict[str, Any], indicators: Mapping[str, Indicator]
+) -> Finding:
+    """The finding of a rule that lacks facts: which, named in both languages."""
+    zh = "、".join(
+        f"{indicators[i].name_zh}({i})" if i in indicators else i for i in missing.indicators
+    )
+    en = ", ".join(
+        f"{indicators[i].name_en} ({i})" if i in indicators else i for i in missing.indicators
+    )
+    if missing.period:
+        zh, en = (
+            f"{zh}({missing.period}年)" if len(missing.period) == 4 else f"{zh}({missing.period})",
+            f"{en} for {missing.period}",
+        )
+    return Finding(
+        status=Status.UNKNOWN,
+        message_zh=f"缺少数据:{zh}",
+        message_en=f"missing data: {en}",
+        period=missing.period,
+        missing=missing.indicators,
+        **base,
+    )
