@@ -67,6 +67,11 @@ ON = date(2020, 12, 31)
 REPEAT_FOR_SECONDS = 1.0
 MAX_REPEATS = 20
 
+#: Issue #7's targets for the national dataset on one core, end to end from CSV to a
+#: findings file: its time and its peak memory.
+NATIONAL_SECONDS = 30.0
+NATIONAL_MIB = 1024.0
+
 
 def _phase(phase: str, path: str, *, once: bool = False) -> dict[str, float]:
     """Run phase (a), (b) or (c) in this process — several times when it is short,
@@ -178,12 +183,14 @@ def _instructions(path: Path, phase: str) -> int:
     return int(found.group(1))
 
 
-def _count_instructions(scales: list[str]) -> None:
+def _count_instructions(scales: list[str]) -> dict[str, float]:
     """Print reading's and assessing's instruction counts at each scale, and their ratio:
-    the target "assessing costs no more than reading" without the machine's noise."""
+    the target "assessing costs no more than reading" without the machine's noise.
+    Returns the ratio at each scale (none without valgrind)."""
+    ratios: dict[str, float] = {}
     if shutil.which("valgrind") is None:
         print("\n(valgrind not found: instructions not counted)", flush=True)
-        return
+        return ratios
     sys.path.insert(0, str(HERE))
     from generate import write
 
@@ -196,11 +203,65 @@ def _count_instructions(scales: list[str]) -> None:
         with concurrent.futures.ThreadPoolExecutor(3) as pool:  # three processes at once
             start, read, assess = pool.map(_instructions, [path] * 3, ["start", "read", "assess"])
         reading, assessing = read - start, assess - read
+        ratios[scale] = assessing / reading
         print(
-            f"| {scale} | {reading / 1e6:,.0f} | {assessing / 1e6:,.0f} "
-            f"| {assessing / reading:.2f} |",
+            f"| {scale} | {reading / 1e6:,.0f} | {assessing / 1e6:,.0f} | {ratios[scale]:.2f} |",
             flush=True,
         )
+    return ratios
+
+
+def targets(
+    cpu: dict[str, float],
+    instructions: dict[str, float],
+    national: tuple[float, float] | None,
+) -> list[tuple[str, str, str]]:
+    """Issue #7's one-core targets as rows ``(target, measured, holds?)`` from what was
+    measured: assessing's cost over reading's at each scale, by CPU time (``cpu``) and
+    by instructions; the national run end to end, ``(seconds, peak MiB)`` (``None``:
+    not run). The comparison with OpenFisca is ``peers/compare.py``'s to judge."""
+
+    def ratios(found: dict[str, float]) -> str:
+        return ", ".join(f"{scale} {ratio:.2f}" for scale, ratio in found.items())
+
+    def verdict(holds: bool) -> str:
+        return "yes" if holds else "NO"
+
+    rows = []
+    if instructions:
+        rows.append(
+            (
+                "assessing costs no more than reading, by instructions",
+                ratios(instructions),
+                verdict(all(ratio <= 1 for ratio in instructions.values())),
+            )
+        )
+    rows.append(
+        (
+            "assessing costs no more than reading, by CPU time (noisy: see the README)",
+            ratios(cpu),
+            verdict(all(ratio <= 1 for ratio in cpu.values())),
+        )
+    )
+    if national is None:
+        rows.append(("national, end to end", "not run (--scales without national)", "—"))
+    else:
+        seconds, mib = national
+        rows.append(
+            (
+                f"national, end to end, under {NATIONAL_SECONDS:.0f} s",
+                f"{seconds:.1f} s",
+                verdict(seconds < NATIONAL_SECONDS),
+            )
+        )
+        rows.append(
+            (
+                f"national, peak memory under {NATIONAL_MIB / 1024:.0f} GiB",
+                f"{mib:.0f} MiB",
+                verdict(mib < NATIONAL_MIB),
+            )
+        )
+    return rows
 
 
 def _median(results: list[dict[str, float]], key: str) -> float:
@@ -251,6 +312,8 @@ def main(argv: list[str] | None = None) -> int:
         flush=True,
     )
     several = []
+    cpu: dict[str, float] = {}
+    national = None
     for scale in args.scales.split(","):
         runs = args.national_runs if scale == "national" else args.runs
         path = write(scale, ["csv"])["csv"]
@@ -267,6 +330,9 @@ def main(argv: list[str] | None = None) -> int:
         ratio = statistics.median(
             (a["cpu"] - r["cpu"]) / r["cpu"] for r, a in zip(read, assessed, strict=True)
         )
+        cpu[scale] = ratio
+        if scale == "national":
+            national = (_median(whole, "seconds"), _median(whole, "peak_mib"))
         print(
             f"| {scale} | {read[0]['units']:,.0f} | {assessed[0]['findings']:,.0f} "
             f"| {_median(read, 'seconds'):.2f} | {_median(read, 'peak_mib'):.0f} "
@@ -292,8 +358,17 @@ def main(argv: list[str] | None = None) -> int:
             sep="\n",
             flush=True,
         )
-    if args.instructions:
-        _count_instructions(args.instructions.split(","))
+    counted = _count_instructions(args.instructions.split(",")) if args.instructions else {}
+    print(
+        "\nIssue #7's targets, on one core (the comparison with OpenFisca: "
+        "peers/compare.py):\n\n| target | measured | holds? |\n|---|---|---|",
+        *(
+            f"| {target} | {measured} | {holds} |"
+            for target, measured, holds in targets(cpu, counted, national)
+        ),
+        sep="\n",
+        flush=True,
+    )
     return 0
 
 

@@ -43,7 +43,8 @@ def test_the_benchmark_prints_a_row_a_scale_with_what_the_engine_finds(
     registry: Registry, run: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert run.main(["--scales", "county", "--runs", "1", "--instructions", ""]) == 0
-    header, rule, row = capsys.readouterr().out.strip().splitlines()
+    scales, verdicts = capsys.readouterr().out.strip().split("\n\nIssue #7's targets")
+    header, rule, row = scales.splitlines()
     names = [c.strip() for c in header.strip("|").split("|")]
     values = [c.strip() for c in row.strip("|").split("|")]
     assert len(values) == len(names)
@@ -63,6 +64,40 @@ def test_the_benchmark_prints_a_row_a_scale_with_what_the_engine_finds(
     assert all(peak > 0 for peak in peaks)
     assert cells["output"].endswith(" MiB")
     assert not list((tmp_path / "data").glob("*findings*"))  # the findings are removed
+    # the targets that were measured, judged: here the ratio at county by CPU time
+    rows = [
+        [c.strip() for c in line.strip("|").split("|")]
+        for line in verdicts.splitlines()
+        if line.startswith("| ")
+    ]
+    assert rows[1:] == [
+        [
+            "assessing costs no more than reading, by CPU time (noisy: see the README)",
+            f"county {cells['assess ÷ read (CPU)']}",
+            "yes" if float(cells["assess ÷ read (CPU)"]) <= 1 else "NO",
+        ],
+        ["national, end to end", "not run (--scales without national)", "—"],
+    ]
+
+
+def test_the_targets_are_judged_as_the_issue_sets_them(run: Any) -> None:
+    rows = run.targets({"county": 1.08, "city": 0.97}, {"county": 0.96, "city": 0.93}, (172.4, 358))
+    assert rows == [
+        ("assessing costs no more than reading, by instructions", "county 0.96, city 0.93", "yes"),
+        (
+            "assessing costs no more than reading, by CPU time (noisy: see the README)",
+            "county 1.08, city 0.97",
+            "NO",
+        ),
+        ("national, end to end, under 30 s", "172.4 s", "NO"),
+        ("national, peak memory under 1 GiB", "358 MiB", "yes"),
+    ]
+    assert [holds for _, _, holds in run.targets({"a": 1.0}, {"a": 1.01}, (29.9, 1024))] == [
+        "NO",  # by instructions: 1.01 is more
+        "yes",  # no more than reading: 1.0 holds
+        "yes",  # under 30 s
+        "NO",  # 1,024 MiB is not under 1 GiB
+    ]
 
 
 def test_with_jobs_the_benchmark_checks_that_several_processes_write_the_same_output(
@@ -70,7 +105,7 @@ def test_with_jobs_the_benchmark_checks_that_several_processes_write_the_same_ou
 ) -> None:
     args = ["--scales", "county", "--runs", "1", "--instructions", "", "--jobs", "2"]
     assert run.main(args) == 0
-    lines = capsys.readouterr().out.strip().splitlines()
+    lines = capsys.readouterr().out.strip().split("\n\nIssue #7's targets")[0].splitlines()
     assert lines[-5].startswith("End to end in one process and with --jobs 2")
     names = [c.strip() for c in lines[-3].strip("|").split("|")]
     cells = dict(zip(names, [c.strip() for c in lines[-1].strip("|").split("|")], strict=True))
