@@ -7,11 +7,13 @@ copied under new codes, so that there are enough blocks to share out.
 from __future__ import annotations
 
 import collections
+import contextlib
 import csv
 import errno
 import io
 import os
 import random
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -25,6 +27,7 @@ from hypothesis import strategies as st
 
 import demo_pack
 import minzheng._jobs
+import minzheng.cli
 from csv_rows import read_rows as _rows
 from csv_rows import write_rows as _write_rows
 from minzheng import (
@@ -524,6 +527,44 @@ def test_lines_are_copied_by_python_where_the_kernel_cannot_copy_them(
             return
         assess_jsonl(stream, engine, out, jobs=3, on=ON)
     assert (tmp_path / "out.jsonl").read_text("utf-8") == lines
+
+
+@pytest.mark.parametrize("where", ["", "quote"])  # cut by bytes; read whole by every worker
+def test_progress_counts_each_unit_once(
+    where: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = Engine(make_registry(("demo", demo_pack)))
+    folder = _counties(tmp_path / "d", 4)
+    if where:
+        facts = folder / "facts.csv"
+        facts.write_bytes(_spoilt(facts.read_bytes(), where))
+    monkeypatch.setattr(minzheng._jobs, "_PROGRESS_EVERY", 0.001)
+    stream = DatasetStream(folder, engine.registry.indicators)
+    told: list[int] = []
+    assess_jsonl(stream, engine, io.StringIO(), jobs=3, on=ON, progress=told.append)
+    assert told == sorted(told)  # never back
+    assert told[-1] == len(stream) > 20  # every unit, each once (the units above too)
+
+
+def test_cli_shows_progress_with_jobs_as_in_one_process(
+    jian_csv: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bar (drawn only in a terminal) is told the units assessed, whatever the
+    number of processes."""
+    shown: list[tuple[int, list[int]]] = []
+
+    @contextlib.contextmanager
+    def bar(total: int) -> Iterator[Callable[[int], None]]:
+        told: list[int] = []
+        shown.append((total, told))
+        yield told.append
+
+    monkeypatch.setattr(minzheng.cli, "_progress_bar", bar)
+    for jobs in ("1", "2"):
+        run = CliRunner().invoke(main, ["assess", str(jian_csv), "--format", "jsonl", "-j", jobs])
+        assert run.exit_code == 1, run.output
+    units = len(DatasetStream(jian_csv))
+    assert [(total, told[-1]) for total, told in shown] == [(units, units), (units, units)]
 
 
 def test_cli_jobs_to_standard_output(jian_csv: Path) -> None:

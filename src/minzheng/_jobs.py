@@ -42,7 +42,7 @@ import os
 import re
 import tempfile
 import traceback
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -59,6 +59,8 @@ from .stream import DatasetStream, OrderError, _chunks, _Stretch
 __all__ = ["JobError", "assess_jsonl", "cpu_count", "fork_available"]
 
 _COPY_PIECE = 1 << 22  # bytes copied from a worker's file at a time
+#: seconds between two reports of progress while the workers work
+_PROGRESS_EVERY = 0.2
 #: bytes of its stretch a worker skims at a time (a piece takes about eight times as much
 #: memory while it is skimmed)
 _SKIM_PIECE = 1 << 20
@@ -95,6 +97,10 @@ class _Job:
     options: Mapping[str, object] | None
     folder: Path
     cut: _Cut | None  # None: every worker reads the whole file
+    #: the units each worker has begun to assess (shared memory, a slot a worker)
+    done: Any
+    #: told the units assessed so far, in the parent (``None``: nobody asks)
+    progress: Callable[[int], None] | None
 
 
 @frozen
@@ -326,7 +332,9 @@ def _assess_share(job: _Job, index: int) -> _Done:
         started: list[tuple[str | None, int]] = []
 
         def block_starts(key: str | None) -> None:
-            """The findings of the block before are all written: note where it ends."""
+            """The findings of the block before are all written: note where it ends (and
+            count the block's units as begun, for the parent's progress)."""
+            job.done[index] += len(stream._blocks[key] if key is not None else stream._upper)
             here = out.tell()
             if started:
                 segments.append((*started.pop(), here))
@@ -361,6 +369,7 @@ def assess_jsonl(
     options: Mapping[str, object] | None = None,
     tally: Tally | None = None,
     scratch: Path | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> int:
     """Assess ``stream`` with ``jobs`` worker processes and write the findings to
     ``out`` as JSON lines, the same lines in the same order as
@@ -368,9 +377,11 @@ def assess_jsonl(
     <minzheng.Engine.iter_assess>` would; returns the number of workers used (fewer
     than ``jobs`` when the file has fewer blocks to share).
 
-    ``tally`` gets the counts of the findings (not their roll-ups). The workers' files
-    are written in a temporary folder in ``scratch`` (default: the system's) and
-    removed. Raises :class:`~minzheng.DatasetError` (nothing written) for problems in
+    ``tally`` gets the counts of the findings (not their roll-ups). ``progress``, if
+    given, is called in this process about five times a second while the workers work,
+    and once when they are done, with the number of units they have begun to assess
+    (``len(stream)`` in the end). The workers' files are written in a temporary folder
+    in ``scratch`` (default: the system's) and removed. Raises :class:`~minzheng.DatasetError` (nothing written) for problems in
     the data, :class:`JobError` if a worker ends without reporting.
     """
     if not fork_available():  # pragma: no cover - Linux and macOS have fork
@@ -382,7 +393,20 @@ def assess_jsonl(
     stretches = cut(stream, jobs)
     context = multiprocessing.get_context("fork")
     with tempfile.TemporaryDirectory(prefix=".minzheng-jobs-", dir=scratch) as folder:
-        job = _Job(stream, engine, on, packs, what_if, rules, options, Path(folder), stretches)
+        done = context.Array("q", max(jobs, 1), lock=False)  # each slot: one writer
+        job = _Job(
+            stream,
+            engine,
+            on,
+            packs,
+            what_if,
+            rules,
+            options,
+            Path(folder),
+            stretches,
+            done=done,
+            progress=progress,
+        )
         results = None
         if stretches is not None:
             results = _run(context, job, list(stretches.stretches))
@@ -418,7 +442,7 @@ def _run(context: Any, job: _Job, shares: list[_Share]) -> list[_Done] | None:
             theirs.close()  # the worker's end: closed here, so a worker that dies ends recv
             workers.append((process, mine_end))
         if job.cut is not None:
-            skims = [_report(workers, index) for index in range(len(workers))]
+            skims = [_report(workers, index, job) for index in range(len(workers))]
             _raise_bug(skims)
             cuttable = all(isinstance(skimmed, _Skimmed) for skimmed in skims)
             for index, (_process, conn) in enumerate(workers):
@@ -426,7 +450,9 @@ def _run(context: Any, job: _Job, shares: list[_Share]) -> list[_Done] | None:
                     conn.send(skims[:index] if cuttable else None)
             if not cuttable:
                 return None
-        reports = [_report(workers, index) for index in range(len(workers))]
+        reports = [_report(workers, index, job) for index in range(len(workers))]
+        if job.progress is not None:
+            job.progress(sum(job.done))
     finally:
         gc.unfreeze()
         for process, conn in workers:
@@ -450,10 +476,14 @@ def _run(context: Any, job: _Job, shares: list[_Share]) -> list[_Done] | None:
     return [r for r in reports if isinstance(r, _Done)]
 
 
-def _report(workers: list[tuple[Any, Connection]], index: int) -> Any:
-    """What worker ``index`` sends next; :class:`JobError` if it ended without."""
+def _report(workers: list[tuple[Any, Connection]], index: int, job: _Job) -> Any:
+    """What worker ``index`` sends next; :class:`JobError` if it ended without. While
+    waiting, tell ``job.progress`` how far the workers have come."""
     process, conn = workers[index]
     try:
+        if job.progress is not None:
+            while not conn.poll(_PROGRESS_EVERY):  # true too when the worker has ended
+                job.progress(sum(job.done))
         return conn.recv()
     except EOFError:
         process.join()

@@ -381,10 +381,12 @@ def _output(path: Path | None) -> Iterator[IO[str]]:
         partial.unlink(missing_ok=True)
 
 
-def _progress(findings: Iterator[Finding], total: int) -> Iterator[Finding]:
-    """Show progress by units on stderr for a long run in a terminal."""
+@contextlib.contextmanager
+def _progress_bar(total: int) -> Iterator[Callable[[int], None] | None]:
+    """A bar on stderr of the ``total`` units assessed, for a long run in a terminal:
+    gives a function to call with the number done so far (``None``: no bar)."""
     if total < _PROGRESS_MIN_UNITS or not sys.stderr.isatty():
-        yield from findings
+        yield None
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -397,10 +399,20 @@ def _progress(findings: Iterator[Finding], total: int) -> Iterator[Finding]:
         transient=True,
     ) as progress:
         task = progress.add_task("units", total=total)
-        last = None
+        yield lambda done: progress.update(task, completed=done)
+
+
+def _progress(findings: Iterator[Finding], total: int) -> Iterator[Finding]:
+    """Show progress by units on stderr for a long run in a terminal."""
+    with _progress_bar(total) as show:
+        if show is None:
+            yield from findings
+            return
+        done, last = 0, None
         for finding in findings:
             if finding.unit != last:
-                progress.advance(task)
+                done += 1
+                show(done)
                 last = finding.unit
             yield finding
 
@@ -507,7 +519,7 @@ def assess(
         from ._jobs import assess_jsonl
 
         assert isinstance(dataset, DatasetStream)
-        with _output(output) as out:
+        with _output(output) as out, _progress_bar(len(dataset)) as show:
             assess_jsonl(
                 dataset,
                 engine,
@@ -520,6 +532,7 @@ def assess(
                 options=options,
                 tally=tally,
                 scratch=None if output is None else output.parent,
+                progress=show,
             )
         click.echo(_summary(tally, lang), err=True)
         raise _Exit(_exit_code(tally, fail_on, bool(registry.errors)))
