@@ -14,8 +14,9 @@ units above county level, as one process does at the end. When all are done, the
 to the output in the order of the stretches, which is the order one process writes
 them in: the output is the same, byte for byte, whatever the number of processes.
 
-Cutting the file by bytes needs its lines to be its rows: a file with a quoted cell or
-a lone carriage return is read whole by every worker instead, each checking and
+Cutting the file by bytes needs its lines to be its rows: a file with a quoted cell
+that holds a line break, or with a lone carriage return, is read whole by every worker
+instead (quoted cells without line breaks are fine), each checking and
 assessing its share of the blocks (contiguous runs in ``units.csv`` order, about as many
 units each), which gives the same output at more cost.
 
@@ -32,6 +33,7 @@ is false and the command line assesses in one process.
 from __future__ import annotations
 
 import contextlib
+import csv
 import errno
 import gc
 import io
@@ -177,15 +179,37 @@ def cut(stream: DatasetStream, jobs: int) -> _Cut | None:
 
 
 def _lines_are_rows(text: bytes) -> bool:
-    """Whether every line of ``text`` (whole lines of a CSV file) is one row: no quotes
-    (which may hold a line break), and a carriage return only before a line feed."""
-    return b'"' not in text and text.count(b"\r") == text.count(b"\r\n")
+    """Whether every line of ``text`` (whole lines of a CSV file) is one row: a carriage
+    return only before a line feed, and no quoted cell holding a line break."""
+    if text.count(b"\r") != text.count(b"\r\n"):
+        return False
+    return b'"' not in text or _quoted_rows(text) is not None
+
+
+def _quoted_rows(text: bytes) -> list[list[str]] | None:
+    """The rows of ``text`` (whole lines of a CSV file with quotes) as the :mod:`csv`
+    module reads them, if each is one line (``None``: a quoted cell holds a line break,
+    or the text is not CSV the module reads)."""
+    body = text.decode("utf-8", "replace")
+    try:
+        rows = list(csv.reader(io.StringIO(body, newline="")))
+    except csv.Error:
+        return None
+    lines = text.count(b"\n") + (not text.endswith(b"\n"))
+    return rows if len(rows) == lines else None
+
+
+def _cells(line: bytes) -> list[str]:
+    """The cells of one line of the facts file, stripped, as a row gives them."""
+    if b'"' not in line:
+        return [cell.strip() for cell in line.decode("utf-8", "replace").split(",")]
+    return [cell.strip() for cell in next(csv.reader([line.decode("utf-8", "replace")]), [])]
 
 
 def _code(line: bytes, unit_at: int) -> str | None:
     """The unit's code in a line of the facts file, as a row gives it (stripped)."""
-    cells = line.split(b",")
-    return cells[unit_at].decode("utf-8", "replace").strip() if len(cells) > unit_at else None
+    cells = _cells(line)
+    return cells[unit_at] if len(cells) > unit_at else None
 
 
 def _block_start(stream: DatasetStream, text: mmap.mmap, offset: int, unit_at: int) -> int | None:
@@ -220,8 +244,8 @@ def _skim(stream: DatasetStream, cut: _Cut, start: int, end: int) -> _Skimmed | 
     it is not one row, so the file cannot be cut by bytes).
 
     Only the unit's code of each line is looked at, a large piece of the file at a time
-    (a regular expression gives the codes); problems in the rows are the stretch's
-    worker's to find when it reads them.
+    (a regular expression gives the codes; the :mod:`csv` module, for a piece with
+    quotes); problems in the rows are the stretch's worker's to find when it reads them.
     """
     kept, block_of = stream._facts.kept_codes, stream._block_of
     # the unit's cell after every line break (empty if the line has too few cells)
@@ -232,11 +256,19 @@ def _skim(stream: DatasetStream, cut: _Cut, start: int, end: int) -> _Skimmed | 
     number = 0
     with io.BufferedReader(_Slice(stream.facts_path, start, end)) as source:
         for piece in _chunks(source, _SKIM_PIECE):
-            if not _lines_are_rows(piece):
-                return None
-            codes = codes_of.findall(b"\n" + piece)
-            codes.pop()  # the match after the piece's last line break
-            names = {raw: raw.decode("utf-8", "replace").strip() for raw in set(codes)}
+            codes: list[Any]  # each line's unit: its bytes, or (with quotes) the row's cell
+            if piece.count(b"\r") != piece.count(b"\r\n"):
+                return None  # a carriage return alone ends a row in the middle of a line
+            if b'"' in piece:
+                rows = _quoted_rows(piece)
+                if rows is None:
+                    return None
+                codes = [row[cut.unit_at].strip() if len(row) > cut.unit_at else "" for row in rows]
+                names = {code: code for code in set(codes)}
+            else:
+                codes = codes_of.findall(b"\n" + piece)
+                codes.pop()  # the match after the piece's last line break
+                names = {raw: raw.decode("utf-8", "replace").strip() for raw in set(codes)}
             found = {raw for raw, code in names.items() if code in kept}
             blocks.update(
                 key
@@ -259,9 +291,9 @@ def _stretch(cut: _Cut, index: int, before: list[_Skimmed]) -> _Stretch:
     number = 2  # the row of the first line after the header
     for skimmed in before:
         for at, line in zip(skimmed.kept_at, skimmed.kept, strict=True):
-            cells = line.decode("utf-8", "replace").split(",")
+            cells = _cells(line)
             if len(cells) == cut.width:  # else its stretch's worker reports the row
-                rows.append((number + at, [cell.strip() for cell in cells]))
+                rows.append((number + at, cells))
         number += skimmed.lines
     blocks = frozenset().union(*(skimmed.blocks for skimmed in before))
     start, end = cut.stretches[index]
