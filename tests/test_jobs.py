@@ -47,7 +47,7 @@ from minzheng import (
     UnitContext,
     hookimpl,
 )
-from minzheng._jobs import JobError, _skim, _stretch, assess_jsonl, cut, share
+from minzheng._jobs import JobError, _skim, _stretch, assess_jsonl, cut
 from minzheng.cli import main
 from minzheng.render import write_jsonl
 from minzheng.testing import make_registry
@@ -185,15 +185,14 @@ def test_several_processes_write_the_lines_of_one(
     engine = Engine(make_registry(("demo", demo_pack), ("upper", _Pack())))
     folder = _counties(tmp_path_factory.mktemp("jobs"), copies, seed, layout)
     lines, summary = _serial(engine, folder, what_if=what_if)
-
-    def whole(stream: DatasetStream, jobs: int) -> list[frozenset[str | None]]:
-        raise AssertionError("every layout here is cut by bytes, not read whole")
-
-    with (
-        mock.patch.object(minzheng._jobs, "_SKIM_PIECE", piece),  # skimmed in pieces
-        mock.patch.object(minzheng._jobs, "share", whole),
-    ):
-        assert _jobs(engine, folder, jobs, what_if=what_if) == (lines, summary)
+    stream = DatasetStream(folder, engine.registry.indicators)
+    found = cut(stream, jobs)
+    assert found is not None
+    tally, out = Tally(stream, rollups=False), io.StringIO()
+    with mock.patch.object(minzheng._jobs, "_SKIM_PIECE", piece):  # skimmed in pieces
+        workers = assess_jsonl(stream, engine, out, jobs=jobs, on=ON, tally=tally, what_if=what_if)
+    assert (out.getvalue(), tally.summary) == (lines, summary)
+    assert workers == len(found.stretches)  # every layout here is cut by bytes
     assert lines.count("\n") > 10 * copies
     assert '"rule": "T-inherited"' in lines
 
@@ -248,23 +247,19 @@ def _spoilt(text: bytes, where: str) -> bytes:
 
 
 @pytest.mark.parametrize("where", ["quote", "header", "row"])
-def test_a_file_whose_lines_are_not_its_rows_is_read_whole_by_every_worker(
-    where: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_a_file_whose_lines_are_not_its_rows_is_assessed_in_one_process(
+    where: str, tmp_path: Path
 ) -> None:
     registry = make_registry(("demo", demo_pack))
     folder = _counties(tmp_path / "d", 3)
     facts = folder / "facts.csv"
     facts.write_bytes(_spoilt(facts.read_bytes(), where))
-    shared: list[int] = []
-
-    def sharing(stream: DatasetStream, jobs: int) -> list[frozenset[str | None]]:
-        shared.append(jobs)
-        return share(stream, jobs)
-
-    monkeypatch.setattr(minzheng._jobs, "share", sharing)
     engine = Engine(registry)
-    assert _jobs(engine, folder, 3) == _serial(engine, folder)
-    assert len(shared) == 1  # after cutting the file, or at once
+    stream = DatasetStream(folder, registry.indicators)
+    tally, out, told = Tally(stream, rollups=False), io.StringIO(), []
+    assert assess_jsonl(stream, engine, out, jobs=3, on=ON, tally=tally, progress=told.append) == 1
+    assert (out.getvalue(), tally.summary) == _serial(engine, folder)
+    assert told[-1] == len(stream)
     stream = DatasetStream(folder, registry.indicators)
     found = cut(stream, 3)
     if where == "header":
@@ -316,21 +311,6 @@ def test_a_stretch_names_the_rows_one_process_names(
     assert str(last.value) == str(one.value)
     assert len(one.value.problems) == 2
     assert f"row {len(rows) + 1}" in str(one.value)
-
-
-def test_blocks_are_shared_in_runs_of_about_as_many_units(
-    registry: Registry, tmp_path: Path
-) -> None:
-    stream = DatasetStream(_counties(tmp_path / "d", 4), registry.indicators)
-    shares = share(stream, 3)
-    assert len(shares) == 3
-    assert None in shares[0]  # the units above county level: the first worker's
-    blocks = list(stream._blocks)
-    runs = [sorted((k for k in s if k is not None), key=blocks.index) for s in shares]
-    assert [k for run in runs for k in run] == blocks  # contiguous runs, in order
-    sizes = [sum(len(stream._blocks[k]) for k in s if k is not None) for s in shares]
-    assert max(sizes) - min(sizes) <= max(len(b) for b in stream._blocks.values())
-    assert len(share(stream, 50)) == len(blocks)  # never more workers than blocks
 
 
 def _both_raise(engine: Engine, folder: Path, jobs: int) -> tuple[DatasetError, DatasetError]:
@@ -535,7 +515,7 @@ def test_lines_are_copied_by_python_where_the_kernel_cannot_copy_them(
     assert (tmp_path / "out.jsonl").read_text("utf-8") == lines
 
 
-@pytest.mark.parametrize("where", ["", "quote"])  # cut by bytes; read whole by every worker
+@pytest.mark.parametrize("where", ["", "quote"])  # cut by bytes; assessed in one process
 def test_progress_counts_each_unit_once(
     where: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -8,17 +8,17 @@ own stretch and assesses the blocks in it. First each worker skims its own stret
 what the stretches after it need — its rows of units at county level and above, and
 which blocks have rows in it — and the parent passes each worker what the stretches
 before it found, which is what one process would know on reaching it. It writes its
-findings as JSON lines to a file of its own, noting where each block's lines start and
-end; the worker of the last stretch also assesses the blocks without facts and the
-units above county level, as one process does at the end. When all are done, the parent copies the lines
-to the output in the order of the stretches, which is the order one process writes
-them in: the output is the same, byte for byte, whatever the number of processes.
+findings as JSON lines to a file of its own; the worker of the last stretch also
+assesses the blocks without facts and the units above county level, as one process
+does at the end. When all are done, the parent copies the workers' files to the output
+one after the other, in the order of the stretches, which is the order one process
+writes the lines in: the output is the same, byte for byte, whatever the number of
+processes.
 
-Cutting the file by bytes needs its lines to be its rows: a file with a quoted cell
-that holds a line break, or with a lone carriage return, is read whole by every worker
-instead (quoted cells without line breaks are fine), each checking and
-assessing its share of the blocks (contiguous runs in ``units.csv`` order, about as many
-units each), which gives the same output at more cost.
+Cutting the file by bytes needs its lines to be its rows (quoted cells are fine unless
+one holds a line break; a carriage return must come before a line feed). Each worker
+checks this of its stretch as it skims it; if any finds otherwise, the workers stop
+before assessing anything and the parent assesses the file in one process.
 
 A problem in the data is found by the worker whose rows have it. The parent then reads
 the file once more in one process, as :meth:`DatasetStream.check
@@ -54,9 +54,10 @@ from attrs import evolve, frozen
 
 from .dataset import _FactRows, _Slice
 from .engine import Engine, Tally
-from .errors import DatasetError, MinzhengError, Problem
+from .errors import DatasetError, MinzhengError
+from .models import Finding
 from .render import write_jsonl
-from .stream import DatasetStream, OrderError, _chunks, _Stretch
+from .stream import DatasetStream, _chunks, _Stretch
 
 __all__ = ["JobError", "assess_jsonl", "cpu_count", "fork_available"]
 
@@ -98,30 +99,23 @@ class _Job:
     rules: tuple[str, ...] | None
     options: Mapping[str, object] | None
     folder: Path
-    cut: _Cut | None  # None: every worker reads the whole file
-    #: the units each worker has begun to assess (shared memory, a slot a worker)
-    done: Any
     #: told the units assessed so far, in the parent (``None``: nobody asks)
     progress: Callable[[int], None] | None
+    cut: _Cut | None = None
+    #: the units each worker has begun to assess (shared memory, a slot a worker)
+    done: Any = None
 
 
 @frozen
 class _Done:
     """What a worker sends back when it has written its lines."""
 
-    #: (block, start, end): where each block it assessed lies in its file of lines
-    segments: tuple[tuple[str | None, int, int], ...]
-    #: the blocks in the order it ended them (reading the whole file: all of them)
-    order: tuple[str | None, ...]
     counts: tuple[dict[Any, int], int, int]
 
 
 @frozen
 class _Failed:
-    """A worker found problems in the data (``order_only``: only problems of order)."""
-
-    problems: tuple[Problem, ...]
-    order_only: bool
+    """A worker found problems in the data of its stretch (the parent names them)."""
 
 
 @frozen
@@ -300,92 +294,64 @@ def _stretch(cut: _Cut, index: int, before: list[_Skimmed]) -> _Stretch:
     return _Stretch(start, end, number, tuple(rows), blocks, index == len(cut.stretches) - 1)
 
 
-def share(stream: DatasetStream, jobs: int) -> list[frozenset[str | None]]:
-    """The blocks of each worker: contiguous runs in ``units.csv`` order with about as
-    many units each (``None``, the units above county level, goes to the first)."""
-    blocks = stream._blocks
-    total = sum(len(units) for units in blocks.values())
-    jobs = max(1, min(jobs, len(blocks)))
-    shares: list[set[str | None]] = [set() for _ in range(jobs)]
-    shares[0].add(None)
-    seen = 0
-    for key, units in blocks.items():
-        # the share whose run of units this block's middle falls in
-        index = min(jobs - 1, (seen + len(units) // 2) * jobs // max(total, 1))
-        shares[index].add(key)
-        seen += len(units)
-    return [frozenset(s) for s in shares]
-
-
 def _part(folder: Path, index: int) -> Path:
     return folder / f"part-{index}.jsonl"
 
 
-#: what a worker is given: its stretch of the file, or the blocks it assesses
-_Share = tuple[int, int] | frozenset[str | None]
+def _work(job: _Job, index: int, conn: Connection) -> None:
+    """A worker: assess stretch ``index`` of the file, writing the lines to its own file.
 
-
-def _work(job: _Job, index: int, mine: _Share, conn: Connection) -> None:
-    """A worker: assess its share, writing the lines to its own file.
-
-    Given a stretch of the file, it first skims it and sends the parent what the
-    stretches after it need (:class:`_Skimmed`), then waits for what those before it
-    found (``None``: stop, the file cannot be cut by bytes).
+    It first skims the stretch and sends the parent what the stretches after it need
+    (:class:`_Skimmed`), then waits for what those before it found (``None``: stop, the
+    file cannot be cut by bytes).
     """
+    assert job.cut is not None
     result: _Done | _Failed | str
     try:
-        if isinstance(mine, tuple):
-            assert job.cut is not None
-            skimmed = _skim(job.stream, job.cut, *mine)
-            conn.send(skimmed)
-            before = conn.recv()
-            if before is None:
-                conn.close()
-                return
-            job.stream._stretch = _stretch(job.cut, index, before)
-        else:
-            job.stream._mine = mine
+        skimmed = _skim(job.stream, job.cut, *job.cut.stretches[index])
+        conn.send(skimmed)
+        before = conn.recv()
+        if before is None:
+            conn.close()
+            return
+        job.stream._stretch = _stretch(job.cut, index, before)
         result = _assess_share(job, index)
-    except OrderError as exc:
-        result = _Failed(tuple(exc.problems), True)
-    except DatasetError as exc:
-        result = _Failed(tuple(exc.problems), False)
+    except DatasetError:  # named by the parent, as one process names it
+        result = _Failed()
     except BaseException:  # a bug: its traceback is the parent's to show
         result = traceback.format_exc()
     conn.send(result)
     conn.close()
 
 
+def _units(stream: DatasetStream, key: str | None) -> int:
+    """The number of units in block ``key`` (``None``: the units above county level)."""
+    return len(stream._blocks[key] if key is not None else stream._upper)
+
+
 def _assess_share(job: _Job, index: int) -> _Done:
-    stream, engine = job.stream, job.engine
+    stream = job.stream
+
+    def block_starts(key: str | None) -> None:
+        job.done[index] += _units(stream, key)  # for the parent's progress
+
+    stream._on_block = block_starts
     tally = Tally(stream, rollups=False)
-    segments: list[tuple[str | None, int, int]] = []
     with _part(job.folder, index).open("w", encoding="utf-8", buffering=1 << 20) as out:
-        started: list[tuple[str | None, int]] = []
+        write_jsonl(_findings(job, stream, tally), out)
+    return _Done(tally._counts())
 
-        def block_starts(key: str | None) -> None:
-            """The findings of the block before are all written: note where it ends (and
-            count the block's units as begun, for the parent's progress)."""
-            job.done[index] += len(stream._blocks[key] if key is not None else stream._upper)
-            here = out.tell()
-            if started:
-                segments.append((*started.pop(), here))
-            started.append((key, here))
 
-        stream._on_block = block_starts
-        findings = engine.iter_assess(
-            stream,
-            job.packs,
-            job.on,
-            what_if=job.what_if,
-            tally=tally,
-            options=job.options,
-            rules=job.rules,
-        )
-        write_jsonl(findings, out)
-        if started:
-            segments.append((*started.pop(), out.tell()))
-    return _Done(tuple(segments), tuple(stream._order), tally._counts())
+def _findings(job: _Job, stream: DatasetStream, tally: Tally | None) -> Iterator[Finding]:
+    return job.engine.iter_assess(
+        stream,
+        job.packs,
+        job.on,
+        what_if=job.what_if,
+        tally=tally,
+        options=job.options,
+        rules=job.rules,
+    )
 
 
 def assess_jsonl(
@@ -407,14 +373,16 @@ def assess_jsonl(
     ``out`` as JSON lines, the same lines in the same order as
     :func:`~minzheng.render.write_jsonl` over :meth:`Engine.iter_assess
     <minzheng.Engine.iter_assess>` would; returns the number of workers used (fewer
-    than ``jobs`` when the file has fewer blocks to share).
+    than ``jobs`` when the file has fewer blocks to share; 1 when its lines are not its
+    rows, so that it cannot be cut by bytes and is assessed in this process).
 
     ``tally`` gets the counts of the findings (not their roll-ups). ``progress``, if
     given, is called in this process about five times a second while the workers work,
     and once when they are done, with the number of units they have begun to assess
     (``len(stream)`` in the end). The workers' files are written in a temporary folder
-    in ``scratch`` (default: the system's) and removed. Raises :class:`~minzheng.DatasetError` (nothing written) for problems in
-    the data, :class:`JobError` if a worker ends without reporting.
+    in ``scratch`` (default: the system's) and removed. Raises
+    :class:`~minzheng.DatasetError` (nothing written) for problems in the data,
+    :class:`JobError` if a worker ends without reporting.
     """
     if not fork_available():  # pragma: no cover - Linux and macOS have fork
         raise RuntimeError("several processes need fork(), which this platform lacks")
@@ -423,65 +391,59 @@ def assess_jsonl(
     engine._chosen(packs)  # unknown names are errors here, before any worker starts
     engine._only(rules)
     stretches = cut(stream, jobs)
-    context = multiprocessing.get_context("fork")
     with tempfile.TemporaryDirectory(prefix=".minzheng-jobs-", dir=scratch) as folder:
-        done = context.Array("q", max(jobs, 1), lock=False)  # each slot: one writer
-        job = _Job(
-            stream,
-            engine,
-            on,
-            packs,
-            what_if,
-            rules,
-            options,
-            Path(folder),
-            stretches,
-            done=done,
-            progress=progress,
-        )
-        results = None
+        job = _Job(stream, engine, on, packs, what_if, rules, options, Path(folder), progress)
         if stretches is not None:
-            results = _run(context, job, list(stretches.stretches))
-        if results is not None:  # the stretches' blocks, in the order of the stretches
-            order = [(i, a, b) for i, r in enumerate(results) for _key, a, b in r.segments]
-        else:  # every worker reads the whole file, and knows the order of all the blocks
-            job = evolve(job, cut=None)
-            results = _run(context, job, list(share(stream, jobs)))
-            assert results is not None
-            where = {key: (i, a, b) for i, r in enumerate(results) for key, a, b in r.segments}
-            order = [where[key] for key in results[0].order]
-        _copy(job.folder, len(results), order, out)
-    if tally is not None:
-        for result in results:
-            tally._add_counts(result.counts)
-    return len(results)
+            results = _run(evolve(job, cut=stretches))
+            if results is not None:
+                _copy(job.folder, len(results), out)
+                if tally is not None:
+                    for result in results:
+                        tally._add_counts(result.counts)
+                return len(results)
+    # the file cannot be cut by bytes, and nothing is assessed yet: this process does it
+    if progress is not None:
+        begun = 0
+
+        def block_starts(key: str | None) -> None:
+            nonlocal begun
+            begun += _units(stream, key)
+            progress(begun)
+
+        stream._on_block = block_starts
+    write_jsonl(_findings(job, stream, tally), out)
+    return 1
 
 
-def _run(context: Any, job: _Job, shares: list[_Share]) -> list[_Done] | None:
-    """Start a worker per share, wait for each to report, and raise what they found
-    (``None``: a stretch of the file is not cut where its lines are its rows)."""
+def _run(job: _Job) -> list[_Done] | None:
+    """Start a worker per stretch, wait for each to report, and raise what they found
+    (``None``: a stretch is not cut where its lines are its rows, and nothing was
+    assessed)."""
+    assert job.cut is not None
+    count = len(job.cut.stretches)
+    context = multiprocessing.get_context("fork")
+    job = evolve(job, done=context.Array("q", count, lock=False))  # a slot a worker
     workers = []
     # the objects made so far (the units, the packs) out of the collector's reach, so
     # that a worker's collections do not write to, and so copy, the pages it shares
     gc.freeze()
     try:
-        for index, mine in enumerate(shares):
-            mine_end, theirs = context.Pipe()
+        for index in range(count):
+            mine, theirs = context.Pipe()
             process = context.Process(
-                target=_work, args=(job, index, mine, theirs), name=f"minzheng-job-{index}"
+                target=_work, args=(job, index, theirs), name=f"minzheng-job-{index}"
             )
             process.start()
             theirs.close()  # the worker's end: closed here, so a worker that dies ends recv
-            workers.append((process, mine_end))
-        if job.cut is not None:
-            skims = [_report(workers, index, job) for index in range(len(workers))]
-            _raise_bug(skims)
-            cuttable = all(isinstance(skimmed, _Skimmed) for skimmed in skims)
-            for index, (_process, conn) in enumerate(workers):
-                with contextlib.suppress(BrokenPipeError):  # a worker that died: its report
-                    conn.send(skims[:index] if cuttable else None)
-            if not cuttable:
-                return None
+            workers.append((process, mine))
+        skims = [_report(workers, index, job) for index in range(len(workers))]
+        _raise_bug(skims)
+        cuttable = all(isinstance(skimmed, _Skimmed) for skimmed in skims)
+        for index, (_process, conn) in enumerate(workers):
+            with contextlib.suppress(BrokenPipeError):  # a worker that died: its report
+                conn.send(skims[:index] if cuttable else None)
+        if not cuttable:
+            return None
         reports = [_report(workers, index, job) for index in range(len(workers))]
         if job.progress is not None:
             job.progress(sum(job.done))
@@ -494,18 +456,13 @@ def _run(context: Any, job: _Job, shares: list[_Share]) -> list[_Done] | None:
                 process.terminate()
                 process.join()
     _raise_bug(reports)
-    failed = [r for r in reports if isinstance(r, _Failed)]
-    if failed and job.cut is not None:
+    if any(isinstance(report, _Failed) for report in reports):
         # each worker saw its own stretch: one process names the problems of the whole
         job.stream.check()
         raise RuntimeError(  # pragma: no cover - a bug: the check above raises
             "the workers found problems in the data that one process does not find"
         )
-    if failed:
-        raise (OrderError if all(f.order_only for f in failed) else DatasetError)(
-            _merged(f.problems for f in failed)
-        )
-    return [r for r in reports if isinstance(r, _Done)]
+    return reports
 
 
 def _report(workers: list[tuple[Any, Connection]], index: int, job: _Job) -> Any:
@@ -532,30 +489,22 @@ def _raise_bug(reports: Iterable[object]) -> None:
             raise RuntimeError(f"a worker process failed:\n{report}")
 
 
-def _merged(lists: Iterable[Iterable[Problem]]) -> list[Problem]:
-    """The workers' problems as one process lists them: in the order of the rows, each
-    once (a problem every worker sees, such as a row out of order, is in every list)."""
-    every = [p for problems in lists for p in problems]
-    every.sort(key=lambda p: p.row or 0)  # stable: a row's problems keep their order
-    return list(dict.fromkeys(every))
-
-
-def _copy(folder: Path, parts: int, order: Iterable[tuple[int, int, int]], out: IO[str]) -> None:
-    """Copy lines from the workers' files to ``out``: for each ``(worker, start, end)``
-    of ``order``, those bytes of that worker's file (by the kernel, without passing
-    through Python, where ``out`` is a file or a pipe that allows it)."""
+def _copy(folder: Path, parts: int, out: IO[str]) -> None:
+    """Copy the lines of the workers' files to ``out``, one file after the other (by
+    the kernel, without passing through Python, where ``out`` is a file or a pipe that
+    allows it)."""
     sink = getattr(out, "buffer", None)
     out.flush()
     if sink is not None:
         sink.flush()
     fd = _fileno(sink)
-    with contextlib.ExitStack() as stack:
-        files = [stack.enter_context(_part(folder, i).open("rb")) for i in range(parts)]
-        for index, start, end in order:
-            if fd is not None and _sent(fd, files[index], start, end):
+    for index in range(parts):
+        with _part(folder, index).open("rb") as source:
+            end = os.fstat(source.fileno()).st_size
+            if fd is not None and _sent(fd, source, 0, end):
                 continue
             fd = None  # the kernel cannot copy to it: through Python from here on
-            for piece in _pieces(files[index], start, end):
+            for piece in _pieces(source, 0, end):
                 if sink is not None:
                     sink.write(piece)
                 else:

@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import csv
 import functools
-from collections.abc import Callable, Container, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -176,14 +176,6 @@ class DatasetStream:
         self._read = False
         #: How many values :meth:`blocks` has read (known once it has read them all).
         self.facts_read = 0
-        #: The blocks in the order :meth:`blocks` ended them (``None``: the units above
-        #: county level), whether assessed or not.
-        self._order: list[str | None] = []
-        #: For one of several processes sharing the work (:mod:`minzheng._jobs`): the
-        #: blocks it assesses (``None`` among them: the units above county level).
-        #: Every row is still read, so the order of the blocks and the facts kept are
-        #: the whole file's; the values of the other blocks are left to their process.
-        self._mine: Container[str | None] | None = None
         #: Called with a block's key just before its units are yielded.
         self._on_block: Callable[[str | None], None] | None = None
         #: For one of several processes each reading a stretch of ``facts.csv``: which.
@@ -246,7 +238,7 @@ class DatasetStream:
         if self._read:
             raise RuntimeError("a DatasetStream is read once; create another to read again")
         self._read = True
-        mine, stretch = self._mine, self._stretch
+        stretch = self._stretch
         facts = self._facts
         rows = _FactRows(self.facts_path, self.indicators)
         builder = _Builder(str(self.facts_path), self.indicators)
@@ -279,7 +271,7 @@ class DatasetStream:
                 if key != current:
                     if current is not None:
                         failed = failed or bool(builder.problems)
-                        # only checking now, or another process's: the block ends unassessed
+                        # only checking now: the block ends unassessed
                         yield from self._end_block(current, settled, skip=failed)
                     if key in facts.done:
                         self._out_of_order(builder, code, number, f"county {key}")
@@ -287,8 +279,6 @@ class DatasetStream:
                     current = key
                     self.facts_read += _count(facts.block)
                     facts.block = {}
-                if mine is not None and key not in mine:
-                    continue  # another process checks and assesses this block
                 builder.facts = facts.block
             add_fact(code, indicator, period, value, row=number)
         if builder.problems:
@@ -305,11 +295,9 @@ class DatasetStream:
                 yield from self._end_block(key, settled)
         facts.block = {}
         if self._upper:
-            self._order.append(None)
-            if mine is None or None in mine:
-                if self._on_block is not None:
-                    self._on_block(None)
-                yield tuple(self._upper)
+            if self._on_block is not None:
+                self._on_block(None)
+            yield tuple(self._upper)
 
     def check(self) -> int:
         """Read and check every fact without assessing anything (as ``minzheng validate``
@@ -321,10 +309,9 @@ class DatasetStream:
     def _end_block(
         self, key: str, settled: set[str], *, skip: bool = False
     ) -> Iterator[tuple[Unit, ...]]:
-        """A block's facts are all in: yield its units to be assessed (unless ``skip``,
-        or the block is another process's), then close it."""
-        self._order.append(key)
-        if not skip and (self._mine is None or key in self._mine):
+        """A block's facts are all in: yield its units to be assessed (unless ``skip``),
+        then close it."""
+        if not skip:
             if self._on_block is not None:
                 self._on_block(key)
             yield tuple(self._blocks[key])
