@@ -49,6 +49,7 @@ from ._files import parse_json, parse_yaml, read_text
 from .converter import describe_error, structure
 from .errors import DatasetError, InputError, Problem
 from .models import (
+    _RANK,
     Area,
     Fact,
     Indicator,
@@ -397,14 +398,13 @@ class _Builder:
                 reported.update(chain)
             elif parent is None or parent in ends or parent not in units:
                 ends.update(chain)
-        rank = {level: level.rank for level in Level}
         for code, unit in units.items():
             parent = unit.parent
             above = units.get(parent) if parent is not None else None
             if above is None or code in reported:
                 continue
             level = unit.level
-            if rank[above.level] >= rank[level]:
+            if _RANK[above.level] >= _RANK[level]:
                 self.problem(
                     code,
                     "parent",

@@ -59,7 +59,7 @@ from .dataset import (
     _unknown_unit,
 )
 from .errors import DatasetError
-from .models import Indicator, Level, Unit, Value
+from .models import _RANK, Indicator, Level, Unit, Value
 
 __all__ = ["DatasetStream", "DroppedFactError", "OrderError"]
 
@@ -152,10 +152,9 @@ class DatasetStream:
         self._blocks: dict[str, list[Unit]] = {}
         self._upper: list[Unit] = []
         block_of = self._block_of
-        rank = {level: level.rank for level in Level}
         kept: set[str] = set()  # the units at county level and above
         for code, unit in units.items():
-            below = rank[unit.level] > _COUNTY_RANK
+            below = _RANK[unit.level] > _COUNTY_RANK
             if not below:
                 kept.add(code)
             # the common case at once: a unit below county level whose parent, listed
