@@ -175,9 +175,15 @@ def cut(stream: DatasetStream, jobs: int) -> _Cut | None:
 def _lines_are_rows(text: bytes) -> bool:
     """Whether every line of ``text`` (whole lines of a CSV file) is one row: a carriage
     return only before a line feed, and no quoted cell holding a line break."""
-    if text.count(b"\r") != text.count(b"\r\n"):
+    if _lone_carriage_return(text):
         return False
     return b'"' not in text or _quoted_rows(text) is not None
+
+
+def _lone_carriage_return(text: bytes) -> bool:
+    """Whether ``text`` has a carriage return not followed by a line feed (which ends a
+    row in the middle of a line)."""
+    return text.count(b"\r") != text.count(b"\r\n")
 
 
 def _quoted_rows(text: bytes) -> list[list[str]] | None:
@@ -251,8 +257,8 @@ def _skim(stream: DatasetStream, cut: _Cut, start: int, end: int) -> _Skimmed | 
     with io.BufferedReader(_Slice(stream.facts_path, start, end)) as source:
         for piece in _chunks(source, _SKIM_PIECE):
             codes: list[Any]  # each line's unit: its bytes, or (with quotes) the row's cell
-            if piece.count(b"\r") != piece.count(b"\r\n"):
-                return None  # a carriage return alone ends a row in the middle of a line
+            if _lone_carriage_return(piece):
+                return None
             if b'"' in piece:
                 rows = _quoted_rows(piece)
                 if rows is None:
