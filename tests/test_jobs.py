@@ -257,7 +257,7 @@ def test_a_file_whose_lines_are_not_its_rows_is_assessed_in_one_process(
     engine = Engine(registry)
     stream = DatasetStream(folder, registry.indicators)
     tally, out, told = Tally(stream, rollups=False), io.StringIO(), []
-    assert assess_jsonl(stream, engine, out, jobs=3, on=ON, tally=tally, progress=told.append) == 1
+    assert assess_jsonl(stream, engine, out, jobs=3, on=ON, tally=tally, progress=told.append) == 0
     assert (out.getvalue(), tally.summary) == _serial(engine, folder)
     assert told[-1] == len(stream)
     stream = DatasetStream(folder, registry.indicators)
@@ -551,6 +551,21 @@ def test_cli_shows_progress_with_jobs_as_in_one_process(
         assert run.exit_code == 1, run.output
     units = len(DatasetStream(jian_csv))
     assert [(total, told[-1]) for total, told in shown] == [(units, units), (units, units)]
+
+
+def test_cli_says_when_a_file_cannot_be_cut(jian_csv: Path) -> None:
+    runner = CliRunner()
+    args = ["assess", str(jian_csv), "--format", "jsonl", "-j", "2"]
+    cut_up = runner.invoke(main, args)
+    assert "cannot be cut" not in cut_up.stderr
+    facts = jian_csv / "facts.csv"
+    facts.write_bytes(_spoilt(facts.read_bytes(), "quote"))  # written with CRLF
+    whole = runner.invoke(main, args)
+    assert whole.exit_code == cut_up.exit_code == 1
+    assert whole.stdout == cut_up.stdout  # the same findings
+    assert whole.stderr.startswith(
+        "note: facts.csv cannot be cut by bytes for --jobs (a quoted cell holds a line break"
+    )
 
 
 def test_cli_jobs_to_standard_output(jian_csv: Path) -> None:

@@ -379,8 +379,8 @@ def assess_jsonl(
     ``out`` as JSON lines, the same lines in the same order as
     :func:`~minzheng.render.write_jsonl` over :meth:`Engine.iter_assess
     <minzheng.Engine.iter_assess>` would; returns the number of workers used (fewer
-    than ``jobs`` when the file has fewer blocks to share; 1 when its lines are not its
-    rows, so that it cannot be cut by bytes and is assessed in this process).
+    than ``jobs`` when the file has fewer blocks to share; 0 when its lines are not its
+    rows, so that it cannot be cut by bytes and this process assesses it).
 
     ``tally`` gets the counts of the findings (not their roll-ups). ``progress``, if
     given, is called in this process about five times a second while the workers work,
@@ -418,7 +418,7 @@ def assess_jsonl(
 
         stream._on_block = block_starts
     write_jsonl(_findings(job, stream, tally), out)
-    return 1
+    return 0
 
 
 def _run(job: _Job) -> list[_Done] | None:

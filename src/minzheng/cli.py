@@ -520,7 +520,7 @@ def assess(
 
         assert isinstance(dataset, DatasetStream)
         with _output(output) as out, _progress_bar(len(dataset)) as show:
-            assess_jsonl(
+            workers = assess_jsonl(
                 dataset,
                 engine,
                 out,
@@ -533,6 +533,13 @@ def assess(
                 tally=tally,
                 scratch=None if output is None else output.parent,
                 progress=show,
+            )
+        if workers == 0:
+            click.echo(
+                f"note: {dataset.facts_path.name} cannot be cut by bytes for --jobs (a quoted "
+                "cell holds a line break, or a carriage return has no line feed after it): "
+                "assessed in one process",
+                err=True,
             )
         click.echo(_summary(tally, lang), err=True)
         raise _Exit(_exit_code(tally, fail_on, bool(registry.errors)))
