@@ -553,6 +553,25 @@ def test_cli_shows_progress_with_jobs_as_in_one_process(
     assert [(total, told[-1]) for total, told in shown] == [(units, units), (units, units)]
 
 
+def test_cli_cuts_a_file_whose_text_values_are_quoted(jian_csv: Path) -> None:
+    """Office names with a comma and a quote in them are written in quotes: the file is
+    still cut by bytes, and the findings are one process's."""
+    header, *rows = _rows(jian_csv / "facts.csv")
+    named = [row for row in rows if row[1] == "office_name"]
+    assert named
+    for row in named:
+        row[3] = f'{row[3]}, "第一"'
+    _write_rows(jian_csv / "facts.csv", [header, *rows])
+    assert b'"' in (jian_csv / "facts.csv").read_bytes()
+    runner = CliRunner()
+    args = ["assess", str(jian_csv), "--format", "jsonl"]
+    one, two = runner.invoke(main, args), runner.invoke(main, [*args, "-j", "2"])
+    assert one.exit_code == two.exit_code == 1
+    assert one.stdout == two.stdout
+    assert "第一" in one.stdout  # the names are in the findings
+    assert two.stderr == one.stderr  # no note: the file was cut
+
+
 def test_cli_says_when_a_file_cannot_be_cut(jian_csv: Path) -> None:
     runner = CliRunner()
     args = ["assess", str(jian_csv), "--format", "jsonl", "-j", "2"]
