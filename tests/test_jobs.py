@@ -13,6 +13,7 @@ import errno
 import io
 import os
 import random
+import warnings
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
@@ -32,9 +33,12 @@ from csv_rows import read_rows as _rows
 from csv_rows import write_rows as _write_rows
 from minzheng import (
     Citation,
+    Dataset,
     DatasetError,
     DatasetStream,
     Engine,
+    JobError,
+    JobWarning,
     Level,
     OrderError,
     Outcome,
@@ -47,7 +51,7 @@ from minzheng import (
     UnitContext,
     hookimpl,
 )
-from minzheng._jobs import JobError, _skim, _stretch, assess_jsonl, cut
+from minzheng._jobs import _skim, _stretch, cut
 from minzheng.cli import main
 from minzheng.render import write_jsonl
 from minzheng.testing import make_registry
@@ -160,7 +164,8 @@ def _jobs(engine: Engine, folder: Path, jobs: int, **options: Any) -> tuple[str,
     stream = DatasetStream(folder, engine.registry.indicators)
     tally = Tally(stream, rollups=False)
     out = io.StringIO()
-    assess_jsonl(stream, engine, out, jobs=jobs, on=ON, tally=tally, **options)
+    written = engine.write_jsonl(stream, out, on=ON, tally=tally, jobs=jobs, **options)
+    assert written == out.getvalue().count("\n")
     return out.getvalue(), tally.summary
 
 
@@ -189,10 +194,11 @@ def test_several_processes_write_the_lines_of_one(
     found = cut(stream, jobs)
     assert found is not None
     tally, out = Tally(stream, rollups=False), io.StringIO()
+    # every layout here is cut by bytes: a JobWarning (one process) would fail the test
     with mock.patch.object(minzheng._jobs, "_SKIM_PIECE", piece):  # skimmed in pieces
-        workers = assess_jsonl(stream, engine, out, jobs=jobs, on=ON, tally=tally, what_if=what_if)
+        written = engine.write_jsonl(stream, out, on=ON, tally=tally, what_if=what_if, jobs=jobs)
     assert (out.getvalue(), tally.summary) == (lines, summary)
-    assert workers == len(found.stretches)  # every layout here is cut by bytes
+    assert written == lines.count("\n")
     assert lines.count("\n") > 10 * copies
     assert '"rule": "T-inherited"' in lines
 
@@ -257,8 +263,10 @@ def test_a_file_whose_lines_are_not_its_rows_is_assessed_in_one_process(
     engine = Engine(registry)
     stream = DatasetStream(folder, registry.indicators)
     tally, out, told = Tally(stream, rollups=False), io.StringIO(), []
-    assert assess_jsonl(stream, engine, out, jobs=3, on=ON, tally=tally, progress=told.append) == 0
+    with pytest.warns(JobWarning, match="facts.csv cannot be cut by bytes .*: assessed in one"):
+        written = engine.write_jsonl(stream, out, on=ON, tally=tally, jobs=3, progress=told.append)
     assert (out.getvalue(), tally.summary) == _serial(engine, folder)
+    assert written == out.getvalue().count("\n")
     assert told[-1] == len(stream)
     stream = DatasetStream(folder, registry.indicators)
     found = cut(stream, 3)
@@ -452,7 +460,7 @@ def test_a_worker_that_dies_is_an_error_and_nothing_is_written(
     stream = DatasetStream(folder, engine.registry.indicators)
     out = io.StringIO()
     with pytest.raises(JobError, match=r"worker \d of 3 ended with exit status 3"):
-        assess_jsonl(stream, engine, out, jobs=3, on=ON, what_if=True, scratch=tmp_path)
+        engine.write_jsonl(stream, out, on=ON, jobs=3, what_if=True, scratch=tmp_path)
     assert out.getvalue() == ""
     assert sorted(p.name for p in tmp_path.iterdir()) == ["d"]  # the workers' files are gone
 
@@ -462,7 +470,66 @@ def test_unknown_packs_and_rules_are_named_before_any_worker_starts(
 ) -> None:
     stream = DatasetStream(_counties(tmp_path / "d", 2), engine.registry.indicators)
     with pytest.raises(Exception, match="no_such_pack"):
-        assess_jsonl(stream, engine, io.StringIO(), jobs=2, on=ON, packs=["no_such_pack"])
+        engine.write_jsonl(stream, io.StringIO(), on=ON, jobs=2, packs=["no_such_pack"])
+
+
+def test_roll_ups_are_those_of_one_process(tmp_path: Path) -> None:
+    """A tally that keeps roll-ups gets them from the workers, as one process makes them."""
+    engine = Engine(make_registry(("demo", demo_pack), ("upper", _Pack())))
+    folder = _counties(tmp_path / "d", 4, seed=3)
+    tallies = []
+    for jobs in (1, 3):
+        stream = DatasetStream(folder, engine.registry.indicators)
+        tally = Tally(stream)
+        engine.write_jsonl(stream, io.StringIO(), on=ON, what_if=True, tally=tally, jobs=jobs)
+        tallies.append((tally.rollups(), tally.summary, tally.failures, tally.warnings))
+    assert tallies[0] == tallies[1]
+    assert len(tallies[0][0]) > 20
+
+
+def test_write_jsonl_writes_the_lines_of_iter_assess(engine: Engine, demo: Dataset) -> None:
+    expected = io.StringIO()
+    write_jsonl(engine.iter_assess(demo, on=ON, what_if=True), expected)
+    out, told = io.StringIO(), []
+    written = engine.write_jsonl(demo, out, on=ON, what_if=True, progress=told.append)
+    assert out.getvalue() == expected.getvalue()
+    assert written == expected.getvalue().count("\n") > 5
+    assert told == sorted(told)
+    assert told[-1] == len(demo)
+
+
+def test_one_process_when_one_is_asked_for_or_there_is_one_cpu(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _counties(tmp_path / "d", 2)
+    expected = _serial(engine, folder)
+
+    def no_workers(job: object) -> None:
+        raise AssertionError("no worker is started")
+
+    monkeypatch.setattr(minzheng._jobs, "_run", no_workers)
+    monkeypatch.setattr(minzheng._jobs, "cpu_count", lambda: 1)
+    assert _jobs(engine, folder, 1) == expected
+    assert _jobs(engine, folder, 0) == expected  # one a CPU, and there is one: no warning
+
+
+def test_without_fork_one_process_does_the_work_with_a_warning(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _counties(tmp_path / "d", 2)
+    expected = _serial(engine, folder)
+    monkeypatch.setattr(minzheng._jobs, "fork_available", lambda: False)
+    with pytest.warns(JobWarning, match=r"need fork\(\), which this platform lacks"):
+        assert _jobs(engine, folder, 2) == expected
+
+
+def test_several_processes_need_a_stream_and_a_count(engine: Engine, demo: Dataset) -> None:
+    with pytest.raises(ValueError, match="share the counties of a DatasetStream, found a Dataset"):
+        engine.write_jsonl(demo, io.StringIO(), on=ON, jobs=2)
+    with pytest.raises(
+        ValueError, match="jobs is a number of processes, 0 for one a CPU; found -1"
+    ):
+        engine.write_jsonl(demo, io.StringIO(), on=ON, jobs=-1)
 
 
 # ------------------------------------------------------------------ the command line
@@ -509,9 +576,9 @@ def test_lines_are_copied_by_python_where_the_kernel_cannot_copy_them(
     with (tmp_path / "out.jsonl").open("w", encoding="utf-8") as out:
         if error == errno.ENOSPC:
             with pytest.raises(OSError, match=os.strerror(error)):
-                assess_jsonl(stream, engine, out, jobs=3, on=ON)
+                engine.write_jsonl(stream, out, on=ON, jobs=3)
             return
-        assess_jsonl(stream, engine, out, jobs=3, on=ON)
+        engine.write_jsonl(stream, out, on=ON, jobs=3)
     assert (tmp_path / "out.jsonl").read_text("utf-8") == lines
 
 
@@ -527,7 +594,8 @@ def test_progress_counts_each_unit_once(
     monkeypatch.setattr(minzheng._jobs, "_PROGRESS_EVERY", 0.001)
     stream = DatasetStream(folder, engine.registry.indicators)
     told: list[int] = []
-    assess_jsonl(stream, engine, io.StringIO(), jobs=3, on=ON, progress=told.append)
+    with pytest.warns(JobWarning) if where else contextlib.nullcontext():
+        engine.write_jsonl(stream, io.StringIO(), on=ON, jobs=3, progress=told.append)
     assert told == sorted(told)  # never back
     assert told[-1] == len(stream) > 20  # every unit, each once (the units above too)
 
@@ -583,8 +651,38 @@ def test_cli_says_when_a_file_cannot_be_cut(jian_csv: Path) -> None:
     assert whole.exit_code == cut_up.exit_code == 1
     assert whole.stdout == cut_up.stdout  # the same findings
     assert whole.stderr.startswith(
-        "note: facts.csv cannot be cut by bytes for --jobs (a quoted cell holds a line break"
+        "note: facts.csv cannot be cut by bytes for several processes (a quoted cell holds a line"
     )
+
+
+def test_cli_says_when_it_cannot_fork(jian_csv: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    runner = CliRunner()
+    args = ["assess", str(jian_csv), "--format", "jsonl"]
+    one = runner.invoke(main, args)
+    monkeypatch.setattr(minzheng._jobs, "fork_available", lambda: False)
+    two = runner.invoke(main, [*args, "-j", "2"])
+    assert two.exit_code == one.exit_code == 1
+    assert two.stdout == one.stdout
+    note = "note: several processes need fork(), which this platform lacks: assessed in one process"
+    assert two.stderr == f"{note}\n{one.stderr}"
+
+
+def test_cli_shows_other_warnings_as_warnings(
+    jian_csv: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write = Engine.write_jsonl
+
+    def warning_too(self: Engine, *args: Any, **kwargs: Any) -> int:
+        warnings.warn("something else", UserWarning, stacklevel=1)
+        return write(self, *args, **kwargs)
+
+    monkeypatch.setattr(Engine, "write_jsonl", warning_too)
+    monkeypatch.setattr(minzheng._jobs, "fork_available", lambda: False)
+    with pytest.warns(UserWarning, match="something else") as seen:  # passed on as a warning
+        run = CliRunner().invoke(main, ["assess", str(jian_csv), "--format", "jsonl", "-j", "2"])
+    assert run.exit_code == 1, run.output
+    assert [str(w.message) for w in seen] == ["something else"]  # once; the JobWarning a note
+    assert run.stderr.startswith("note: several processes need fork()")
 
 
 def test_cli_jobs_to_standard_output(jian_csv: Path) -> None:

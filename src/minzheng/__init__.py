@@ -17,7 +17,15 @@ from importlib.metadata import PackageNotFoundError, version
 from .datapack import DataPack
 from .dataset import Dataset, dump_dataset, load_dataset, read_dataset, write_dataset
 from .engine import Engine, Tally, assess, iter_assess, iter_targets, resolve_date
-from .errors import DatasetError, InputError, MinzhengError, Problem, UnknownNameError
+from .errors import (
+    DatasetError,
+    InputError,
+    JobError,
+    JobWarning,
+    MinzhengError,
+    Problem,
+    UnknownNameError,
+)
 from .hookspecs import hookimpl
 from .models import (
     MEASURES_PLURAL,
@@ -117,6 +125,8 @@ __all__ = [
     "Indicator",
     "InputError",
     "Item",
+    "JobError",
+    "JobWarning",
     "Kind",
     "Level",
     "LoadedPack",

@@ -18,7 +18,8 @@ processes.
 Cutting the file by bytes needs its lines to be its rows (quoted cells are fine unless
 one holds a line break; a carriage return must come before a line feed). Each worker
 checks this of its stretch as it skims it; if any finds otherwise, the workers stop
-before assessing anything and the parent assesses the file in one process.
+before assessing anything, and :meth:`Engine.write_jsonl <minzheng.Engine.write_jsonl>`
+assesses the file in one process, with a :class:`~minzheng.JobWarning`.
 
 A problem in the data is found by the worker whose rows have it. The parent then reads
 the file once more in one process, as :meth:`DatasetStream.check
@@ -27,7 +28,7 @@ raises (and nothing is written) names every problem just as one process names th
 
 Workers are started with ``fork``, so they share the parent's units and packs without
 reading or loading them again; where ``fork`` is not available, :func:`fork_available`
-is false and the command line assesses in one process.
+is false, and the file is assessed in one process with a :class:`~minzheng.JobWarning`.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ import os
 import re
 import tempfile
 import traceback
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
 from multiprocessing.connection import Connection
@@ -54,12 +56,12 @@ from attrs import evolve, frozen
 
 from .dataset import _FactRows, _Slice
 from .engine import Engine, Tally
-from .errors import DatasetError, MinzhengError
+from .errors import DatasetError, JobError, JobWarning
 from .models import Finding
 from .render import write_jsonl
 from .stream import DatasetStream, _chunks, _Stretch
 
-__all__ = ["JobError", "assess_jsonl", "cpu_count", "fork_available"]
+__all__ = ["assess_jsonl", "cpu_count", "fork_available"]
 
 _COPY_PIECE = 1 << 22  # bytes copied from a worker's file at a time
 #: seconds between two reports of progress while the workers work
@@ -67,11 +69,6 @@ _PROGRESS_EVERY = 0.2
 #: bytes of its stretch a worker skims at a time (a piece takes about eight times as much
 #: memory while it is skimmed)
 _SKIM_PIECE = 1 << 20
-
-
-class JobError(MinzhengError):
-    """A worker process ended without reporting (killed, out of memory, or a bug in
-    minzheng); nothing was written."""
 
 
 def fork_available() -> bool:
@@ -101,6 +98,8 @@ class _Job:
     folder: Path
     #: told the units assessed so far, in the parent (``None``: nobody asks)
     progress: Callable[[int], None] | None
+    #: whether the workers' tallies keep roll-ups (the parent's does)
+    rollups: bool = False
     cut: _Cut | None = None
     #: the units each worker has begun to assess (shared memory, a slot a worker)
     done: Any = None
@@ -110,7 +109,7 @@ class _Job:
 class _Done:
     """What a worker sends back when it has written its lines."""
 
-    counts: tuple[dict[Any, int], int, int]
+    counts: Any  # Tally._counts()
 
 
 @frozen
@@ -144,9 +143,9 @@ class _Skimmed:
 
 def cut(stream: DatasetStream, jobs: int) -> _Cut | None:
     """``stream``'s ``facts.csv`` cut into at most ``jobs`` stretches of about as many
-    bytes, each beginning with the first row of a block (``None``: the header is not
-    one line, so the file is not cut by bytes). Whether every later line is one row is
-    for each worker to find in its stretch (:func:`_skim`).
+    bytes, each beginning with the first row of a block (none: the file has no rows;
+    ``None``: the header is not one line, so the file is not cut by bytes). Whether every
+    later line is one row is for each worker to find in its stretch (:func:`_skim`).
 
     A bad header is the :class:`~minzheng.DatasetError` one process raises.
     """
@@ -156,10 +155,12 @@ def cut(stream: DatasetStream, jobs: int) -> _Cut | None:
     with stream.facts_path.open("rb") as source:
         size = os.fstat(source.fileno()).st_size
         if size == 0:
-            return None
+            return _Cut(width, unit_at, ())
         with mmap.mmap(source.fileno(), 0, access=mmap.ACCESS_READ) as text:
             first = text.find(b"\n") + 1
-            if first == 0 or not _lines_are_rows(text[:first]):
+            if first == 0:  # the header alone
+                return _Cut(width, unit_at, ())
+            if not _lines_are_rows(text[:first]):
                 return None
             points = [first]
             for index in range(1, jobs):
@@ -342,7 +343,7 @@ def _assess_share(job: _Job, index: int) -> _Done:
         job.done[index] += _units(stream, key)  # for the parent's progress
 
     stream._on_block = block_starts
-    tally = Tally(stream, rollups=False)
+    tally = Tally(stream, rollups=job.rollups)
     with _part(job.folder, index).open("w", encoding="utf-8", buffering=1 << 20) as out:
         write_jsonl(_findings(job, stream, tally), out)
     return _Done(tally._counts())
@@ -372,53 +373,66 @@ def assess_jsonl(
     rules: Iterable[str] | None = None,
     options: Mapping[str, object] | None = None,
     tally: Tally | None = None,
-    scratch: Path | None = None,
+    scratch: str | Path | None = None,
     progress: Callable[[int], None] | None = None,
-) -> int:
-    """Assess ``stream`` with ``jobs`` worker processes and write the findings to
-    ``out`` as JSON lines, the same lines in the same order as
+) -> int | None:
+    """Assess ``stream`` with ``jobs`` worker processes (0: one per CPU) and write the
+    findings to ``out`` as JSON lines, the same lines in the same order as
     :func:`~minzheng.render.write_jsonl` over :meth:`Engine.iter_assess
-    <minzheng.Engine.iter_assess>` would; returns the number of workers used (fewer
-    than ``jobs`` when the file has fewer blocks to share; 0 when its lines are not its
-    rows, so that it cannot be cut by bytes and this process assesses it).
+    <minzheng.Engine.iter_assess>` would; returns the number of findings written.
 
-    ``tally`` gets the counts of the findings (not their roll-ups). ``progress``, if
-    given, is called in this process about five times a second while the workers work,
-    and once when they are done, with the number of units they have begun to assess
-    (``len(stream)`` in the end). The workers' files are written in a temporary folder
-    in ``scratch`` (default: the system's) and removed. Raises
+    Returns ``None``, having written nothing, when the stream is this process's to
+    assess: one process asked for (or one CPU), or, with a
+    :class:`~minzheng.JobWarning`, no ``fork`` on this platform or a file whose lines
+    are not its rows (which cannot be cut by bytes). Fewer workers than ``jobs`` work
+    when the file has fewer blocks to share.
+
+    ``tally`` gets the counts of the findings, and their roll-ups if it keeps them.
+    ``progress``, if given, is called in this process about five times a second while
+    the workers work, and once when they are done, with the number of units they have
+    begun to assess (``len(stream)`` in the end). The workers' files are written in a
+    temporary folder in ``scratch`` (default: the system's) and removed. Raises
     :class:`~minzheng.DatasetError` (nothing written) for problems in the data,
-    :class:`JobError` if a worker ends without reporting.
+    :class:`~minzheng.JobError` if a worker ends without reporting.
     """
-    if not fork_available():  # pragma: no cover - Linux and macOS have fork
-        raise RuntimeError("several processes need fork(), which this platform lacks")
+    jobs = jobs or cpu_count()
+    if jobs == 1:
+        return None
+    if not fork_available():
+        warnings.warn(
+            "several processes need fork(), which this platform lacks: assessed in one process",
+            JobWarning,
+            stacklevel=3,
+        )
+        return None
     packs = tuple(packs) if packs is not None else None
     rules = tuple(rules) if rules is not None else None
     engine._chosen(packs)  # unknown names are errors here, before any worker starts
     engine._only(rules)
     stretches = cut(stream, jobs)
-    with tempfile.TemporaryDirectory(prefix=".minzheng-jobs-", dir=scratch) as folder:
-        job = _Job(stream, engine, on, packs, what_if, rules, options, Path(folder), progress)
-        if stretches is not None:
-            results = _run(evolve(job, cut=stretches))
+    if stretches is not None and not stretches.stretches:
+        return None  # no rows to share
+    if stretches is not None:
+        with tempfile.TemporaryDirectory(prefix=".minzheng-jobs-", dir=scratch) as folder:
+            job = _Job(
+                stream, engine, on, packs, what_if, rules, options, Path(folder), progress,
+                rollups=tally is not None and tally._keep, cut=stretches,
+            )  # fmt: skip
+            results = _run(job)
             if results is not None:
                 _copy(job.folder, len(results), out)
                 if tally is not None:
                     for result in results:
                         tally._add_counts(result.counts)
-                return len(results)
-    # the file cannot be cut by bytes, and nothing is assessed yet: this process does it
-    if progress is not None:
-        begun = 0
-
-        def block_starts(key: str | None) -> None:
-            nonlocal begun
-            begun += _units(stream, key)
-            progress(begun)
-
-        stream._on_block = block_starts
-    write_jsonl(_findings(job, stream, tally), out)
-    return 0
+                return sum(sum(result.counts[0].values()) for result in results)
+    warnings.warn(
+        f"{stream.facts_path.name} cannot be cut by bytes for several processes (a quoted "
+        "cell holds a line break, or a carriage return has no line feed after it): "
+        "assessed in one process",
+        JobWarning,
+        stacklevel=3,
+    )
+    return None
 
 
 def _run(job: _Job) -> list[_Done] | None:

@@ -13,6 +13,7 @@ import contextlib
 import json
 import os
 import sys
+import warnings
 from collections.abc import Callable, Iterator
 from datetime import date
 from decimal import Decimal
@@ -23,8 +24,8 @@ import click
 
 from . import __version__
 from .dataset import Dataset, load_dataset
-from .engine import Engine, Tally, resolve_date
-from .errors import MinzhengError
+from .engine import Engine, Tally, _counting_units, resolve_date
+from .errors import JobWarning, MinzhengError
 from .models import Finding, Report, Status, TargetValue, measure_zh
 from .newpack import new_pack
 from .plugins import Registry
@@ -34,7 +35,6 @@ from .render import (
     report_to_markdown,
     report_to_table,
     targets_to_json,
-    write_jsonl,
     write_targets_jsonl,
 )
 from .scoring import load_score_table
@@ -405,16 +405,7 @@ def _progress_bar(total: int) -> Iterator[Callable[[int], None] | None]:
 def _progress(findings: Iterator[Finding], total: int) -> Iterator[Finding]:
     """Show progress by units on stderr for a long run in a terminal."""
     with _progress_bar(total) as show:
-        if show is None:
-            yield from findings
-            return
-        done, last = 0, None
-        for finding in findings:
-            if finding.unit != last:
-                done += 1
-                show(done)
-                last = finding.unit
-            yield finding
+        yield from findings if show is None else _counting_units(findings, show)
 
 
 _stream_option = click.option(
@@ -438,22 +429,32 @@ def _streaming(file: str, stream: bool | None, fmt: str, whole: tuple[str, ...] 
     return is_csv and fmt == "jsonl" if stream is None else stream
 
 
-def _job_count(jobs: int, stream: bool, fmt: str) -> int:
-    """The number of processes ``--jobs`` asks for (0: one per CPU), checked against the
-    other options: several only for a streamed dataset written as JSON lines."""
-    if jobs == 1:
-        return 1
-    if not (stream and fmt == "jsonl"):
+def _check_jobs(jobs: int, stream: bool, fmt: str) -> None:
+    """``--jobs`` other than 1 only for a streamed dataset written as JSON lines."""
+    if jobs != 1 and not (stream and fmt == "jsonl"):
         raise click.UsageError(
             "--jobs assesses a streamed CSV dataset written as JSON lines: "
             "give --format jsonl and a CSV dataset (without --no-stream)"
         )
-    from ._jobs import cpu_count, fork_available  # multiprocessing: only when asked for
 
-    if not fork_available():  # pragma: no cover - Linux and macOS have fork
-        click.echo("note: --jobs needs fork(), which this platform lacks: one process", err=True)
-        return 1
-    return jobs or cpu_count()
+
+@contextlib.contextmanager
+def _notes() -> Iterator[None]:
+    """A :class:`~minzheng.JobWarning` raised within as a note on stderr (the work was
+    done, in one process); other warnings shown as usual."""
+    caught: list[warnings.WarningMessage] = []
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", JobWarning)
+            yield
+    finally:  # out of catch_warnings, whose recorder would take what is shown here
+        for warning in caught:
+            if issubclass(warning.category, JobWarning):
+                click.echo(f"note: {warning.message}", err=True)
+            else:
+                warnings.showwarning(
+                    warning.message, warning.category, warning.filename, warning.lineno
+                )
 
 
 @main.command()
@@ -505,7 +506,7 @@ def assess(
     if fmt in ("html", "xlsx") and output is None:
         raise click.UsageError(f"--format {fmt} writes a file: give -o FILE.{fmt}")
     stream = _streaming(file, stream, fmt, whole=("html", "xlsx"))
-    jobs = _job_count(jobs, stream, fmt)
+    _check_jobs(jobs, stream, fmt)
     registry = _registry()
     options = _options(table)
     dataset: Dataset | DatasetStream = (
@@ -515,32 +516,13 @@ def assess(
     names = list(packs) or None
     on = resolve_date(dataset, on)
     tally = Tally(dataset, rollups=fmt != "jsonl")
-    if jobs > 1:
-        from ._jobs import assess_jsonl
-
-        assert isinstance(dataset, DatasetStream)
-        with _output(output) as out, _progress_bar(len(dataset)) as show:
-            workers = assess_jsonl(
-                dataset,
-                engine,
-                out,
-                jobs=jobs,
-                on=on,
-                packs=names,
-                what_if=what_if,
-                rules=rule_ids or None,
-                options=options,
-                tally=tally,
+    if fmt == "jsonl":
+        with _notes(), _output(output) as out, _progress_bar(len(dataset)) as show:
+            engine.write_jsonl(
+                dataset, out, names, on, what_if=what_if, tally=tally, options=options,
+                rules=rule_ids or None, jobs=jobs, progress=show,
                 scratch=None if output is None else output.parent,
-                progress=show,
-            )
-        if workers == 0:
-            click.echo(
-                f"note: {dataset.facts_path.name} cannot be cut by bytes for --jobs (a quoted "
-                "cell holds a line break, or a carriage return has no line feed after it): "
-                "assessed in one process",
-                err=True,
-            )
+            )  # fmt: skip
         click.echo(_summary(tally, lang), err=True)
         raise _Exit(_exit_code(tally, fail_on, bool(registry.errors)))
     findings = _progress(
@@ -555,11 +537,6 @@ def assess(
         ),
         len(dataset),
     )
-    if fmt == "jsonl":
-        with _output(output) as out:
-            write_jsonl(findings, out)
-        click.echo(_summary(tally, lang), err=True)
-        raise _Exit(_exit_code(tally, fail_on, bool(registry.errors)))
     report = Report(
         on=on,
         dataset=dataset.name or dataset.source,

@@ -18,9 +18,11 @@ summary and roll-ups (the share of units below each unit that meet each rule).
 from __future__ import annotations
 
 import collections
-from collections.abc import Iterable, Iterator, Mapping
+import operator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
-from typing import Any, ClassVar
+from pathlib import Path
+from typing import IO, Any, ClassVar
 
 import attrs
 
@@ -38,6 +40,7 @@ from .models import (
     Unit,
 )
 from .plugins import LoadedPack, Registry
+from .render import write_jsonl
 from .rules import MissingFact, Outcome, Rule, UnitContext
 from .stream import DatasetStream
 
@@ -53,6 +56,19 @@ if tuple(f.name for f in attrs.fields(Outcome)) != _OUTCOME_FIELDS:  # pragma: n
     raise ImportError("Outcome's fields changed: update Engine.evaluate with them")
 
 
+def _counting_units(
+    findings: Iterable[Finding], progress: Callable[[int], None]
+) -> Iterator[Finding]:
+    """``findings``, telling ``progress`` the number of units reached as each is."""
+    done, last = 0, None
+    for finding in findings:
+        if finding.unit != last:
+            done += 1
+            progress(done)
+            last = finding.unit
+        yield finding
+
+
 def resolve_date(dataset: Dataset | DatasetStream, on: date | None) -> date:
     """The assessment date: ``on``, else the dataset's ``as_of``, else the end of its
     latest period, else today."""
@@ -60,6 +76,10 @@ def resolve_date(dataset: Dataset | DatasetStream, on: date | None) -> date:
         return on
     as_of = dataset.dataset.as_of if isinstance(dataset, DatasetStream) else dataset.as_of
     return as_of or dataset.latest_period_end() or date.today()
+
+
+#: What a :class:`Tally` counted: findings by status, failures, warnings, roll-ups.
+_Counts = tuple[dict[Status, int], int, int, dict[tuple[str, str, str, Level], list[int]]]
 
 
 class Tally:
@@ -131,16 +151,22 @@ class Tally:
             for pack, rule, unit, level in keys
         )
 
-    def _counts(self) -> tuple[dict[Status, int], int, int]:
-        """The counts alone (no roll-ups), to be added to a tally in another process."""
-        return dict(self.by_status), self.failures, self.warnings
+    def _counts(self) -> _Counts:
+        """The counts and the roll-ups' counts, to be added to a tally in another
+        process."""
+        return dict(self.by_status), self.failures, self.warnings, self._rollups
 
-    def _add_counts(self, counts: tuple[dict[Status, int], int, int]) -> None:
-        """Add the :meth:`_counts` of a tally kept by another process to these."""
-        by_status, failures, warnings = counts
+    def _add_counts(self, counts: _Counts) -> None:
+        """Add the :meth:`_counts` of a tally kept by another process to these (the
+        roll-ups only if this tally keeps them)."""
+        by_status, failures, warnings, rollups = counts
         self.by_status.update(by_status)
         self.failures += failures
         self.warnings += warnings
+        if self._keep:
+            for key, theirs in rollups.items():
+                mine = self._rollups.setdefault(key, [0, 0, 0, 0, 0])
+                mine[:] = map(operator.add, mine, theirs)
 
     @property
     def summary(self) -> dict[Status, int]:
@@ -213,6 +239,70 @@ class Engine:
             if tally is not None:
                 tally.add(finding)
             yield finding
+
+    def write_jsonl(
+        self,
+        dataset: Dataset | DatasetStream,
+        out: IO[str],
+        packs: Iterable[str] | None = None,
+        on: date | None = None,
+        *,
+        what_if: bool = False,
+        tally: Tally | None = None,
+        options: Mapping[str, object] | None = None,
+        rules: Iterable[str] | None = None,
+        jobs: int = 1,
+        progress: Callable[[int], None] | None = None,
+        scratch: str | Path | None = None,
+    ) -> int:
+        """Write the findings of :meth:`iter_assess` to ``out``, one JSON object a line
+        (:func:`minzheng.render.write_jsonl`), and return how many were written —
+        with ``jobs`` processes sharing the counties of a
+        :class:`~minzheng.DatasetStream`. This is ``minzheng assess --format jsonl``.
+
+        The other arguments are those of :meth:`iter_assess`. ``jobs`` is the number of
+        processes (``0``: one for each CPU this process may run on; see "Several
+        processes" in the how-to :doc:`/howto/large-data`). Whatever it is, the lines are
+        the same and in the same order, ``tally`` counts (and rolls up, if it keeps
+        roll-ups) the same findings, and a problem in the data is the same
+        :class:`~minzheng.DatasetError`; with several processes, nothing is written
+        then. Several processes need ``dataset`` to be a stream (:exc:`ValueError`
+        otherwise) and the platform to ``fork`` (Linux, macOS); where it cannot, or
+        where ``facts.csv`` cannot be cut by bytes (a quoted cell holds a line break),
+        one process does the work, with a :class:`~minzheng.JobWarning`. A worker that
+        dies (killed, out of memory) is a :class:`~minzheng.JobError`. The workers write
+        their lines to files in a temporary folder in ``scratch`` (default: the
+        system's), as much as the output until they are copied into it.
+
+        ``progress``, if given, is called from time to time, in this process, with the
+        number of units assessed so far, and at the end with ``len(dataset)``, e.g. to
+        show a progress bar.
+        """
+        if jobs < 0:
+            raise ValueError(f"jobs is a number of processes, 0 for one a CPU; found {jobs}")
+        day = resolve_date(dataset, on)
+        if jobs != 1:
+            if not isinstance(dataset, DatasetStream):
+                raise ValueError(
+                    "several processes (jobs other than 1) share the counties of a "
+                    f"DatasetStream, found a {type(dataset).__name__}"
+                )
+            from ._jobs import assess_jsonl  # multiprocessing: only when asked for
+
+            written = assess_jsonl(
+                dataset, self, out, jobs=jobs, on=day, packs=packs, what_if=what_if,
+                rules=rules, options=options, tally=tally, scratch=scratch, progress=progress,
+            )  # fmt: skip
+            if written is not None:
+                return written
+        findings = self.iter_assess(
+            dataset, packs, day, what_if=what_if, tally=tally, options=options, rules=rules
+        )
+        if progress is None:
+            return write_jsonl(findings, out)
+        written = write_jsonl(_counting_units(findings, progress), out)
+        progress(len(dataset))
+        return written
 
     def _work(
         self,

@@ -1,14 +1,22 @@
 """Errors a user can cause, each with a message that says what to fix.
 
 None of these is a bug in minzheng: the CLI prints them without a traceback and exits
-with status 2.
+with status 2. :class:`JobWarning` is not an error: the work was done, in one process.
 """
 
 from __future__ import annotations
 
 from attrs import frozen
 
-__all__ = ["DatasetError", "InputError", "MinzhengError", "Problem", "UnknownNameError"]
+__all__ = [
+    "DatasetError",
+    "InputError",
+    "JobError",
+    "JobWarning",
+    "MinzhengError",
+    "Problem",
+    "UnknownNameError",
+]
 
 
 class MinzhengError(Exception):
@@ -84,3 +92,16 @@ class UnknownNameError(MinzhengError, LookupError):
 
     def __str__(self) -> str:
         return str(self.args[0])
+
+
+class JobError(MinzhengError):
+    """A worker process of :meth:`Engine.write_jsonl <minzheng.Engine.write_jsonl>`
+    (``minzheng assess --jobs``) ended without reporting: killed, out of memory, or a
+    bug in minzheng. Nothing was written."""
+
+
+class JobWarning(UserWarning):
+    """Several processes were asked for (``jobs`` of :meth:`Engine.write_jsonl
+    <minzheng.Engine.write_jsonl>`, ``minzheng assess --jobs``) but one did the work, with
+    the same output: the platform cannot ``fork``, or ``facts.csv`` cannot be cut by
+    bytes. The message says which."""
