@@ -55,7 +55,7 @@ from typing import IO, Any
 from attrs import evolve, frozen
 
 from .dataset import _FactRows, _Slice
-from .engine import Engine, Tally
+from .engine import Engine, Tally, _Counts
 from .errors import DatasetError, JobError, JobWarning
 from .models import Finding
 from .render import write_jsonl
@@ -109,7 +109,7 @@ class _Job:
 class _Done:
     """What a worker sends back when it has written its lines."""
 
-    counts: Any  # Tally._counts()
+    counts: _Counts  # Tally._counts()
 
 
 @frozen
