@@ -13,6 +13,8 @@ import errno
 import io
 import os
 import random
+import sys
+import threading
 import warnings
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -619,6 +621,25 @@ def test_cli_shows_progress_with_jobs_as_in_one_process(
         assert run.exit_code == 1, run.output
     units = len(DatasetStream(jian_csv))
     assert [(total, told[-1]) for total, told in shown] == [(units, units), (units, units)]
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_bar_has_no_thread_of_its_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--jobs`` forks its workers while the bar is shown: a thread then could hold a
+    lock that stays locked in them (and Python 3.12 warns of it)."""
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    threads = threading.active_count()
+    with minzheng.cli._progress_bar(5000) as show:
+        assert show is not None
+        assert threading.active_count() == threads
+        for done in range(1, 5001):
+            show(done)
+    assert "5000/5000" in terminal.getvalue()
 
 
 def test_cli_cuts_a_file_whose_text_values_are_quoted(jian_csv: Path) -> None:

@@ -13,6 +13,7 @@ import contextlib
 import json
 import os
 import sys
+import time
 import warnings
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -54,6 +55,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 LANG_ENV = "MINZHENG_LANG"
 _PROGRESS_MIN_UNITS = 2000
+#: seconds between two drawings of the bar, at the least
+_PROGRESS_REDRAW = 0.1
 
 
 class _Exit(Exception):
@@ -384,7 +387,12 @@ def _output(path: Path | None) -> Iterator[IO[str]]:
 @contextlib.contextmanager
 def _progress_bar(total: int) -> Iterator[Callable[[int], None] | None]:
     """A bar on stderr of the ``total`` units assessed, for a long run in a terminal:
-    gives a function to call with the number done so far (``None``: no bar)."""
+    gives a function to call with the number done so far (``None``: no bar).
+
+    The bar is redrawn when it is told, at most ten times a second, not by a thread of
+    its own: ``--jobs`` forks its workers while the bar is shown, and a thread running
+    at a fork may hold a lock that then stays locked in the workers (Python 3.12 and
+    later warn of it)."""
     if total < _PROGRESS_MIN_UNITS or not sys.stderr.isatty():
         yield None
         return
@@ -397,9 +405,20 @@ def _progress_bar(total: int) -> Iterator[Callable[[int], None] | None]:
         TimeElapsedColumn(),
         console=_stderr(),
         transient=True,
+        auto_refresh=False,
     ) as progress:
         task = progress.add_task("units", total=total)
-        yield lambda done: progress.update(task, completed=done)
+        drawn = time.monotonic()
+
+        def show(done: int) -> None:
+            nonlocal drawn
+            progress.update(task, completed=done)
+            now = time.monotonic()
+            if now - drawn >= _PROGRESS_REDRAW:
+                progress.refresh()
+                drawn = now
+
+        yield show
 
 
 def _progress(findings: Iterator[Finding], total: int) -> Iterator[Finding]:

@@ -272,7 +272,9 @@ class Engine:
         one process does the work, with a :class:`~minzheng.JobWarning`. A worker that
         dies (killed, out of memory) is a :class:`~minzheng.JobError`. The workers write
         their lines to files in a temporary folder in ``scratch`` (default: the
-        system's), as much as the output until they are copied into it.
+        system's), as much as the output until they are copied into it. They are forked
+        from this process, so call it where no other thread runs: a lock another thread
+        holds at the fork stays locked in the workers (Python 3.12 and later warn of it).
 
         ``progress``, if given, is called from time to time, in this process, with the
         number of units assessed so far, and at the end with ``len(dataset)``, e.g. to
