@@ -265,8 +265,11 @@ def test_a_file_whose_lines_are_not_its_rows_is_assessed_in_one_process(
     engine = Engine(registry)
     stream = DatasetStream(folder, registry.indicators)
     tally, out, told = Tally(stream, rollups=False), io.StringIO(), []
-    with pytest.warns(JobWarning, match="facts.csv cannot be cut by bytes .*: assessed in one"):
+    with pytest.warns(
+        JobWarning, match="facts.csv cannot be cut by bytes .*: assessed in one"
+    ) as seen:
         written = engine.write_jsonl(stream, out, on=ON, tally=tally, jobs=3, progress=told.append)
+    assert [(w.message.reason, w.message.file) for w in seen] == [("cut", "facts.csv")]  # type: ignore[union-attr]
     assert (out.getvalue(), tally.summary) == _serial(engine, folder)
     assert written == out.getvalue().count("\n")
     assert told[-1] == len(stream)
@@ -521,8 +524,9 @@ def test_without_fork_one_process_does_the_work_with_a_warning(
     folder = _counties(tmp_path / "d", 2)
     expected = _serial(engine, folder)
     monkeypatch.setattr(minzheng._jobs, "fork_available", lambda: False)
-    with pytest.warns(JobWarning, match=r"need fork\(\), which this platform lacks"):
+    with pytest.warns(JobWarning, match=r"need fork\(\), which this platform lacks") as seen:
         assert _jobs(engine, folder, 2) == expected
+    assert [(w.message.reason, w.message.file) for w in seen] == [("fork", "")]  # type: ignore[union-attr]
 
 
 def test_several_processes_need_a_stream_and_a_count(engine: Engine, demo: Dataset) -> None:
@@ -674,6 +678,9 @@ def test_cli_says_when_a_file_cannot_be_cut(jian_csv: Path) -> None:
     assert whole.stderr.startswith(
         "note: facts.csv cannot be cut by bytes for several processes (a quoted cell holds a line"
     )
+    in_zh = runner.invoke(main, [*args, "--lang", "zh"])
+    assert in_zh.stdout == whole.stdout
+    assert in_zh.stderr.startswith("注意:facts.csv 无法按字节切分给多个进程(带引号的单元格中有换行")
 
 
 def test_cli_says_when_it_cannot_fork(jian_csv: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -686,6 +693,9 @@ def test_cli_says_when_it_cannot_fork(jian_csv: Path, monkeypatch: pytest.Monkey
     assert two.stdout == one.stdout
     note = "note: several processes need fork(), which this platform lacks: assessed in one process"
     assert two.stderr == f"{note}\n{one.stderr}"
+    in_zh = runner.invoke(main, [*args, "-j", "2", "--lang", "zh"])
+    assert in_zh.stdout == one.stdout
+    assert in_zh.stderr.startswith("注意:多进程需要 fork(),本平台不支持:已在一个进程中评估\n")
 
 
 def test_cli_shows_other_warnings_as_warnings(

@@ -400,8 +400,10 @@ def assess_jsonl(
         return None
     if not fork_available():
         warnings.warn(
-            "several processes need fork(), which this platform lacks: assessed in one process",
-            JobWarning,
+            JobWarning(
+                "several processes need fork(), which this platform lacks: assessed in one process",
+                "fork",
+            ),
             stacklevel=3,
         )
         return None
@@ -425,11 +427,15 @@ def assess_jsonl(
                     for result in results:
                         tally._add_counts(result.counts)
                 return sum(sum(result.counts[0].values()) for result in results)
+    name = stream.facts_path.name
     warnings.warn(
-        f"{stream.facts_path.name} cannot be cut by bytes for several processes (a quoted "
-        "cell holds a line break, or a carriage return has no line feed after it): "
-        "assessed in one process",
-        JobWarning,
+        JobWarning(
+            f"{name} cannot be cut by bytes for several processes (a quoted cell holds a "
+            "line break, or a carriage return has no line feed after it): assessed in one "
+            "process",
+            "cut",
+            name,
+        ),
         stacklevel=3,
     )
     return None

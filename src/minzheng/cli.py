@@ -457,10 +457,23 @@ def _check_jobs(jobs: int, stream: bool, fmt: str) -> None:
         )
 
 
+def _job_note(warning: JobWarning, zh: bool) -> str:
+    if not zh:
+        return f"note: {warning}"
+    if warning.reason == "fork":
+        return "注意:多进程需要 fork(),本平台不支持:已在一个进程中评估"
+    if warning.reason == "cut":
+        return (
+            f"注意:{warning.file} 无法按字节切分给多个进程(带引号的单元格中有换行,"
+            "或回车后没有换行):已在一个进程中评估"
+        )
+    return f"注意:{warning}"
+
+
 @contextlib.contextmanager
-def _notes() -> Iterator[None]:
+def _notes(lang: str) -> Iterator[None]:
     """A :class:`~minzheng.JobWarning` raised within as a note on stderr (the work was
-    done, in one process); other warnings shown as usual."""
+    done, in one process), in ``lang``; other warnings shown as usual."""
     caught: list[warnings.WarningMessage] = []
     try:
         with warnings.catch_warnings(record=True) as caught:
@@ -468,8 +481,8 @@ def _notes() -> Iterator[None]:
             yield
     finally:  # out of catch_warnings, whose recorder would take what is shown here
         for warning in caught:
-            if issubclass(warning.category, JobWarning):
-                click.echo(f"note: {warning.message}", err=True)
+            if isinstance(warning.message, JobWarning):
+                click.echo(_job_note(warning.message, lang == "zh"), err=True)
             else:
                 warnings.showwarning(
                     warning.message, warning.category, warning.filename, warning.lineno
@@ -536,7 +549,7 @@ def assess(
     on = resolve_date(dataset, on)
     tally = Tally(dataset, rollups=fmt != "jsonl")
     if fmt == "jsonl":
-        with _notes(), _output(output) as out, _progress_bar(len(dataset)) as show:
+        with _notes(lang), _output(output) as out, _progress_bar(len(dataset)) as show:
             engine.write_jsonl(
                 dataset, out, names, on, what_if=what_if, tally=tally, options=options,
                 rules=rule_ids or None, jobs=jobs, progress=show,

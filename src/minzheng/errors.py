@@ -6,6 +6,8 @@ with status 2. :class:`JobWarning` is not an error: the work was done, in one pr
 
 from __future__ import annotations
 
+from typing import Literal
+
 from attrs import frozen
 
 __all__ = [
@@ -104,4 +106,15 @@ class JobWarning(UserWarning):
     """Several processes were asked for (``jobs`` of :meth:`Engine.write_jsonl
     <minzheng.Engine.write_jsonl>`, ``minzheng assess --jobs``) but one did the work, with
     the same output: the platform cannot ``fork``, or ``facts.csv`` cannot be cut by
-    bytes. The message says which."""
+    bytes. The message says which, and so does :attr:`reason`."""
+
+    def __init__(
+        self, message: str, reason: Literal["fork", "cut", ""] = "", file: str = ""
+    ) -> None:
+        super().__init__(message)
+        #: ``"fork"``: the platform cannot fork; ``"cut"``: :attr:`file` cannot be cut by
+        #: bytes (a quoted cell holds a line break, or a carriage return has no line feed
+        #: after it)
+        self.reason = reason
+        #: the facts file's name, for ``"cut"``
+        self.file = file
