@@ -154,21 +154,32 @@ def _widened(rows: list[list[str]]) -> list[list[str]]:
     ]
 
 
-def _serial(engine: Engine, folder: Path, **options: Any) -> tuple[str, dict[Status, int]]:
+@frozen
+class _Run:
+    """What a run wrote and counted, and how many values its stream read."""
+
+    lines: str
+    summary: dict[Status, int]
+    facts_read: int
+
+
+def _serial(engine: Engine, folder: Path, **options: Any) -> _Run:
     stream = DatasetStream(folder, engine.registry.indicators)
     tally = Tally(stream, rollups=False)
     out = io.StringIO()
     write_jsonl(engine.iter_assess(stream, on=ON, tally=tally, **options), out)
-    return out.getvalue(), tally.summary
+    return _Run(out.getvalue(), tally.summary, stream.facts_read)
 
 
-def _jobs(engine: Engine, folder: Path, jobs: int, **options: Any) -> tuple[str, dict[Status, int]]:
+def _jobs(engine: Engine, folder: Path, jobs: int, **options: Any) -> _Run:
     stream = DatasetStream(folder, engine.registry.indicators)
     tally = Tally(stream, rollups=False)
     out = io.StringIO()
     written = engine.write_jsonl(stream, out, on=ON, tally=tally, jobs=jobs, **options)
     assert written == out.getvalue().count("\n")
-    return out.getvalue(), tally.summary
+    with pytest.raises(RuntimeError, match="read once"):  # as after one process
+        next(stream.blocks())
+    return _Run(out.getvalue(), tally.summary, stream.facts_read)
 
 
 @given(
@@ -191,7 +202,9 @@ def test_several_processes_write_the_lines_of_one(
 ) -> None:
     engine = Engine(make_registry(("demo", demo_pack), ("upper", _Pack())))
     folder = _counties(tmp_path_factory.mktemp("jobs"), copies, seed, layout)
-    lines, summary = _serial(engine, folder, what_if=what_if)
+    one = _serial(engine, folder, what_if=what_if)
+    lines = one.lines
+    assert one.facts_read > 10 * copies
     stream = DatasetStream(folder, engine.registry.indicators)
     found = cut(stream, jobs)
     assert found is not None
@@ -199,7 +212,7 @@ def test_several_processes_write_the_lines_of_one(
     # every layout here is cut by bytes: a JobWarning (one process) would fail the test
     with mock.patch.object(minzheng._jobs, "_SKIM_PIECE", piece):  # skimmed in pieces
         written = engine.write_jsonl(stream, out, on=ON, tally=tally, what_if=what_if, jobs=jobs)
-    assert (out.getvalue(), tally.summary) == (lines, summary)
+    assert _Run(out.getvalue(), tally.summary, stream.facts_read) == one
     assert written == lines.count("\n")
     assert lines.count("\n") > 10 * copies
     assert '"rule": "T-inherited"' in lines
@@ -270,7 +283,7 @@ def test_a_file_whose_lines_are_not_its_rows_is_assessed_in_one_process(
     ) as seen:
         written = engine.write_jsonl(stream, out, on=ON, tally=tally, jobs=3, progress=told.append)
     assert [(w.message.reason, w.message.file) for w in seen] == [("cut", "facts.csv")]  # type: ignore[union-attr]
-    assert (out.getvalue(), tally.summary) == _serial(engine, folder)
+    assert _Run(out.getvalue(), tally.summary, stream.facts_read) == _serial(engine, folder)
     assert written == out.getvalue().count("\n")
     assert told[-1] == len(stream)
     stream = DatasetStream(folder, registry.indicators)
@@ -451,9 +464,9 @@ def _test_rule(kind: type[Rule], rule_id: str, levels: tuple[Level, ...], reads:
 def test_rules_above_county_level_find_what_they_find_in_one_process(tmp_path: Path) -> None:
     engine = Engine(make_registry(("demo", demo_pack), ("upper", _Pack())))
     folder = _counties(tmp_path / "d", 3, seed=7)
-    lines, summary = _serial(engine, folder, what_if=True)
-    assert '"rule": "T-townships", "unit": "9901", "status": "error"' in lines
-    assert _jobs(engine, folder, 3, what_if=True) == (lines, summary)
+    one = _serial(engine, folder, what_if=True)
+    assert '"rule": "T-townships", "unit": "9901", "status": "error"' in one.lines
+    assert _jobs(engine, folder, 3, what_if=True) == one
 
 
 def test_a_worker_that_dies_is_an_error_and_nothing_is_written(
@@ -572,7 +585,7 @@ def test_lines_are_copied_by_python_where_the_kernel_cannot_copy_them(
     are copied through Python; another error (a full disk) is raised."""
     engine = Engine(make_registry(("demo", demo_pack)))
     folder = _counties(tmp_path / "d", 3)
-    lines, _summary = _serial(engine, folder)
+    lines = _serial(engine, folder).lines
 
     def cannot(*args: object) -> int:
         raise OSError(error, os.strerror(error))

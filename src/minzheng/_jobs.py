@@ -59,7 +59,7 @@ from .engine import Engine, Tally, _Counts
 from .errors import DatasetError, JobError, JobWarning
 from .models import Finding
 from .render import write_jsonl
-from .stream import DatasetStream, _chunks, _Stretch
+from .stream import DatasetStream, _chunks, _count, _Stretch
 
 __all__ = ["assess_jsonl", "cpu_count", "fork_available"]
 
@@ -110,6 +110,10 @@ class _Done:
     """What a worker sends back when it has written its lines."""
 
     counts: _Counts  # Tally._counts()
+    #: the values the worker read: of its own blocks, and of the units kept (county
+    #: level and above: its own rows of them, and those of the stretches before it)
+    facts: int
+    kept: int
 
 
 @frozen
@@ -346,7 +350,8 @@ def _assess_share(job: _Job, index: int) -> _Done:
     tally = Tally(stream, rollups=job.rollups)
     with _part(job.folder, index).open("w", encoding="utf-8", buffering=1 << 20) as out:
         write_jsonl(_findings(job, stream, tally), out)
-    return _Done(tally._counts())
+    kept = _count(stream._facts.kept)
+    return _Done(tally._counts(), stream.facts_read - kept, kept)
 
 
 def _findings(job: _Job, stream: DatasetStream, tally: Tally | None) -> Iterator[Finding]:
@@ -426,6 +431,10 @@ def assess_jsonl(
                 if tally is not None:
                     for result in results:
                         tally._add_counts(result.counts)
+                # read as one process reads it: every value once (the last worker has
+                # all the units kept)
+                stream._read = True
+                stream.facts_read = sum(result.facts for result in results) + results[-1].kept
                 return sum(sum(result.counts[0].values()) for result in results)
     name = stream.facts_path.name
     warnings.warn(

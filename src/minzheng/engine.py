@@ -264,9 +264,10 @@ class Engine:
         processes (``0``: one for each CPU this process may run on; see "Several
         processes" in the how-to :doc:`/howto/large-data`). Whatever it is, the lines are
         the same and in the same order, ``tally`` counts (and rolls up, if it keeps
-        roll-ups) the same findings, and a problem in the data is the same
-        :class:`~minzheng.DatasetError`; with several processes, nothing is written
-        then. Several processes need ``dataset`` to be a stream (:exc:`ValueError`
+        roll-ups) the same findings, the stream is read (it counts its values in
+        :attr:`~minzheng.DatasetStream.facts_read`, and is not read again), and a
+        problem in the data is the same :class:`~minzheng.DatasetError`; with several
+        processes, nothing is written then. Several processes need ``dataset`` to be a stream (:exc:`ValueError`
         otherwise) and the platform to ``fork`` (Linux, macOS); where it cannot, or
         where ``facts.csv`` cannot be cut by bytes (a quoted cell holds a line break),
         one process does the work, with a :class:`~minzheng.JobWarning`. A worker that
