@@ -57,7 +57,6 @@ from attrs import evolve, frozen
 from .dataset import _FactRows, _Slice
 from .engine import Engine, Tally, _Counts
 from .errors import DatasetError, JobError, JobWarning
-from .models import Finding
 from .render import write_jsonl
 from .stream import DatasetStream, _chunks, _count, _Stretch
 
@@ -335,35 +334,22 @@ def _work(job: _Job, index: int, conn: Connection) -> None:
     conn.close()
 
 
-def _units(stream: DatasetStream, key: str | None) -> int:
-    """The number of units in block ``key`` (``None``: the units above county level)."""
-    return len(stream._blocks[key] if key is not None else stream._upper)
-
-
 def _assess_share(job: _Job, index: int) -> _Done:
     stream = job.stream
 
-    def block_starts(key: str | None) -> None:
-        job.done[index] += _units(stream, key)  # for the parent's progress
+    def block_starts(key: str | None) -> None:  # the units begun, for the parent's progress
+        job.done[index] += len(stream._blocks[key] if key is not None else stream._upper)
 
     stream._on_block = block_starts
     tally = Tally(stream, rollups=job.rollups)
     with _part(job.folder, index).open("w", encoding="utf-8", buffering=1 << 20) as out:
-        write_jsonl(_findings(job, stream, tally), out)
+        findings = job.engine.iter_assess(
+            stream, job.packs, job.on, what_if=job.what_if, tally=tally, options=job.options,
+            rules=job.rules,
+        )  # fmt: skip
+        write_jsonl(findings, out)
     kept = _count(stream._facts.kept)
     return _Done(tally._counts(), stream.facts_read - kept, kept)
-
-
-def _findings(job: _Job, stream: DatasetStream, tally: Tally | None) -> Iterator[Finding]:
-    return job.engine.iter_assess(
-        stream,
-        job.packs,
-        job.on,
-        what_if=job.what_if,
-        tally=tally,
-        options=job.options,
-        rules=job.rules,
-    )
 
 
 def assess_jsonl(
@@ -419,35 +405,35 @@ def assess_jsonl(
     stretches = cut(stream, jobs)
     if stretches is not None and not stretches.stretches:
         return None  # no rows to share
-    if stretches is not None:
-        with tempfile.TemporaryDirectory(prefix=".minzheng-jobs-", dir=scratch) as folder:
-            job = _Job(
-                stream, engine, on, packs, what_if, rules, options, Path(folder), progress,
-                rollups=tally is not None and tally._keep, cut=stretches,
-            )  # fmt: skip
-            results = _run(job)
-            if results is not None:
-                _copy(job.folder, len(results), out)
-                if tally is not None:
-                    for result in results:
-                        tally._add_counts(result.counts)
-                # read as one process reads it: every value once (the last worker has
-                # all the units kept)
-                stream._read = True
-                stream.facts_read = sum(result.facts for result in results) + results[-1].kept
-                return sum(sum(result.counts[0].values()) for result in results)
-    name = stream.facts_path.name
-    warnings.warn(
-        JobWarning(
-            f"{name} cannot be cut by bytes for several processes (a quoted cell holds a "
-            "line break, or a carriage return has no line feed after it): assessed in one "
-            "process",
-            "cut",
-            name,
-        ),
-        stacklevel=3,
-    )
-    return None
+    with tempfile.TemporaryDirectory(prefix=".minzheng-jobs-", dir=scratch) as folder:
+        job = _Job(
+            stream, engine, on, packs, what_if, rules, options, Path(folder), progress,
+            rollups=tally is not None and tally._keep, cut=stretches,
+        )  # fmt: skip
+        results = None if stretches is None else _run(job)
+        if results is not None:
+            _copy(job.folder, len(results), out)
+    if results is None:
+        name = stream.facts_path.name
+        warnings.warn(
+            JobWarning(
+                f"{name} cannot be cut by bytes for several processes (a quoted cell holds a "
+                "line break, or a carriage return has no line feed after it): assessed in "
+                "one process",
+                "cut",
+                name,
+            ),
+            stacklevel=3,
+        )
+        return None
+    if tally is not None:
+        for result in results:
+            tally._add_counts(result.counts)
+    # read as one process reads it: every value once (the last worker has all the units
+    # kept)
+    stream._read = True
+    stream.facts_read = sum(result.facts for result in results) + results[-1].kept
+    return sum(sum(result.counts[0].values()) for result in results)
 
 
 def _run(job: _Job) -> list[_Done] | None:
