@@ -15,6 +15,10 @@ nox.options.reuse_existing_virtualenvs = False
 nox.options.sessions = ["tests", "lint", "typecheck", "docs"]
 
 ROOT = Path(__file__).parent
+#: The Pythons the tests run on (pyproject.toml: requires-python >= 3.11). One that is not
+#: found is skipped with a note, except where CI is set, where it is an error: nox's own
+#: rule. .ci/run makes pyenv's versions of them visible.
+PYTHONS = ("3.11", "3.12", "3.13")
 PLUGINS = sorted(p for p in (ROOT / "plugins").glob("*/pyproject.toml"))
 EXAMPLES = sorted(
     p for p in (ROOT / "examples").glob("*") if p.suffix in (".yaml", ".yml", ".json") or p.is_dir()
@@ -29,9 +33,9 @@ def _install_all(session: nox.Session, extra: str = "", *, editable: bool = True
         session.install(*flag, f"{pyproject.parent}{extra}")
 
 
-@nox.session
+@nox.session(python=PYTHONS)
 def tests(session: nox.Session) -> None:
-    """The core's tests, then each pack's own tests."""
+    """The core's tests, then each pack's own tests, on each Python of ``PYTHONS``."""
     _install_all(session, "[test]")
     session.run("pytest", "tests", *session.posargs)
     for pyproject in PLUGINS:
