@@ -24,8 +24,9 @@ the county scale's 20-millisecond phases are not lost in the machine's noise.
 The last column is the CPU time assessing adds divided by the CPU time of reading
 (median of the runs): the target "assessing costs no more than reading" is a ratio of
 at most 1. On a shared machine the same phase can take half as long again from one
-process to the next, so a ratio near 1 can come out on either side of it; the
-instruction counts below are the steady measure.
+process to the next, so a single run can come out on either side of 1; the
+instruction counts below are steady, but assessing does less in each cycle than
+reading, so they put the ratio lower than time does (benchmarks/README.md).
 
 ``--jobs N`` also times end to end with ``minzheng assess --jobs N`` (the phases' turn
 then includes it) and checks, by SHA-256, that its output is the one process's, byte
