@@ -55,7 +55,7 @@ from typing import IO, Any
 from attrs import evolve, frozen
 
 from .dataset import _FactRows, _Slice
-from .engine import Engine, Tally, _Counts
+from .engine._unitwise import Engine, Tally, _Counts
 from .errors import DatasetError, JobError, JobWarning
 from .render import write_jsonl
 from .stream import DatasetStream, _chunks, _count, _Stretch

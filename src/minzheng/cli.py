@@ -25,7 +25,8 @@ import click
 
 from . import __version__
 from .dataset import Dataset, load_dataset
-from .engine import Engine, Tally, _counting_units, resolve_date
+from .engine import Engine, Tally, resolve_date
+from .engine._unitwise import _counting_units
 from .errors import JobWarning, MinzhengError
 from .models import Finding, Report, Status, TargetValue, measure_zh
 from .newpack import new_pack

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from decimal import Decimal, localcontext
 from enum import StrEnum
@@ -883,7 +883,11 @@ class RollUp:
 
 @frozen
 class Report:
-    """The result of an assessment: findings, roll-ups and a summary by status."""
+    """The result of an assessment: findings, roll-ups and a summary by status.
+
+    Iterating a report gives its findings (:class:`Finding` objects); :attr:`table`
+    gives them as one polars DataFrame (:data:`minzheng.findings.FINDINGS_SCHEMA`).
+    """
 
     on: date
     dataset: str
@@ -892,3 +896,20 @@ class Report:
     rollups: tuple[RollUp, ...] = ()
     summary: Mapping[Status, int] = field(factory=dict)
     errors: tuple[str, ...] = ()
+    #: The findings as a table, as the engine made them (``None``: made when asked for).
+    _table: Any = field(default=None, eq=False, repr=False, alias="table")
+
+    def __iter__(self) -> Iterator[Finding]:
+        return iter(self.findings)
+
+    def __len__(self) -> int:
+        return len(self.findings)
+
+    @property
+    def table(self) -> Any:
+        """The findings as a polars DataFrame, one row each, in order."""
+        if self._table is None:
+            from .findings import findings_frame  # polars, only when a table is asked for
+
+            object.__setattr__(self, "_table", findings_frame(self.findings))
+        return self._table

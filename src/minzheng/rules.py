@@ -83,6 +83,9 @@ from .values import _after_number, closest, format_decimal, period_end, period_y
 from .values import format_quantity as _show
 
 if TYPE_CHECKING:
+    import polars as pl
+
+    from .columns import Frame
     from .dataset import Dataset
 
 __all__ = [
@@ -404,6 +407,20 @@ class Rule(abc.ABC):
     def check(self, ctx: UnitContext) -> Outcome:
         """Check one unit. Raise :class:`MissingFact` (or let a context call raise it)
         when a fact the rule needs is missing."""
+
+    def columns(self, frame: Frame) -> pl.DataFrame:
+        """Check every unit of ``frame`` at once, over columns: one row per unit with
+        the columns of :data:`minzheng.columns.OUTCOME_SCHEMA` (see
+        :mod:`minzheng.columns` for the primitives a kind is built from).
+
+        Every declarative kind has this form. A kind without one raises
+        :class:`NotImplementedError` (as does one reading a fact of a kind its columns
+        cannot take, with :class:`TypeError`): the engine then checks it unit by unit
+        with :meth:`check`, which is correct but much slower.
+        """
+        from ._kinds import columnar
+
+        return columnar(self, frame)
 
     def targets(self, ctx: UnitContext) -> Iterable[TargetValue]:
         """The targets this rule derives for the unit, without assessing it.

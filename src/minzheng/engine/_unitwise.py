@@ -1,4 +1,8 @@
-"""The engine: apply rule packs to a dataset and report findings and targets.
+"""The per-unit engine: apply rule packs to a dataset one unit at a time.
+
+It serves the rules that have no columnar form yet (the packs' own kinds) and datasets
+streamed county by county; :mod:`minzheng.engine` routes every other rule to the
+columnar engine. Its description as it was:
 
 For each unit (in file order) the engine applies every chosen pack whose region covers
 the unit's code — or every chosen pack, with ``what_if=True`` — and every rule of the
@@ -22,12 +26,12 @@ import operator
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
 from pathlib import Path
-from typing import IO, Any, ClassVar
+from typing import IO, TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
-from .dataset import Dataset
-from .models import (
+from ..dataset import Dataset
+from ..models import (
     Comparator,
     Finding,
     Indicator,
@@ -39,10 +43,12 @@ from .models import (
     TargetValue,
     Unit,
 )
-from .plugins import LoadedPack, Registry
-from .render import write_jsonl
-from .rules import MissingFact, Outcome, Rule, UnitContext
-from .stream import DatasetStream
+from ..plugins import LoadedPack, Registry
+from ..rules import MissingFact, Outcome, Rule, UnitContext
+from ..stream import DatasetStream
+
+if TYPE_CHECKING:
+    from ..tables import Tables
 
 __all__ = ["Engine", "Tally", "assess", "iter_assess", "iter_targets", "resolve_date"]
 
@@ -69,7 +75,7 @@ def _counting_units(
         yield finding
 
 
-def resolve_date(dataset: Dataset | DatasetStream, on: date | None) -> date:
+def resolve_date(dataset: Dataset | DatasetStream | Tables, on: date | None) -> date:
     """The assessment date: ``on``, else the dataset's ``as_of``, else the end of its
     latest period, else today."""
     if on is not None:
@@ -290,7 +296,7 @@ class Engine:
                     "several processes (jobs other than 1) share the counties of a "
                     f"DatasetStream, found a {type(dataset).__name__}"
                 )
-            from ._jobs import assess_jsonl  # multiprocessing: only when asked for
+            from .._jobs import assess_jsonl  # multiprocessing: only when asked for
 
             written = assess_jsonl(
                 dataset, self, out, jobs=jobs, on=day, packs=packs, what_if=what_if,
@@ -298,6 +304,8 @@ class Engine:
             )  # fmt: skip
             if written is not None:
                 return written
+        from ..render import write_jsonl  # the writer, only when asked to write
+
         findings = self.iter_assess(
             dataset, packs, day, what_if=what_if, tally=tally, options=options, rules=rules
         )

@@ -1,0 +1,651 @@
+"""The columnar rule API: what a rule sees of the units it applies to, as columns.
+
+A rule kind written for the columnar engine is a short function from a :class:`Frame`
+(one row per unit the rule applies to) to the columns of its findings. The frame gives
+the primitives such a function is built from:
+
+* :meth:`Frame.fact` — a fact's value as of the assessment date (the latest period
+  ending on or before it; an undated value when no dated one qualifies);
+* :meth:`Frame.fact_in` — a fact's value for exactly one period (a year's budget line);
+* :meth:`Frame.inherited` — the value from the unit itself or the nearest unit above it
+  that has one (a standard a county or province sets);
+* :meth:`Frame.below` — how the units of one level below each unit stand on a fact
+  (how many there are, how many have a value, the sum, how many say yes);
+* :meth:`Frame.earlier` — the latest dated value before the one :meth:`Frame.fact`
+  gives (for a trend);
+* :func:`compare` — actual against required, with the status, the gap and both
+  messages, exactly as :func:`minzheng.rules.compare` words them;
+* :func:`unknown` — the finding of a rule that lacks facts, naming them.
+
+Numbers are exact: a fact's value is a polars ``Decimal`` column (:class:`Num`) with,
+for each row, the number of decimals Python's :class:`~decimal.Decimal` would print, so
+``86787.00`` stays ``86787.00``. Products are taken at the sum of the operands' scales
+and an overflow raises (polars' own check); nothing is rounded unless a rule says so.
+
+A rule returns :meth:`Frame.outcome` — a table with one row per unit and the columns of
+:data:`OUTCOME_SCHEMA`; the engine adds the pack, the rule, the unit, the citation, the
+deadline and the severity.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import attrs
+import polars as pl
+
+from .models import Comparator, Indicator, Kind, Level, measure_plural
+from .models import measure_zh as _measure_zh
+from .values import _after_number, format_decimal
+
+__all__ = [
+    "COMPARATOR_EN",
+    "COMPARATOR_ZH",
+    "OUTCOME_SCHEMA",
+    "Below",
+    "Fact",
+    "Frame",
+    "Num",
+    "after",
+    "compare",
+    "concat",
+    "holds",
+    "indicator_words",
+    "lit",
+    "outcome",
+    "text_list",
+    "unknown",
+]
+
+#: The words of each comparator in a message (as :func:`minzheng.rules.compare` has them).
+COMPARATOR_ZH = {
+    Comparator.GE: "不少于",
+    Comparator.GT: "超过",
+    Comparator.LE: "不超过",
+    Comparator.LT: "低于",
+    Comparator.EQ: "达到",
+}
+COMPARATOR_EN = {
+    Comparator.GE: "at least",
+    Comparator.GT: "more than",
+    Comparator.LE: "at most",
+    Comparator.LT: "less than",
+    Comparator.EQ: "exactly",
+}
+
+TRAJECTORY = pl.Struct(
+    {
+        "baseline_year": pl.Int32,
+        "baseline": pl.String,
+        "target_year": pl.Int32,
+        "target": pl.String,
+        "year": pl.Int32,
+        "expected": pl.String,
+        "actual": pl.String,
+        "position": pl.String,
+    }
+)
+
+#: The columns a rule gives for each unit (a missing one is null, or empty for lists).
+#: ``actual`` and ``required`` hold a number's exact text (or free text); a yes/no value
+#: is in ``*_flag``, a checklist's items in ``*_items``.
+OUTCOME_SCHEMA: dict[str, pl.DataType] = {
+    "status": pl.String(),
+    "message_zh": pl.String(),
+    "message_en": pl.String(),
+    "actual": pl.String(),
+    "actual_flag": pl.Boolean(),
+    "actual_items": pl.List(pl.String),
+    "required": pl.String(),
+    "required_flag": pl.Boolean(),
+    "required_items": pl.List(pl.String),
+    "comparator": pl.String(),
+    "gap": pl.String(),
+    "measure": pl.String(),
+    "period": pl.String(),
+    "missing": pl.List(pl.String),
+    "details": pl.List(pl.String),
+    "trajectory": TRAJECTORY,
+}
+
+
+def lit(text: str | None) -> pl.Expr:
+    """A text constant (null for ``None``)."""
+    return pl.lit(text, dtype=pl.String)
+
+
+def concat(*parts: pl.Expr | str) -> pl.Expr:
+    """Texts and text columns joined (null if any column is null)."""
+    return pl.concat_str([lit(p) if isinstance(p, str) else p for p in parts])
+
+
+def text_list(items: Iterable[tuple[pl.Expr, pl.Expr | str]]) -> pl.Expr:
+    """A list column of the texts whose condition holds, in order."""
+    cases = [pl.when(cond).then(lit(t) if isinstance(t, str) else t) for cond, t in items]
+    if not cases:
+        return pl.lit([], dtype=pl.List(pl.String))
+    return pl.concat_list(cases).list.drop_nulls()
+
+
+def indicator_words(
+    indicators: Mapping[str, Indicator], indicator: str
+) -> tuple[str, str, str, str]:
+    """(zh name, en name, measure, Chinese measure) of an indicator; an undeclared one
+    is named by its id, without measure (as :mod:`minzheng.rules` does)."""
+    ind = indicators.get(indicator)
+    if ind is None:
+        return indicator, indicator, "", ""
+    return ind.name_zh, ind.name_en, ind.measure, ind.measure_zh
+
+
+def after(measure: str, number: pl.Expr) -> pl.Expr:
+    """What follows a number's text in English: the measure, in the plural after any
+    number but 1 (``" person"`` / ``" people"``; ``"%"`` without a space)."""
+    one, many = _after_number(measure), _after_number(measure_plural(measure))
+    if one == many:
+        return lit(one)
+    return pl.when(number == "1").then(lit(one)).otherwise(lit(many))
+
+
+# ----------------------------------------------------------------------------- numbers
+
+
+@attrs.frozen
+class Num:
+    """An exact number column: ``value`` a polars ``Decimal(38, scale)``, ``places``
+    the decimals each row prints (Python's ``Decimal`` exponent), ``text`` when known
+    (a fact's own text)."""
+
+    value: pl.Expr
+    scale: int
+    places: pl.Expr
+    given: pl.Expr | None = None
+
+    @classmethod
+    def const(cls, number: Decimal | int) -> Num:
+        d = Decimal(number)
+        exponent = d.as_tuple().exponent
+        places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+        return cls(
+            pl.lit(d, pl.Decimal(38, places)),
+            places,
+            pl.lit(places, pl.Int32),
+            lit(format_decimal(d)),
+        )
+
+    @property
+    def text(self) -> pl.Expr:
+        """The number as Python's ``Decimal`` prints it (no exponent)."""
+        if self.given is not None:
+            return self.given
+        full = self.value.cast(pl.String)
+        if self.scale == 0:
+            return full
+        cut = (
+            pl.lit(self.scale, pl.Int32)
+            - self.places
+            + pl.when(self.places == 0).then(1).otherwise(0)
+        )
+        return full.str.slice(0, full.str.len_bytes() - cut)
+
+    def at(self, scale: int) -> pl.Expr:
+        """The value cast to a larger column scale (exactly)."""
+        return self.value if scale == self.scale else self.value.cast(pl.Decimal(38, scale))
+
+    def minus(self, other: Num) -> Num:
+        """``self - other``, exactly (Python's rule: the larger number of places)."""
+        scale = max(self.scale, other.scale)
+        return Num(
+            self.at(scale) - other.at(scale), scale, pl.max_horizontal(self.places, other.places)
+        )
+
+    def abs(self) -> Num:
+        return Num(self.value.abs(), self.scale, self.places)
+
+    def times(self, other: Num) -> Num:
+        """``self × other``, exactly: taken at the sum of the scales (polars keeps only
+        the larger operand scale), and an overflow raises."""
+        scale = self.scale + other.scale
+        return Num(self.at(scale) * other.value, scale, self.places + other.places)
+
+    def rounded(self, how: str) -> Num:
+        """To a whole number, ``"up"`` or ``"down"`` (``"none"``: as it is)."""
+        if how == "none":
+            return self
+        value = self.value.ceil() if how == "up" else self.value.floor()
+        return Num(value, self.scale, pl.lit(0, pl.Int32))
+
+    def cmp(self, comparator: Comparator, other: Num) -> pl.Expr:
+        return holds(comparator, self.value, other.value)
+
+
+def holds(comparator: Comparator, a: pl.Expr, b: pl.Expr) -> pl.Expr:
+    """``a <comparator> b`` as a boolean column."""
+    match comparator:
+        case Comparator.GE:
+            return a >= b
+        case Comparator.GT:
+            return a > b
+        case Comparator.LE:
+            return a <= b
+        case Comparator.LT:
+            return a < b
+        case Comparator.EQ:
+            return a == b
+
+
+def _places(text: pl.Expr) -> pl.Expr:
+    """Decimals written in a canonical number's text."""
+    dot = text.str.find(".", literal=True)
+    return pl.when(dot.is_null()).then(0).otherwise(text.str.len_bytes() - dot - 1).cast(pl.Int32)
+
+
+# ----------------------------------------------------------------------------- facts
+
+
+@attrs.frozen
+class Fact:
+    """A fact's value for each row: ``text`` (its canonical text, null when missing)
+    and ``period`` (null when undated or missing)."""
+
+    indicator: str
+    kind: Kind | None
+    text: pl.Expr
+    period: pl.Expr
+    scale: int
+
+    @property
+    def missing(self) -> pl.Expr:
+        return self.text.is_null()
+
+    def number(self) -> Num:
+        """The value as an exact number (a count, an amount or a rate)."""
+        if self.kind not in (Kind.COUNT, Kind.AMOUNT, Kind.RATE):
+            raise TypeError(f"fact {self.indicator!r} is not a number: it is of kind {self.kind}")
+        value = self.text.cast(pl.Decimal(38, self.scale), strict=True)
+        return Num(value, self.scale, _places(self.text), self.text)
+
+    def flag(self) -> pl.Expr:
+        """The value as a boolean (a yes/no fact)."""
+        if self.kind is not Kind.FLAG:
+            raise TypeError(f"fact {self.indicator!r} is not yes/no: it is of kind {self.kind}")
+        return self.text == "true"
+
+    def items(self) -> pl.Expr:
+        """The checklist items present, as a list of ids."""
+        if self.kind is not Kind.ITEMS:
+            raise TypeError(
+                f"fact {self.indicator!r} is not a checklist: it is of kind {self.kind}"
+            )
+        return (
+            pl.when(self.text == "")
+            .then(pl.lit([], pl.List(pl.String)))
+            .otherwise(self.text.str.split(";"))
+        )
+
+
+@attrs.frozen
+class Below:
+    """How the units of one level below each row stand on a fact: ``units`` (how many
+    there are), ``known`` (how many have a value), ``total`` (the sum of the numbers)
+    and ``yes`` (how many say yes)."""
+
+    units: pl.Expr
+    known: pl.Expr
+    total: pl.Expr | None
+    yes: pl.Expr | None
+
+
+class Facts:
+    """The facts of one run, as of one date: each indicator's values, found once."""
+
+    def __init__(
+        self,
+        units: pl.DataFrame,
+        facts: pl.DataFrame,
+        on: date,
+        indicators: Mapping[str, Indicator],
+    ) -> None:
+        self.units = units
+        self.on = on
+        self.indicators = indicators
+        self._facts = facts.join(
+            units.select(pl.col("code").alias("unit"), "idx"),
+            on="unit",
+            how="inner",
+            maintain_order="left",
+        ).with_row_index("_row")
+        self._by_indicator: dict[str, pl.DataFrame] | None = None
+        self._asof: dict[str, pl.DataFrame] = {}
+        self._scales: dict[str, int] = {}
+
+    def of(self, indicator: str) -> pl.DataFrame:
+        """Every value of one indicator: ``idx, period, end, value, _row``."""
+        if self._by_indicator is None:
+            parts = self._facts.partition_by("indicator", as_dict=True, include_key=False)
+            self._by_indicator = {str(k[0]): v for k, v in parts.items()}
+        empty = self._facts.clear().drop("indicator")
+        return self._by_indicator.get(indicator, empty)
+
+    def scale(self, indicator: str) -> int:
+        """The most decimals any value of a numeric indicator has (its column scale)."""
+        found = self._scales.get(indicator)
+        if found is None:
+            ind = self.indicators.get(indicator)
+            numeric = ind is not None and ind.kind in (Kind.COUNT, Kind.AMOUNT, Kind.RATE)
+            values = self.of(indicator)
+            found = (
+                int(values.select(_places(pl.col("value")).max()).item() or 0)
+                if numeric and values.height
+                else 0
+            )
+            if found > 30:
+                raise OverflowError(
+                    f"fact {indicator!r} has a value with {found} decimals, more than 30"
+                )
+            self._scales[indicator] = found
+        return found
+
+    def as_of(self, indicator: str) -> pl.DataFrame:
+        """``idx, value, period`` of each unit's value as of the date."""
+        found = self._asof.get(indicator)
+        if found is None:
+            values = self.of(indicator).filter(pl.col("end").is_null() | (pl.col("end") <= self.on))
+            found = (
+                values.sort(
+                    ["idx", "end", "_row"], descending=[False, False, True], nulls_last=False
+                )
+                .group_by("idx", maintain_order=True)
+                .last()
+                .select("idx", "value", "period", "end")
+            )
+            self._asof[indicator] = found
+        return found
+
+
+_FACT_SOURCES = ("value", "period")
+
+
+class Frame:
+    """The units a rule applies to, one row each, and the facts the rule reads.
+
+    ``data`` holds the units' columns (``idx``, ``code``, ``name``, ``level``,
+    ``parent``, ``area``, ``type``, ``ancestors``); each primitive joins the columns it
+    needs and returns expressions over them. ``on`` is the assessment date.
+    """
+
+    def __init__(self, data: pl.DataFrame, facts: Facts) -> None:
+        self.data = data
+        self._facts = facts
+        self.on = facts.on
+        self.indicators = facts.indicators
+        self._count = 0
+
+    def _name(self, what: str) -> str:
+        self._count += 1
+        return f"_{self._count}_{what}"
+
+    def _join(self, found: pl.DataFrame, on: str = "idx") -> dict[str, str]:
+        """Join ``found`` (keyed by ``on``) to the rows; its other columns' new names."""
+        names = {c: self._name(c) for c in found.columns if c != on}
+        self.data = self.data.join(found.rename(names), on=on, how="left", maintain_order="left")
+        return names
+
+    def _kind(self, indicator: str) -> Kind | None:
+        ind = self.indicators.get(indicator)
+        return None if ind is None else ind.kind
+
+    def fact(self, indicator: str) -> Fact:
+        """The fact's value as of the assessment date."""
+        names = self._join(self._facts.as_of(indicator).select("idx", *_FACT_SOURCES))
+        return Fact(
+            indicator, self._kind(indicator), pl.col(names["value"]), pl.col(names["period"]),
+            self._facts.scale(indicator),
+        )  # fmt: skip
+
+    def fact_in(self, indicator: str, period: str | int) -> Fact:
+        """The fact's value for exactly ``period`` (a year or a day)."""
+        key = str(period)
+        values = self._facts.of(indicator).filter(pl.col("period") == key).select("idx", "value")
+        names = self._join(values)
+        return Fact(
+            indicator,
+            self._kind(indicator),
+            pl.col(names["value"]),
+            lit(key),
+            self._facts.scale(indicator),
+        )
+
+    def inherited(self, indicator: str) -> tuple[Fact, pl.Expr, pl.Expr]:
+        """The fact from the unit itself or the nearest unit above it that has one, and
+        that unit's code and name (null where none has it)."""
+        found = self._facts.as_of(indicator).select("idx", "value", "period")
+        units = self._facts.units.select("idx", "code", "name")
+        with_code = found.join(units, on="idx").drop("idx")
+        chain = (
+            self.data.select(
+                "idx", pl.concat_list(pl.col("code"), pl.col("ancestors")).alias("_up")
+            )
+            .with_columns(pl.int_ranges(pl.col("_up").list.len()).alias("_depth"))
+            .explode("_up", "_depth")
+        )
+        nearest = (
+            chain.join(with_code, left_on="_up", right_on="code", how="inner")
+            .sort("idx", "_depth")
+            .group_by("idx", maintain_order=True)
+            .first()
+            .select(
+                "idx",
+                "value",
+                "period",
+                pl.col("_up").alias("source"),
+                pl.col("name").alias("source_name"),
+            )
+        )
+        names = self._join(nearest)
+        fact = Fact(
+            indicator,
+            self._kind(indicator),
+            pl.col(names["value"]),
+            pl.col(names["period"]),
+            self._facts.scale(indicator),
+        )
+        return fact, pl.col(names["source"]), pl.col(names["source_name"])
+
+    def below(self, indicator: str, level: Level) -> Below:
+        """How the units of ``level`` below each row (at any depth) stand on a fact."""
+        units = self._facts.units
+        under = (
+            units.filter(pl.col("level") == level.value)
+            .select("idx", pl.col("ancestors").alias("above"))
+            .explode("above")
+            .drop_nulls("above")
+        )
+        values = self._facts.as_of(indicator).select("idx", "value")
+        kind = self._kind(indicator)
+        numeric = kind in (Kind.COUNT, Kind.AMOUNT, Kind.RATE)
+        scale = self._facts.scale(indicator)
+        aggs = [pl.len().alias("units"), pl.col("value").is_not_null().sum().alias("known")]
+        if numeric:
+            aggs.append(pl.col("value").cast(pl.Decimal(38, scale)).sum().alias("total"))
+        if kind is Kind.FLAG:
+            aggs.append((pl.col("value") == "true").sum().alias("yes"))
+        table = (
+            under.join(values, on="idx", how="left")
+            .group_by("above")
+            .agg(aggs)
+            .rename({"above": "code"})
+        )
+        names = self._join(table, on="code")
+        count = pl.col(names["units"]).fill_null(0)
+        return Below(
+            units=count,
+            known=pl.col(names["known"]).fill_null(0),
+            total=pl.col(names["total"]) if numeric else None,
+            yes=pl.col(names["yes"]).fill_null(0) if kind is Kind.FLAG else None,
+        )
+
+    def earlier(self, indicator: str, fact: Fact) -> Fact:
+        """The latest dated value that ends before the period of ``fact`` (any dated
+        value when ``fact`` is undated); ties keep the first given."""
+        values = (
+            self._facts.of(indicator)
+            .filter(pl.col("end").is_not_null())
+            .select("idx", "value", "period", "end", "_row")
+        )
+        names = self._join(
+            self._facts.as_of(indicator).select("idx", pl.col("end").alias("_asof_end"))
+        )
+        current = self.data.select("idx", pl.col(names["_asof_end"]).alias("_now"))
+        before = (
+            values.join(current, on="idx", how="inner")
+            .filter(pl.col("_now").is_null() | (pl.col("end") < pl.col("_now")))
+            .sort(["idx", "end", "_row"], descending=[False, False, True])
+            .group_by("idx", maintain_order=True)
+            .last()
+            .select("idx", "value", "period", "end")
+        )
+        found = self._join(before)
+        self.data = self.data.with_columns(pl.col(found["end"]).alias(found["end"]))
+        return Fact(
+            indicator,
+            self._kind(indicator),
+            pl.col(found["value"]),
+            pl.col(found["period"]),
+            self._facts.scale(indicator),
+        )
+
+    def column(self, expr: pl.Expr) -> pl.Expr:
+        """``expr`` computed once into a column of its own (for a value used often)."""
+        name = self._name("c")
+        self.data = self.data.with_columns(expr.alias(name))
+        return pl.col(name)
+
+    def outcome(
+        self, cases: Sequence[tuple[pl.Expr, Mapping[str, pl.Expr]]], default: Mapping[str, pl.Expr]
+    ) -> pl.DataFrame:
+        """The findings' columns (:data:`OUTCOME_SCHEMA`) for every row: the first case
+        whose condition holds, else ``default``."""
+        return outcome(self.data, cases, default)
+
+
+def outcome(
+    data: pl.DataFrame,
+    cases: Sequence[tuple[pl.Expr, Mapping[str, pl.Expr]]],
+    default: Mapping[str, pl.Expr],
+) -> pl.DataFrame:
+    """``idx`` and the findings' columns (:data:`OUTCOME_SCHEMA`) of every row of
+    ``data``: those of the first case whose condition holds, else ``default``'s; a
+    column a case does not give is null (an empty list, or ``""`` for ``measure``)."""
+    columns = []
+    for name, dtype in OUTCOME_SCHEMA.items():
+        fallback = default.get(name)
+        expr: Any = None
+        for condition, values in cases:
+            value = values.get(name, _empty(name, dtype))
+            expr = (
+                pl.when(condition).then(value) if expr is None else expr.when(condition).then(value)
+            )
+        base = _empty(name, dtype) if fallback is None else fallback
+        expr = base if expr is None else expr.otherwise(base)
+        columns.append(expr.cast(dtype).alias(name))
+    return data.select("idx", *columns)
+
+
+def _empty(name: str, dtype: pl.DataType) -> pl.Expr:
+    if name in ("missing", "details"):
+        return pl.lit([], dtype=dtype)
+    if name == "measure":
+        return lit("")
+    return pl.lit(None, dtype=dtype)
+
+
+# ----------------------------------------------------------------------------- outcomes
+
+
+def compare(
+    actual: Num,
+    comparator: Comparator,
+    required: Num,
+    *,
+    what_zh: str,
+    what_en: str,
+    measure: str = "",
+    measure_zh: str | None = None,
+    period: pl.Expr | None = None,
+    details: pl.Expr | None = None,
+) -> dict[str, pl.Expr]:
+    """The columns of :func:`minzheng.rules.compare`: status, messages, actual,
+    required, comparator and gap (zero when met, else the distance)."""
+    zh_after = lit(_after_number(_measure_zh(measure) if measure_zh is None else measure_zh))
+    a, r = actual.text, required.text
+    met = actual.cmp(comparator, required)
+    gap = required.minus(actual).abs().text
+    base_zh = concat(
+        what_zh, ":实际 ", a, zh_after, f",要求{COMPARATOR_ZH[comparator]} ", r, zh_after
+    )
+    base_en = concat(
+        what_en,
+        ": ",
+        a,
+        after(measure, a),
+        f", required {COMPARATOR_EN[comparator]} ",
+        r,
+        after(measure, r),
+    )
+    out = {
+        "status": pl.when(met).then(lit("met")).otherwise(lit("not_met")),
+        "message_zh": pl.when(met).then(base_zh).otherwise(concat(base_zh, ",差 ", gap, zh_after)),
+        "message_en": pl.when(met)
+        .then(base_en)
+        .otherwise(concat(base_en, "; short by ", gap, after(measure, gap))),
+        "actual": a,
+        "required": r,
+        "comparator": lit(comparator.value),
+        "gap": pl.when(met).then(lit("0")).otherwise(gap),
+        "measure": lit(measure),
+    }
+    if period is not None:
+        out["period"] = period
+    if details is not None:
+        out["details"] = details
+    return out
+
+
+def unknown(
+    indicators: Mapping[str, Indicator],
+    missing: Sequence[tuple[pl.Expr, str]],
+    period: str | None = None,
+) -> dict[str, pl.Expr]:
+    """The columns of an ``unknown`` finding naming the facts that are missing (each
+    ``(is missing, indicator)``), worded as the per-unit engine words them."""
+
+    def name_zh(i: str) -> str:
+        return f"{indicators[i].name_zh}({i})" if i in indicators else i
+
+    def name_en(i: str) -> str:
+        return f"{indicators[i].name_en} ({i})" if i in indicators else i
+
+    zh = text_list((m, name_zh(i)) for m, i in missing).list.join("、")
+    en = text_list((m, name_en(i)) for m, i in missing).list.join(", ")
+    if period:
+        zh = concat(zh, f"({period}年)" if len(period) == 4 else f"({period})")
+        en = concat(en, f" for {period}")
+    return {
+        "status": lit("unknown"),
+        "message_zh": concat("缺少数据:", zh),
+        "message_en": concat("missing data: ", en),
+        "period": lit(period),
+        "missing": text_list((m, i) for m, i in missing),
+    }
+
+
+def any_of(conditions: Iterable[pl.Expr]) -> pl.Expr:
+    """Whether any of the boolean columns holds."""
+    return pl.any_horizontal(list(conditions))
+
+
+KindFunction = Callable[[Any, Frame], pl.DataFrame]

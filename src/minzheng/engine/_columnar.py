@@ -1,0 +1,166 @@
+"""The columnar engine: each rule over all the units it applies to at once.
+
+For each chosen pack (in the registry's order) and each of its rules (in the pack's
+order), the engine picks the units the rule speaks of — level, type, urban or rural,
+and the pack's region unless ``what_if`` — as one :class:`~minzheng.columns.Frame`,
+and asks the rule for its findings' columns (:meth:`~minzheng.rules.Rule.columns`).
+It then adds what comes from the rule itself (pack, rule, unit, citation, deadline,
+attribute, whether it is due, severity) and orders every finding by unit (file order),
+pack and rule — the order of the per-unit engine.
+
+As in the per-unit engine: a rule not yet in force gives ``not_applicable``; a rule
+that raises gives ``error`` findings naming the pack and the rule, and the run goes
+on. A rule with no columnar form (a pack's own kind, or a kind that cannot read the
+facts it names as columns) is returned to the caller, which checks it unit by unit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+
+import attrs
+import polars as pl
+
+from ..columns import Facts, Frame, lit, outcome
+from ..findings import CITATION, FINDINGS_SCHEMA
+from ..models import Attribute, Indicator
+from ..plugins import LoadedPack
+from ..rules import Rule
+from ..tables import Tables
+
+__all__ = ["Planned", "assess_columns"]
+
+#: The columns that order the findings: unit, pack, rule (dropped before they leave).
+ORDER = ("_idx", "_pack", "_rule")
+
+
+@attrs.frozen
+class Planned:
+    """A rule of a pack, with the places of both in the run's order."""
+
+    pack_order: int
+    pack: LoadedPack
+    rule_order: int
+    rule: Rule
+
+
+def assess_columns(
+    tables: Tables,
+    planned: Sequence[Planned],
+    on: date,
+    indicators: Mapping[str, Indicator],
+    *,
+    what_if: bool,
+) -> tuple[pl.DataFrame, list[Planned]]:
+    """The findings of every planned rule that has a columnar form (ordered, with the
+    :data:`ORDER` columns), and the planned rules that have none."""
+    facts = Facts(tables.units, tables.facts, on, indicators)
+    parts: list[pl.DataFrame] = []
+    unitwise: list[Planned] = []
+    for item in planned:
+        rows = tables.units.filter(_applies(item, what_if))
+        if not rows.height:
+            continue
+        found = _findings(item, rows, facts, on)
+        if found is None:
+            unitwise.append(item)
+        else:
+            parts.append(found)
+    if not parts:
+        return pl.DataFrame(schema={**FINDINGS_SCHEMA, **dict.fromkeys(ORDER, pl.Int64)}), unitwise
+    table = pl.concat(parts, how="vertical").sort(list(ORDER), maintain_order=True)
+    return table, unitwise
+
+
+def _applies(item: Planned, what_if: bool) -> pl.Expr:
+    """Which units the rule speaks of (and which the pack covers, unless ``what_if``)."""
+    rule, region = item.rule, item.pack.info.region
+    keep = pl.col("level").is_in([level.value for level in rule.levels])
+    if rule.types:
+        keep &= pl.col("type").is_in(list(rule.types)).fill_null(False)
+    if rule.area is not None:
+        keep &= (pl.col("area") == rule.area.value).fill_null(False)
+    if not what_if:
+        prefixes = () if region is None else region.prefixes
+        keep &= pl.any_horizontal(
+            [pl.lit(False), *(pl.col("code").str.starts_with(p) for p in prefixes)]
+        )
+    return keep
+
+
+def _findings(item: Planned, rows: pl.DataFrame, facts: Facts, on: date) -> pl.DataFrame | None:
+    """One rule's findings over ``rows``; ``None`` when it has no columnar form."""
+    rule, pack = item.rule, item.pack
+    if rule.effective is not None and on < rule.effective:
+        since = rule.effective.isoformat()
+        out = _plain(rows, "not_applicable", f"自 {since} 起适用", f"applies from {since}")
+    else:
+        try:
+            out = rule.columns(Frame(rows, facts))
+        except (NotImplementedError, TypeError):
+            return None
+        except Exception as exc:  # one failing rule must not stop the run
+            what = f"{type(exc).__name__}: {exc}"
+            out = _plain(
+                rows, "error", f"规则 {rule.id}(包 {pack.name})出错:{what}",
+                f"rule {rule.id} of pack {pack.name!r} raised {what}",
+            )  # fmt: skip
+    return _with_rule(item, rows, out, on)
+
+
+def _plain(rows: pl.DataFrame, status: str, zh: str, en: str) -> pl.DataFrame:
+    """Findings with a status and two fixed messages, nothing else."""
+    return outcome(rows, [], {"status": lit(status), "message_zh": lit(zh), "message_en": lit(en)})
+
+
+def _with_rule(item: Planned, rows: pl.DataFrame, out: pl.DataFrame, on: date) -> pl.DataFrame:
+    """The rule's own fields added to its outcome columns, in the schema's order."""
+    rule = item.rule
+    deadline = rule.deadline
+    due = None if deadline is None else on >= deadline
+    citation = {
+        "document": rule.citation.document,
+        "locator": rule.citation.locator,
+        "text": rule.citation.text,
+        "title": rule.citation.title,
+    }
+    status = pl.col("status")
+    lenient = due is False or rule.attribute is Attribute.EXPECTED
+    severity = (
+        pl.when(status == "error")
+        .then(lit("failure"))
+        .when(status == "not_met")
+        .then(lit("warning" if lenient else "failure"))
+        .otherwise(lit(None))
+    )
+    codes = rows.select("idx", pl.col("code").alias("unit"))
+    out = out.join(codes, on="idx", how="left", maintain_order="left")
+    return out.select(
+        pl.lit(item.pack.name).alias("pack"),
+        pl.lit(rule.id).alias("rule"),
+        "unit",
+        *[pl.col(c) for c in ("status", "message_zh", "message_en", "actual", "actual_flag",
+                              "actual_items", "required", "required_flag", "required_items",
+                              "comparator", "gap", "measure")],
+        pl.lit(deadline, pl.Date).alias("deadline"),
+        pl.lit(citation, CITATION).alias("citation"),
+        pl.lit(rule.attribute.value).alias("attribute"),
+        pl.lit(due, pl.Boolean).alias("due"),
+        *[pl.col(c) for c in ("period", "missing", "details", "trajectory")],
+        pl.lit(None, pl.String).alias("parts"),
+        severity.alias("severity"),
+        pl.col("idx").cast(pl.Int64).alias("_idx"),
+        pl.lit(item.pack_order, pl.Int64).alias("_pack"),
+        pl.lit(item.rule_order, pl.Int64).alias("_rule"),
+    )  # fmt: skip
+
+
+def plan(chosen: Iterable[LoadedPack], only: frozenset[str] | None) -> list[Planned]:
+    """Every rule to run, pack by pack, in order (``only``: just these rule ids)."""
+    return [
+        Planned(p, pack, r, rule)
+        for p, pack in enumerate(chosen)
+        for r, rule in enumerate(pack.rules)
+        if only is None or rule.id in only
+    ]

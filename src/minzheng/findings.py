@@ -1,0 +1,175 @@
+"""Findings as a table (a polars DataFrame): its schema, and the way between its rows and
+:class:`~minzheng.models.Finding` objects.
+
+The engine returns findings as a table; the writers take the table. A number is a
+column of exact text (as Python's ``Decimal`` prints it), a date a ``Date``; a yes/no
+value is in ``actual_flag``/``required_flag``, a checklist's items in
+``actual_items``/``required_items``; ``citation`` and ``trajectory`` are structs;
+``parts`` (the per-item results of a score sheet) is JSON text, null when there are none.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import polars as pl
+
+from .columns import OUTCOME_SCHEMA
+from .converter import to_plain
+from .models import (
+    Attribute,
+    Citation,
+    Comparator,
+    Finding,
+    Position,
+    Status,
+    Trajectory,
+    Value,
+)
+from .values import format_decimal
+
+__all__ = ["CITATION", "FINDINGS_SCHEMA", "finding_objects", "findings_frame"]
+
+CITATION = pl.Struct(
+    {"document": pl.String, "locator": pl.String, "text": pl.String, "title": pl.String}
+)
+
+#: The columns of the findings table, in the order of the JSON output's fields.
+FINDINGS_SCHEMA: dict[str, pl.DataType] = {
+    "pack": pl.String(),
+    "rule": pl.String(),
+    "unit": pl.String(),
+    **{k: OUTCOME_SCHEMA[k] for k in ("status", "message_zh", "message_en")},
+    **{k: OUTCOME_SCHEMA[k] for k in ("actual", "actual_flag", "actual_items")},
+    **{k: OUTCOME_SCHEMA[k] for k in ("required", "required_flag", "required_items")},
+    **{k: OUTCOME_SCHEMA[k] for k in ("comparator", "gap", "measure")},
+    "deadline": pl.Date(),
+    "citation": CITATION,
+    "attribute": pl.String(),
+    "due": pl.Boolean(),
+    **{k: OUTCOME_SCHEMA[k] for k in ("period", "missing", "details", "trajectory")},
+    "parts": pl.String(),
+    "severity": pl.String(),
+}
+
+
+def _value_cells(value: Value | None) -> tuple[str | None, bool | None, list[str] | None]:
+    """A finding's actual or required value as (text, flag, items) cells."""
+    if value is None:
+        return None, None, None
+    if isinstance(value, bool):
+        return None, value, None
+    if isinstance(value, frozenset):
+        return None, None, sorted(value)
+    if isinstance(value, int | Decimal):
+        return format_decimal(value), None, None
+    if isinstance(value, str):
+        return value, None, None
+    return json.dumps(to_plain(value), ensure_ascii=False), None, None
+
+
+def _trajectory_cell(t: Trajectory | None) -> dict[str, Any] | None:
+    if t is None:
+        return None
+    return {
+        "baseline_year": t.baseline_year,
+        "baseline": format_decimal(t.baseline),
+        "target_year": t.target_year,
+        "target": format_decimal(t.target),
+        "year": t.year,
+        "expected": format_decimal(t.expected),
+        "actual": None if t.actual is None else format_decimal(t.actual),
+        "position": None if t.position is None else t.position.value,
+    }
+
+
+def findings_frame(findings: Iterable[Finding]) -> pl.DataFrame:
+    """Finding objects as a findings table (:data:`FINDINGS_SCHEMA`)."""
+    rows = []
+    for f in findings:
+        actual, required = _value_cells(f.actual), _value_cells(f.required)
+        severity = f.severity
+        rows.append(
+            (
+                f.pack, f.rule, f.unit, f.status.value, f.message_zh, f.message_en,
+                *actual, *required,
+                None if f.comparator is None else f.comparator.value,
+                None if f.gap is None else format_decimal(f.gap),
+                f.measure, f.deadline,
+                None if f.citation is None else to_plain(f.citation),
+                f.attribute.value, f.due, f.period, list(f.missing), list(f.details),
+                _trajectory_cell(f.trajectory),
+                json.dumps(to_plain(f.parts), ensure_ascii=False) if f.parts else None,
+                None if severity is None else severity.value,
+            )
+        )  # fmt: skip
+    return pl.DataFrame(rows, schema=FINDINGS_SCHEMA, orient="row")
+
+
+def _value(text: str | None, flag: bool | None, items: list[str] | None) -> Value | None:
+    if flag is not None:
+        return flag
+    if items is not None:
+        return frozenset(items)
+    return None if text is None else Decimal(text)
+
+
+def _trajectory(cell: dict[str, Any] | None) -> Trajectory | None:
+    if cell is None:
+        return None
+    return Trajectory(
+        baseline_year=cell["baseline_year"],
+        baseline=Decimal(cell["baseline"]),
+        target_year=cell["target_year"],
+        target=Decimal(cell["target"]),
+        year=cell["year"],
+        expected=Decimal(cell["expected"]),
+        actual=None if cell["actual"] is None else Decimal(cell["actual"]),
+        position=None if cell["position"] is None else Position(cell["position"]),
+    )
+
+
+def finding_objects(table: pl.DataFrame, kept: Sequence[Finding] = ()) -> Iterator[Finding]:
+    """The rows of a findings table as :class:`Finding` objects, in order.
+
+    A row whose ``_kept`` column holds a number is ``kept[_kept]`` itself (a finding of
+    the per-unit engine, which may hold values a table cell cannot: parts, score
+    sheets); every other row is built from its cells, numbers as ``Decimal``.
+    """
+    citations: dict[tuple[str, ...], Citation] = {}
+    has_kept = "_kept" in table.columns
+    for row in table.iter_rows(named=True):
+        if has_kept and row["_kept"] is not None:
+            yield kept[row["_kept"]]
+            continue
+        cite = row["citation"]
+        citation = None
+        if cite is not None:
+            key = tuple(cite.values())
+            citation = citations.get(key) or citations.setdefault(key, Citation(**cite))
+        deadline: date | None = row["deadline"]
+        yield Finding(
+            pack=row["pack"],
+            rule=row["rule"],
+            unit=row["unit"],
+            status=Status(row["status"]),
+            message_zh=row["message_zh"],
+            message_en=row["message_en"],
+            actual=_value(row["actual"], row["actual_flag"], row["actual_items"]),
+            required=_value(row["required"], row["required_flag"], row["required_items"]),
+            comparator=None if row["comparator"] is None else Comparator(row["comparator"]),
+            gap=None if row["gap"] is None else Decimal(row["gap"]),
+            measure=row["measure"],
+            deadline=deadline,
+            citation=citation,
+            attribute=Attribute(row["attribute"]),
+            due=row["due"],
+            period=row["period"],
+            missing=tuple(row["missing"]),
+            details=tuple(row["details"]),
+            trajectory=_trajectory(row["trajectory"]),
+        )

@@ -1,0 +1,715 @@
+"""A dataset as two typed tables: units and facts (polars DataFrames).
+
+The columnar engine (:mod:`minzheng.engine`) works on these tables, never on one Python
+object per unit or fact. :func:`read_tables` reads any dataset the core reads — YAML,
+JSON, XLSX, a CSV folder (long or wide facts) — and Parquet:
+
+* CSV and Parquet are read by polars' own readers and checked by column. Whatever the
+  column checks cannot settle at once — a value written in an unusual way (``"23,000"``,
+  ``"0.5‰"`` for a ``%`` indicator), a period such as ``2018-6-30`` — is read by the
+  same code as the other formats, for those rows only.
+* When anything is wrong, the file is read again by :func:`minzheng.load_dataset`'s
+  checks (for Parquet, by the same checks over its rows), so every problem is reported
+  with the same message as in any other format: file, row, unit, field, what was
+  expected and what was found, "did you mean" for a misspelt indicator. Nothing is
+  skipped: an unclosed quote, a value that does not parse, a second value for one period
+  are errors naming where they are.
+* YAML, JSON and XLSX are read by :func:`minzheng.load_dataset` and turned into tables.
+
+The tables (:class:`Tables`):
+
+``units``
+    one row per unit, in file order: ``idx`` (its position, ``UInt32``), ``code``,
+    ``name``, ``level``, ``parent``, ``area``, ``type`` (text; empty ones null) and
+    ``ancestors`` (the codes of the units above it in the dataset, nearest first).
+``facts``
+    one row per value: ``unit``, ``indicator``, ``period`` (``"2018"``,
+    ``"2018-06-30"`` or null for an undated value), ``end`` (the period's last day, a
+    ``Date``), ``value`` — the value in its one canonical text: a number exactly as
+    Python's ``Decimal`` prints it (``"86787.00"``), a rate in its indicator's declared
+    measure without its sign, ``"true"``/``"false"`` for a flag, a checklist's item ids
+    sorted and joined by ``;``, a score sheet as ``item=points;…``, free text as is.
+    The engine casts each indicator's values to their type (an exact ``Decimal``
+    column for numbers) when a rule reads them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from attrs import frozen
+
+from .dataset import Dataset, _csv_name, _csv_paths, load_dataset
+from .errors import DatasetError, Problem
+from .models import Area, Indicator, Kind, Level, Scores, Unit, Value
+from .values import ValueProblem, format_decimal, parse_period, parse_value
+
+if TYPE_CHECKING:
+    import polars as pl
+
+__all__ = [
+    "Tables",
+    "dataset_from_tables",
+    "read_tables",
+    "tables_from_dataset",
+    "units_of",
+    "value_text",
+]
+
+_LEVELS = [level.value for level in Level]
+_UNIT_TEXT = ("code", "name", "level", "parent", "area", "type")
+_FACT_TEXT = ("unit", "indicator", "period", "value")
+
+
+@frozen
+class Tables:
+    """A dataset as a units table and a facts table (see the module's docstring)."""
+
+    units: pl.DataFrame
+    facts: pl.DataFrame
+    name: str = ""
+    source: str = ""
+    as_of: date | None = None
+
+    def __len__(self) -> int:
+        return self.units.height
+
+    def latest_period_end(self) -> date | None:
+        """The last day of the latest period any fact has (``None``: no dated fact)."""
+        end = self.facts.get_column("end").max()
+        return end if isinstance(end, date) else None
+
+
+def value_text(indicator: Indicator, value: Value) -> str:
+    """A value in the facts table's canonical text (see the module's docstring)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | Decimal):
+        return format_decimal(value)
+    if isinstance(value, frozenset):
+        return ";".join(sorted(value))
+    if isinstance(value, Scores):
+        return ";".join(f"{k}={format_decimal(v)}" for k, v in value.points)
+    return value
+
+
+def _units_frame(units: Iterable[Unit]) -> pl.DataFrame:
+    import polars as pl
+
+    rows = [
+        (u.code, u.name, u.level.value, u.parent, u.area and u.area.value, u.type) for u in units
+    ]
+    frame = pl.DataFrame(rows, schema=dict.fromkeys(_UNIT_TEXT, pl.String), orient="row")
+    return _with_ancestors(frame)
+
+
+def _with_ancestors(units: pl.DataFrame) -> pl.DataFrame:
+    """``idx`` and ``ancestors`` (nearest first, as far as the table holds them) added
+    to units whose parents are in the table or null: one join per level of depth."""
+    import polars as pl
+
+    units = units.with_row_index("idx")
+    up = units.select("code", "parent").filter(pl.col("parent").is_in(units["code"].implode()))
+    chain = units.select("idx", pl.col("parent").alias("a0"))
+    chain = chain.with_columns(
+        pl.when(pl.col("a0").is_in(units["code"].implode())).then(pl.col("a0"))
+    )
+    depth = 0
+    while depth < len(_LEVELS) and chain.get_column(f"a{depth}").is_not_null().any():
+        step = up.rename({"code": f"a{depth}", "parent": f"a{depth + 1}"})
+        chain = chain.join(step, on=f"a{depth}", how="left", maintain_order="left")
+        depth += 1
+    levels = [pl.col(f"a{d}") for d in range(depth + 1)]
+    ancestors = pl.concat_list(levels).list.drop_nulls().alias("ancestors")
+    units = units.with_columns(chain.select(ancestors).to_series())
+    return units.select("idx", *_UNIT_TEXT, "ancestors")
+
+
+def _facts_frame(rows: list[tuple[str, str, str | None, str]]) -> pl.DataFrame:
+    import polars as pl
+
+    frame = pl.DataFrame(rows, schema=dict.fromkeys(_FACT_TEXT, pl.String), orient="row")
+    return _with_end(frame)
+
+
+def _with_end(facts: pl.DataFrame) -> pl.DataFrame:
+    """``end``, the last day of each fact's period, after ``period``."""
+    import polars as pl
+
+    period = pl.col("period")
+    end = (
+        pl.when(period.str.len_bytes() == 4)
+        .then(pl.concat_str(period, pl.lit("-12-31")))
+        .otherwise(period)
+        .str.to_date("%Y-%m-%d", strict=True)
+    )
+    return facts.with_columns(end.alias("end")).select(
+        "unit", "indicator", "period", "end", "value"
+    )
+
+
+def tables_from_dataset(dataset: Dataset, indicators: Mapping[str, Indicator]) -> Tables:
+    """The tables of a :class:`~minzheng.Dataset` read by :func:`minzheng.load_dataset`."""
+    rows = [
+        (code, indicator, period, value_text(indicators[indicator], value))
+        if indicator in indicators
+        else (code, indicator, period, str(value))
+        for code, table in dataset.facts.items()
+        for indicator, periods in table.items()
+        for period, value in periods.items()
+    ]
+    return Tables(
+        units=_units_frame(dataset.units.values()),
+        facts=_facts_frame(rows),
+        name=dataset.name,
+        source=dataset.source,
+        as_of=dataset.as_of,
+    )
+
+
+def units_of(units: pl.DataFrame) -> dict[str, Unit]:
+    """The units of a units table as :class:`~minzheng.Unit` objects, by code."""
+    return {
+        code: Unit(code, name, Level(level), parent, area and Area(area), type_)
+        for code, name, level, parent, area, type_ in units.select(_UNIT_TEXT).iter_rows()
+    }
+
+
+def dataset_from_tables(
+    tables: Tables, indicators: Mapping[str, Indicator], only: Iterable[str] | None = None
+) -> Dataset:
+    """The tables as a :class:`~minzheng.Dataset` of Python values (every unit; the
+    facts of ``only`` these indicators, or all), for the per-unit engine."""
+    import polars as pl
+
+    facts: dict[str, dict[str, dict[str | None, Value]]] = {}
+    rows = tables.facts
+    if only is not None:
+        rows = rows.filter(pl.col("indicator").is_in(sorted(set(only))))
+    for code, indicator, period, text in rows.select(_FACT_TEXT).iter_rows():
+        value = parse_value(indicators[indicator], text) if indicator in indicators else text
+        facts.setdefault(code, {}).setdefault(indicator, {})[period] = value
+    return Dataset(
+        units=units_of(tables.units), facts=facts, name=tables.name, source=tables.source,
+        as_of=tables.as_of,
+    )  # fmt: skip
+
+
+def read_tables(path: str | Path, indicators: Mapping[str, Indicator]) -> Tables:
+    """Read and check a dataset as tables (see the module's docstring).
+
+    ``path`` is a CSV folder or file, a Parquet folder (``units.parquet`` and
+    ``facts.parquet``) or file, or a ``.yaml``, ``.yml``, ``.json`` or ``.xlsx`` file.
+    Raises :class:`~minzheng.DatasetError` naming every problem.
+    """
+    path = Path(path)
+    if _is_parquet(path):
+        return _read_parquet(path, indicators)
+    if path.is_dir() or path.suffix.lower() == ".csv":
+        return _read_csv(path, indicators)
+    return tables_from_dataset(load_dataset(path, indicators), indicators)
+
+
+# --------------------------------------------------------------------------- CSV
+
+
+def _read_csv(path: Path, indicators: Mapping[str, Indicator]) -> Tables:
+    """CSV by polars, checked by column; the Python reader on any doubt, for messages."""
+    units_path, facts_path = _csv_paths(path)
+    name, source = _csv_name(facts_path)
+    units = _read_csv_frame(units_path)
+    facts = _read_csv_frame(facts_path)
+    if units is None or facts is None or not _is_units_header(units):
+        return _slow(path, indicators)
+    facts = _long_facts(facts, indicators)
+    if facts is None:
+        return _slow(path, indicators)
+    tables = _checked(units, facts, indicators, name=name, source=source)
+    return tables if tables is not None else _slow(path, indicators)
+
+
+def _slow(path: Path, indicators: Mapping[str, Indicator]) -> Tables:
+    """The dataset read by :func:`minzheng.load_dataset`, which names every problem."""
+    return tables_from_dataset(load_dataset(path, indicators), indicators)
+
+
+def _read_csv_frame(path: Path) -> pl.DataFrame | None:
+    """Every cell of a CSV file as stripped text (empty cells null) with ``row``, the
+    record's number (the header is row 1); ``None`` when polars cannot read it, and an
+    unclosed or stray quote is a :class:`DatasetError` naming its row."""
+    import polars as pl
+
+    if not path.is_file():
+        return None
+    try:
+        frame = pl.read_csv(path, infer_schema=False, encoding="utf8")
+    except pl.exceptions.ComputeError as exc:
+        problem = _quote_problem(path, str(exc))
+        if problem is not None:
+            raise DatasetError([problem]) from None
+        return None
+    except (pl.exceptions.PolarsError, OSError, UnicodeDecodeError):
+        return None
+    strip = [pl.col(c).str.strip_chars() for c in frame.columns]
+    frame = frame.rename({c: c.strip().removeprefix("\ufeff") for c in frame.columns})
+    frame = frame.with_columns(pl.when(e == "").then(None).otherwise(e).name.keep() for e in strip)
+    return frame.with_row_index("row", offset=2)
+
+
+_OFFSET = re.compile(r"current offset in the file is (\d+) bytes")
+_FIELD = re.compile(r"Field `(.*?)` is not properly escaped", re.DOTALL)
+
+
+def _quote_problem(path: Path, message: str) -> Problem | None:
+    """A polars error about a badly quoted field, as a problem naming its row."""
+    field = _FIELD.search(message)
+    offset = _OFFSET.search(message)
+    if field is None:
+        return None
+    start = int(offset.group(1)) if offset else 0
+    with path.open("rb") as file:
+        head = file.read(start)
+    text = field.group(1)
+    shown = text.splitlines()[0] if text.strip() else text
+    return Problem(
+        str(path),
+        None,
+        None,
+        "a well-formed CSV field (a quote opened is closed, and a quoted field ends at a comma)",
+        repr(shown[:60] + ("…" if len(shown) > 60 or "\n" in text else "")),
+        "an unclosed quote would swallow the rows after it",
+        row=head.count(b"\n") + 1,
+    )
+
+
+def _is_units_header(units: pl.DataFrame) -> bool:
+    columns = [c for c in units.columns if c != "row"]
+    return {"code", "name", "level"} <= set(columns) <= set(_UNIT_TEXT) and len(
+        set(columns)
+    ) == len(columns)
+
+
+def _long_facts(facts: pl.DataFrame, indicators: Mapping[str, Indicator]) -> pl.DataFrame | None:
+    """Facts in the long layout (``unit, indicator, period, value, row``), from either
+    layout; ``None`` for a header in neither (the Python reader says what is wrong)."""
+    import polars as pl
+
+    columns = [c for c in facts.columns if c != "row"]
+    if len(set(columns)) != len(columns) or "unit" not in columns:
+        return None
+    if "indicator" in columns or "value" in columns:
+        if not {"unit", "indicator", "value"} <= set(columns) <= set(_FACT_TEXT):
+            return None
+        if "period" not in columns:
+            facts = facts.with_columns(pl.lit(None, pl.String).alias("period"))
+        return facts.select(*_FACT_TEXT, "row")
+    wide = [c for c in columns if c not in ("unit", "period")]
+    if not wide or any(c not in indicators for c in wide):
+        return None
+    index = ["unit", "row"] + (["period"] if "period" in columns else [])
+    long = facts.unpivot(wide, index=index, variable_name="indicator", value_name="value")
+    if "period" not in columns:
+        long = long.with_columns(pl.lit(None, pl.String).alias("period"))
+    return long.sort("row", maintain_order=True).select(*_FACT_TEXT, "row")
+
+
+# --------------------------------------------------------------------------- Parquet
+
+
+def _is_parquet(path: Path) -> bool:
+    return path.suffix.lower() == ".parquet" or (
+        path.is_dir() and (path / "facts.parquet").is_file()
+    )
+
+
+def _parquet_paths(path: Path) -> tuple[Path, Path]:
+    if path.is_dir():
+        return path / "units.parquet", path / "facts.parquet"
+    if path.name == "units.parquet":
+        return path, path.parent / "facts.parquet"
+    return path.parent / "units.parquet", path
+
+
+def _read_parquet(path: Path, indicators: Mapping[str, Indicator]) -> Tables:
+    """A Parquet dataset: the tables of a CSV folder as Parquet files (text columns;
+    ``value`` may also be an integer or an exact decimal column, never a float)."""
+    import polars as pl
+
+    units_path, facts_path = _parquet_paths(path)
+    frames = []
+    for file, allowed in ((units_path, _UNIT_TEXT), (facts_path, _FACT_TEXT)):
+        if not file.is_file():
+            raise DatasetError([Problem(str(file), None, None, "an existing file", "no such file")])
+        try:
+            frame = pl.read_parquet(file)
+        except (pl.exceptions.PolarsError, OSError) as exc:
+            raise DatasetError(
+                [Problem(str(file), None, None, "a Parquet file", type(exc).__name__)]
+            ) from None
+        frames.append(_parquet_text(file, frame, allowed))
+    units, facts = frames
+    if "period" not in facts.columns:
+        facts = facts.with_columns(pl.lit(None, pl.String).alias("period"))
+    problems = _header_problems(units_path, units, ("code", "name", "level"), _UNIT_TEXT)
+    problems += _header_problems(facts_path, facts, ("unit", "indicator", "value"), _FACT_TEXT)
+    if problems:
+        raise DatasetError(problems)
+    units = units.select(
+        *(c if c in units.columns else pl.lit(None, pl.String).alias(c) for c in _UNIT_TEXT), "row"
+    )
+    facts = facts.select(*_FACT_TEXT, "row")
+    name = facts_path.parent.name if facts_path.name == "facts.parquet" else facts_path.stem
+    tables = _checked(units, facts, indicators, name=name, source=str(path))
+    if tables is not None:
+        return tables
+    return tables_from_dataset(
+        _rows_dataset(units, facts, indicators, str(units_path), str(facts_path), name),
+        indicators,
+    )
+
+
+def _parquet_text(file: Path, frame: pl.DataFrame, allowed: tuple[str, ...]) -> pl.DataFrame:
+    """Every column as stripped text (empty cells null), with ``row`` numbered as a CSV
+    file's would be; an inexact column is an error."""
+    import polars as pl
+
+    problems = []
+    for name, dtype in frame.schema.items():
+        if name in allowed and not (
+            dtype == pl.String or dtype.is_integer() or isinstance(dtype, pl.Decimal)
+        ):
+            problems.append(
+                Problem(
+                    str(file),
+                    None,
+                    name,
+                    "a column of text, integers or exact decimals",
+                    str(dtype),
+                )
+            )
+    if problems:
+        raise DatasetError(problems)
+    text = [pl.col(c).cast(pl.String).str.strip_chars() for c in frame.columns if c in allowed]
+    frame = frame.select(pl.when(e == "").then(None).otherwise(e).name.keep() for e in text)
+    return frame.with_row_index("row", offset=2)
+
+
+def _header_problems(
+    file: Path, frame: pl.DataFrame, required: tuple[str, ...], allowed: tuple[str, ...]
+) -> list[Problem]:
+    missing = [c for c in required if c not in frame.columns]
+    if not missing:
+        return []
+    return [
+        Problem(
+            str(file), None, None, f"the columns {','.join(allowed)}",
+            ",".join(c for c in frame.columns if c != "row") or "no columns",
+        )
+    ]  # fmt: skip
+
+
+def _rows_dataset(
+    units: pl.DataFrame,
+    facts: pl.DataFrame,
+    indicators: Mapping[str, Indicator],
+    units_label: str,
+    facts_label: str,
+    name: str,
+) -> Dataset:
+    """The dataset checked row by row, as a CSV folder's would be: the problems named."""
+    from .dataset import _Builder, _unknown_unit
+
+    unit_builder = _Builder(units_label, indicators)
+    for raw in units.iter_rows(named=True):
+        row = raw.pop("row")
+        cells = {k: v for k, v in raw.items() if v is not None}
+        unit_builder.add_unit(cells, cells.get("code", f"row {row}"), row=row)
+    unit_builder.check_tree()
+    fact_builder = _Builder(facts_label, indicators)
+    for code, indicator, period, value, row in facts.iter_rows():
+        if code not in unit_builder.units:
+            _unknown_unit(fact_builder, code, unit_builder.units, Path(units_label).name, row)
+            continue
+        fact_builder.add_fact(code, indicator, period, value, row=row)
+    problems = unit_builder.problems + fact_builder.problems
+    if problems:
+        raise DatasetError(problems)
+    return Dataset(
+        units=dict(unit_builder.units), facts=fact_builder.facts, name=name, source=facts_label
+    )
+
+
+# --------------------------------------------------------------------------- checks
+
+_CODE = {
+    "province": r"^\d{2}$",
+    "prefecture": r"^\d{4}$",
+    "county": r"^\d{6}$",
+    "township": r"^\d{9}$",
+    "village": r"^\d{12}$",
+    "facility": r"^(\d{6}|\d{9}|\d{12})-[A-Za-z0-9_]{1,32}$",
+}
+_NUMBER = r"^(0|[1-9]\d{0,27})(\.\d{1,10})?$"
+_TRUE = ("true", "yes", "y", "是", "有")
+_FALSE = ("false", "no", "n", "否", "无")
+
+
+def _checked(
+    units: pl.DataFrame,
+    facts: pl.DataFrame,
+    indicators: Mapping[str, Indicator],
+    *,
+    name: str,
+    source: str,
+) -> Tables | None:
+    """The tables when every check passes by column, else ``None`` (read again row by
+    row, which names each problem)."""
+    checked_units = _checked_units(units)
+    if checked_units is None:
+        return None
+    checked_facts = _checked_facts(facts, checked_units, indicators)
+    if checked_facts is None:
+        return None
+    return Tables(units=checked_units, facts=checked_facts, name=name, source=source)
+
+
+def _checked_units(units: pl.DataFrame) -> pl.DataFrame | None:
+    """Units whose every field is in its plain form, whose parents are given, above
+    them and prefix their codes; ``None`` otherwise."""
+    import polars as pl
+
+    for column in _UNIT_TEXT:
+        if column not in units.columns:
+            units = units.with_columns(pl.lit(None, pl.String).alias(column))
+    level, code, parent = pl.col("level"), pl.col("code"), pl.col("parent")
+    code_ok = pl.lit(False)
+    for lvl, pattern in _CODE.items():
+        code_ok = pl.when(level == lvl).then(code.str.contains(pattern)).otherwise(code_ok)
+    ok = (
+        level.is_in(_LEVELS).fill_null(False)
+        & code_ok.fill_null(False)
+        & pl.col("name").is_not_null()
+        & ~pl.col("name").str.contains(r"[\x00-\x1f\x7f-\x9f]").fill_null(True)
+        & (pl.col("area").is_null() | pl.col("area").is_in(["urban", "rural"]))
+    )
+    if not units.select(ok.all()).item() or units.get_column("code").is_duplicated().any():
+        return None
+    units = units.with_columns(parent.fill_null(_inferred_parent(units["code"])))
+    rank = {lvl: i for i, lvl in enumerate(_LEVELS)}
+    ranked = units.select(
+        "code", "parent", pl.col("level").replace_strict(rank, return_dtype=pl.Int8).alias("rank")
+    )
+    above = ranked.join(
+        ranked.select(pl.col("code").alias("parent"), pl.col("rank").alias("parent_rank")),
+        on="parent",
+        how="left",
+    )
+    bad_parent = above.filter(
+        pl.col("parent").is_not_null()
+        & (
+            pl.col("parent_rank").is_null()
+            | (pl.col("parent_rank") >= pl.col("rank"))
+            | ~pl.col("code").str.starts_with(pl.col("parent"))
+        )
+    )
+    if bad_parent.height:
+        return None
+    return _with_ancestors(units.select(_UNIT_TEXT))
+
+
+def _inferred_parent(codes: pl.Series) -> pl.Expr:
+    """The parent of a unit that names none: the nearest unit present whose code its
+    own begins with, as :func:`minzheng.load_dataset` infers it."""
+    import polars as pl
+
+    code = pl.col("code")
+    natural: Any = pl.when(code.str.contains("-")).then(code.str.extract(r"^(\d+)-"))
+    for length, cut in ((12, 9), (9, 6), (6, 4), (4, 2)):
+        natural = natural.when(code.str.len_bytes() == length).then(code.str.head(cut))
+    candidates: list[Any] = [natural]
+    for length, cut in ((9, 6), (6, 4), (4, 2)):
+        last = candidates[-1]
+        candidates.append(pl.when(last.str.len_bytes() == length).then(last.str.head(cut)))
+    return pl.coalesce(pl.when(c.is_in(codes.implode()) & (c != code)).then(c) for c in candidates)
+
+
+def _checked_facts(
+    facts: pl.DataFrame, units: pl.DataFrame, indicators: Mapping[str, Indicator]
+) -> pl.DataFrame | None:
+    """Facts with canonical periods and values; ``None`` when a check fails."""
+    import polars as pl
+
+    facts = facts.filter(pl.col("value").is_not_null())
+    known = list(indicators)
+    if not facts.select(
+        pl.col("indicator").is_in(known).all() & pl.col("unit").is_in(units["code"].implode()).all()
+    ).item():
+        return None
+    periods = _canonical_periods(facts)
+    if periods is None:
+        return None
+    values = _canonical_values(periods, indicators)
+    if values is None:
+        return None
+    facts = values
+    keys = facts.select("unit", "indicator", "period")
+    if keys.is_duplicated().any():
+        return None
+    mixed = facts.group_by("unit", "indicator").agg(
+        pl.col("period").is_null().any() & pl.col("period").is_not_null().any()
+    )
+    if mixed.get_column("period").any():
+        return None
+    return _with_end(facts.drop("row"))
+
+
+def _canonical_periods(facts: pl.DataFrame) -> pl.DataFrame | None:
+    """Periods in their canonical text, each distinct one parsed once."""
+    import polars as pl
+
+    mapping: dict[str, str] = {}
+    for raw in facts.get_column("period").drop_nulls().unique().to_list():
+        try:
+            mapping[raw] = parse_period(raw)
+        except ValueProblem:
+            return None
+    if all(k == v for k, v in mapping.items()):
+        return facts
+    return facts.with_columns(pl.col("period").replace_strict(mapping, default=None))
+
+
+def _canonical_values(
+    facts: pl.DataFrame, indicators: Mapping[str, Indicator]
+) -> pl.DataFrame | None:
+    """Values in their canonical text: by column where the text is plain, else parsed
+    one by one (for those rows only); ``None`` when a value does not fit."""
+    import polars as pl
+
+    kinds = {i: ind.kind.value for i, ind in indicators.items()}
+    facts = facts.with_columns(
+        pl.col("indicator").replace_strict(kinds, return_dtype=pl.String).alias("_kind")
+    )
+    parts = []
+    for kind, part in facts.partition_by("_kind", as_dict=True).items():
+        done = _plain_values(part, Kind(kind[0]), indicators)
+        if done is None:
+            return None
+        parts.append(done)
+    if not parts:
+        return facts.drop("_kind")
+    return pl.concat(parts).sort("row").drop("_kind")
+
+
+def _plain_values(
+    part: pl.DataFrame, kind: Kind, indicators: Mapping[str, Indicator]
+) -> pl.DataFrame | None:
+    """One kind's values: canonical text where the column check passes, the rest parsed
+    by :func:`~minzheng.values.parse_value`; ``None`` if one does not parse."""
+    import polars as pl
+
+    v = pl.col("value")
+    canon: Any
+    if kind is Kind.FLAG:
+        low = v.str.to_lowercase()
+        canon = (
+            pl.when(low.is_in(_TRUE))
+            .then(pl.lit("true"))
+            .when(low.is_in(_FALSE))
+            .then(pl.lit("false"))
+        )
+    elif kind is Kind.TEXT:
+        canon = v
+    elif kind is Kind.ITEMS:
+        canon = _items_text(part, indicators)
+    elif kind in (Kind.COUNT, Kind.AMOUNT, Kind.RATE):
+        canon = _number_text(part, kind, indicators)
+    else:
+        canon = pl.lit(None, pl.String)
+    part = part.with_columns(canon.alias("_canon"))
+    odd = part.filter(pl.col("_canon").is_null())
+    if odd.height:
+        texts = []
+        for indicator, raw in odd.select("indicator", "value").iter_rows():
+            try:
+                texts.append(
+                    value_text(indicators[indicator], parse_value(indicators[indicator], raw))
+                )
+            except ValueProblem:
+                return None
+        fixed = odd.with_columns(pl.Series("_canon", texts, pl.String))
+        part = pl.concat([part.filter(pl.col("_canon").is_not_null()), fixed])
+    return part.with_columns(pl.col("_canon").alias("value")).drop("_canon")
+
+
+def _number_text(part: pl.DataFrame, kind: Kind, indicators: Mapping[str, Indicator]) -> pl.Expr:
+    """The canonical text of plain numbers within their indicator's range (else null)."""
+    import polars as pl
+
+    v = pl.col("value")
+    if kind is Kind.COUNT:
+        text = pl.when(v.str.contains(r"^(0|[1-9]\d{0,17})$")).then(v)
+    else:
+        measure = {i: indicators[i].measure for i in part.get_column("indicator").unique()}
+        declared = pl.col("indicator").replace_strict(measure, return_dtype=pl.String)
+        if kind is Kind.RATE:
+            sign = v.str.slice(-1)
+            bare = ~sign.is_in(["%", "‰"])
+            number = (
+                pl.when(bare)
+                .then(v)
+                .when(sign == declared)
+                .then(v.str.slice(0, v.str.len_chars() - 1))
+            )
+            plain = number.str.contains(_NUMBER)
+            small = number.str.contains(r"^0\.") | (number == "1") | number.str.contains(r"^1\.0*$")
+            text = pl.when(plain & ~(bare & small & (number != "0"))).then(number)
+        else:
+            text = pl.when(v.str.contains(_NUMBER)).then(v)
+    return _in_range(text, part, indicators)
+
+
+def _in_range(text: pl.Expr, part: pl.DataFrame, indicators: Mapping[str, Indicator]) -> pl.Expr:
+    """``text`` where its number lies within its indicator's minimum and maximum."""
+    import polars as pl
+
+    ids = part.get_column("indicator").unique().to_list()
+    number = text.cast(pl.Decimal(38, 10), strict=False)
+    ok = pl.lit(True)
+    for bound, test in (("minimum", number.__ge__), ("maximum", number.__le__)):
+        limits = {i: getattr(indicators[i], bound) for i in ids}
+        if all(x is None for x in limits.values()):
+            continue
+        for indicator, limit in limits.items():
+            if limit is not None:
+                ok = ok & (
+                    (pl.col("indicator") != indicator) | test(pl.lit(limit, pl.Decimal(38, 10)))
+                )
+    return pl.when(ok.fill_null(False)).then(text)
+
+
+def _items_text(part: pl.DataFrame, indicators: Mapping[str, Indicator]) -> pl.Expr:
+    """A checklist's known item ids, sorted and joined by ``;`` (null if one is not known)."""
+    import polars as pl
+
+    parts = (
+        pl.col("value")
+        .str.replace_all(r"[;；、,，]", ";")
+        .str.split(";")
+        .list.eval(pl.element().str.strip_chars())
+    )
+    own = {
+        i: [item.id for item in indicators[i].items] for i in part.get_column("indicator").unique()
+    }
+    empty = pl.col("value").str.to_lowercase().is_in(["none", "无", "-"])
+    valid = pl.lit(True)
+    for indicator, ids in own.items():
+        valid = valid & (
+            (pl.col("indicator") != indicator) | parts.list.eval(pl.element().is_in(ids)).list.all()
+        )
+    joined = parts.list.unique().list.sort().list.join(";")
+    return pl.when(empty).then(pl.lit("")).when(valid).then(joined)
