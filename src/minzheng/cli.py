@@ -15,7 +15,7 @@ import os
 import sys
 import time
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -28,7 +28,7 @@ from .dataset import Dataset, load_dataset
 from .engine import Engine, Tally, resolve_date
 from .engine._unitwise import _counting_units
 from .errors import JobWarning, MinzhengError
-from .models import Finding, Report, Status, TargetValue, measure_zh
+from .models import Finding, Report, Severity, Status, TargetValue, measure_zh
 from .newpack import new_pack
 from .plugins import Registry
 from .render import (
@@ -41,6 +41,7 @@ from .render import (
 )
 from .scoring import load_score_table
 from .stream import DatasetStream, OrderError
+from .tables import dataset_from_tables, read_tables
 from .template import template_yaml
 from .values import format_decimal, format_quantity
 
@@ -434,6 +435,13 @@ _stream_option = click.option(
     help="Read a CSV dataset county by county as it is assessed, so memory does not grow "
     "with its facts (needs facts.csv in code order). Default: stream CSV for --format jsonl.",
 )
+_assess_stream_option = click.option(
+    "--stream/--no-stream",
+    default=False,
+    help="Read a CSV dataset county by county and assess it unit by unit, so memory does not "
+    "grow with its facts (needs facts.csv in code order; for --format jsonl with --jobs). "
+    "Default: read the whole dataset by column.",
+)
 
 
 def _streaming(file: str, stream: bool | None, fmt: str, whole: tuple[str, ...] = ()) -> bool:
@@ -496,13 +504,14 @@ def _notes(lang: str) -> Iterator[None]:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "json", "jsonl", "markdown", "html", "xlsx"]),
+    type=click.Choice(["table", "json", "jsonl", "parquet", "markdown", "html", "xlsx"]),
     default="table",
     show_default=True,
-    help="Output format. jsonl streams one finding per line; html (a self-contained report "
-    "with charts) and xlsx (a workbook coloured by status) need -o FILE.",
+    help="Output format. jsonl writes one finding per line; parquet (the findings table, "
+    "typed columns), html (a self-contained report with charts) and xlsx (a workbook "
+    "coloured by status) need -o FILE.",
 )
-@_stream_option
+@_assess_stream_option
 @click.option(
     "--fail-on",
     type=click.Choice(["not-met", "failure", "never"]),
@@ -517,8 +526,8 @@ def _notes(lang: str) -> Iterator[None]:
     default=1,
     show_default=True,
     metavar="N",
-    help="Assess a streamed CSV dataset (--format jsonl) in N processes, county by county "
-    "(0: one per CPU). The output is the same as in one process.",
+    help="Assess a streamed CSV dataset (--stream --format jsonl) in N processes, county by "
+    "county (0: one per CPU). The output is the same as in one process.",
 )
 @_lang_option
 def assess(
@@ -535,61 +544,99 @@ def assess(
     jobs: int,
     lang: str,
 ) -> None:
-    """Assess the units of a dataset FILE against the installed packs."""
-    if fmt in ("html", "xlsx") and output is None:
+    """Assess the units of a dataset FILE against the installed packs.
+
+    FILE is a .yaml, .yml, .json or .xlsx file, a CSV folder (units.csv and facts.csv)
+    or facts file, or a Parquet folder (units.parquet and facts.parquet) or facts file.
+    """
+    if fmt in ("html", "xlsx", "parquet") and output is None:
         raise click.UsageError(f"--format {fmt} writes a file: give -o FILE.{fmt}")
-    stream = _streaming(file, stream, fmt, whole=("html", "xlsx"))
+    stream = _streaming(file, stream, fmt, whole=("html", "xlsx", "parquet"))
     _check_jobs(jobs, stream, fmt)
     registry = _registry()
     options = _options(table)
-    dataset: Dataset | DatasetStream = (
-        DatasetStream(file, registry.indicators) if stream else _load(file, registry)
-    )
     engine = Engine(registry)
     names = list(packs) or None
-    on = resolve_date(dataset, on)
-    tally = Tally(dataset, rollups=fmt != "jsonl")
+    rules = rule_ids or None
+    if not stream:
+        tables = read_tables(file, registry.indicators)
+        on = resolve_date(tables, on)
+        if fmt in ("jsonl", "parquet"):
+            from .writers import status_counts, write_findings_jsonl, write_findings_parquet
+
+            found = engine.assess_table(
+                tables, names, on, what_if=what_if, options=options, rules=rules
+            )
+            if fmt == "parquet":
+                assert output is not None
+                write_findings_parquet(found, output)
+            else:
+                with _output(output) as out:
+                    write_findings_jsonl(found, out)
+            by_status, failures, _ = status_counts(found)
+            click.echo(_summary_counts(by_status, lang), err=True)
+            raise _Exit(_exit_status(by_status, failures, fail_on, bool(registry.errors)))
+        report = engine.assess(tables, names, on, what_if=what_if, options=options, rules=rules)
+        dataset = (
+            None
+            if fmt not in ("html", "xlsx")
+            else dataset_from_tables(tables, registry.indicators)
+        )
+        _write_report(report, dataset, registry, fmt, output, lang)
+        failures = sum(1 for f in report if f.severity is Severity.FAILURE)
+        counts = {s.value: n for s, n in report.summary.items()}
+        raise _Exit(_exit_status(counts, failures, fail_on, bool(registry.errors)))
+    stream_of = DatasetStream(file, registry.indicators)
+    on = resolve_date(stream_of, on)
+    tally = Tally(stream_of, rollups=fmt != "jsonl")
     if fmt == "jsonl":
-        with _notes(lang), _output(output) as out, _progress_bar(len(dataset)) as show:
+        with _notes(lang), _output(output) as out, _progress_bar(len(stream_of)) as show:
             engine.write_jsonl(
-                dataset, out, names, on, what_if=what_if, tally=tally, options=options,
-                rules=rule_ids or None, jobs=jobs, progress=show,
+                stream_of, out, names, on, what_if=what_if, tally=tally, options=options,
+                rules=rules, jobs=jobs, progress=show,
                 scratch=None if output is None else output.parent,
             )  # fmt: skip
         click.echo(_summary(tally, lang), err=True)
         raise _Exit(_exit_code(tally, fail_on, bool(registry.errors)))
     findings = _progress(
         engine.iter_assess(
-            dataset,
-            names,
-            on,
-            what_if=what_if,
-            tally=tally,
-            options=options,
-            rules=rule_ids or None,
+            stream_of, names, on, what_if=what_if, tally=tally, options=options, rules=rules
         ),
-        len(dataset),
+        len(stream_of),
     )
     report = Report(
         on=on,
-        dataset=dataset.name or dataset.source,
+        dataset=stream_of.name or stream_of.source,
         packs=tuple(names or [p.name for p in registry.packs.values() if p.rules]),
         findings=tuple(findings),
         rollups=tally.rollups(),
         summary=tally.summary,
         errors=tuple(str(e) for e in registry.errors),
     )
+    _write_report(report, None, registry, fmt, output, lang)
+    raise _Exit(_exit_code(tally, fail_on, bool(registry.errors)))
+
+
+def _write_report(
+    report: Report,
+    dataset: Dataset | None,
+    registry: Registry,
+    fmt: str,
+    output: Path | None,
+    lang: str,
+) -> None:
+    """Write a whole report as ``fmt`` (the units of ``dataset`` for html and xlsx)."""
     if fmt == "xlsx":
         from .excel import write_findings_workbook  # openpyxl: loaded only when asked for
 
         assert output is not None
-        assert isinstance(dataset, Dataset)
+        assert dataset is not None
         write_findings_workbook(report, output, lang, dataset)
     elif fmt == "html":
         from .html import report_to_html  # matplotlib and Jinja2: loaded only when asked for
 
         assert output is not None
-        assert isinstance(dataset, Dataset)
+        assert dataset is not None
         output.write_text(report_to_html(report, dataset, registry, lang), encoding="utf-8")
     else:
         with _output(output) as out:
@@ -601,7 +648,6 @@ def assess(
             else:
                 console = _stdout() if output is None else _file_console(out)
                 report_to_table(report, console, lang)
-    raise _Exit(_exit_code(tally, fail_on, bool(registry.errors)))
 
 
 def _trajectory_text(target: TargetValue, zh: bool) -> str:
@@ -617,19 +663,32 @@ def _opt_decimal(value: Decimal | None) -> str | None:
 
 
 def _summary(tally: Tally, lang: str) -> str:
+    return _summary_counts({s.value: n for s, n in tally.summary.items()}, lang)
+
+
+def _summary_counts(by_status: Mapping[str, int], lang: str) -> str:
+    """The summary line: findings by status, every status named."""
     return f"{label('summary', lang)}: " + ", ".join(
-        f"{label(s.value, lang)} {n}" for s, n in tally.summary.items()
+        f"{label(s.value, lang)} {by_status.get(s.value, 0)}" for s in Status
     )
 
 
 def _exit_code(tally: Tally, fail_on: str, plugin_errors: bool) -> int:
+    counts = {s.value: n for s, n in tally.by_status.items()}
+    return _exit_status(counts, tally.failures, fail_on, plugin_errors)
+
+
+def _exit_status(
+    by_status: Mapping[str, int], failures: int, fail_on: str, plugin_errors: bool
+) -> int:
+    """0, or 1 when something is not met (``--fail-on``), an error or a plugin failed."""
     if fail_on == "never":
         return 0
-    if plugin_errors or tally.by_status[Status.ERROR]:
+    if plugin_errors or by_status.get("error", 0):
         return 1
     if fail_on == "failure":
-        return 1 if tally.failures else 0
-    return 1 if tally.by_status[Status.NOT_MET] else 0
+        return 1 if failures else 0
+    return 1 if by_status.get("not_met", 0) else 0
 
 
 @main.command()

@@ -1,0 +1,123 @@
+"""Writers that take the findings table (:data:`minzheng.findings.FINDINGS_SCHEMA`).
+
+* :func:`write_findings_jsonl` — one JSON object a line, the same text as
+  :func:`minzheng.render.finding_to_json_line` gives for each finding (field order,
+  separators, numbers as strings of exact decimals), built by polars a block of rows at
+  a time.
+* :func:`write_findings_parquet` — the table as Parquet: typed columns, the citation a
+  struct; the fields that are the same for every finding of a rule (citation, measure,
+  deadline) are dictionary-encoded, so they cost almost nothing.
+
+Both write to a file only once it is complete (a temporary file in the same folder,
+renamed at the end), or to an open text stream as they go.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import IO
+
+import polars as pl
+
+from .findings import FINDINGS_SCHEMA
+
+__all__ = ["status_counts", "write_findings_jsonl", "write_findings_parquet"]
+
+#: Rows turned into JSON lines at a time (bounds the memory the text takes).
+_BLOCK = 100_000
+
+
+def _js(expr: pl.Expr) -> pl.Expr:
+    """A JSON value's text for each row (strings escaped as Python's ``json`` escapes
+    them, without escaping non-ASCII; null as ``null``), by polars' JSON encoder."""
+    encoded = pl.struct(expr.alias("v")).struct.json_encode()
+    return encoded.str.slice(5).str.strip_suffix("}")
+
+
+def _js_list(expr: pl.Expr) -> pl.Expr:
+    """A list of strings as ``["a", "b"]`` (Python's separators)."""
+    items = expr.list.eval(_js(pl.element())).list.join(", ")
+    return pl.concat_str(pl.lit("["), items, pl.lit("]"))
+
+
+def _js_value(name: str) -> pl.Expr:
+    """``actual`` or ``required``: a yes/no, a checklist's items, or text."""
+    flag, items = pl.col(f"{name}_flag"), pl.col(f"{name}_items")
+    return (
+        pl.when(flag.is_not_null())
+        .then(_js(flag))
+        .when(items.is_not_null())
+        .then(_js_list(items))
+        .otherwise(_js(pl.col(name)))
+    )
+
+
+def _js_struct(column: str, fields: Iterable[str]) -> pl.Expr:
+    """A struct as a JSON object with Python's separators, every field as text."""
+    col = pl.col(column)
+    pieces: list[pl.Expr] = [pl.lit("{")]
+    for i, field in enumerate(fields):
+        value = col.struct.field(field).cast(pl.String)
+        pieces += [pl.lit(f'{", " if i else ""}"{field}": '), _js(value)]
+    pieces.append(pl.lit("}"))
+    return pl.when(col.is_null()).then(pl.lit("null")).otherwise(pl.concat_str(pieces))
+
+
+def _line() -> pl.Expr:
+    """The JSON line of each finding (without its newline)."""
+    citation, trajectory = FINDINGS_SCHEMA["citation"], FINDINGS_SCHEMA["trajectory"]
+    assert isinstance(citation, pl.Struct)
+    assert isinstance(trajectory, pl.Struct)
+    fields: list[tuple[str, pl.Expr]] = [
+        *((name, _js(pl.col(name))) for name in ("pack", "rule", "unit", "status", "message_zh", "message_en")),
+        ("actual", _js_value("actual")),
+        ("required", _js_value("required")),
+        *((name, _js(pl.col(name))) for name in ("comparator", "gap", "measure")),
+        ("deadline", _js(pl.col("deadline").cast(pl.String))),
+        ("citation", _js_struct("citation", (f.name for f in citation.fields))),
+        ("attribute", _js(pl.col("attribute"))),
+        ("due", _js(pl.col("due"))),
+        ("period", _js(pl.col("period"))),
+        ("missing", _js_list(pl.col("missing"))),
+        ("details", _js_list(pl.col("details"))),
+        ("trajectory", _js_struct("trajectory", (f.name for f in trajectory.fields))),
+        ("parts", pl.col("parts").fill_null("[]")),
+        ("severity", _js(pl.col("severity"))),
+    ]  # fmt: skip
+    pieces: list[pl.Expr] = []
+    for i, (name, value) in enumerate(fields):
+        pieces += [pl.lit(f'{"{" if i == 0 else ", "}"{name}": '), value]
+    pieces.append(pl.lit("}"))
+    return pl.concat_str(pieces).alias("line")
+
+
+def write_findings_jsonl(table: pl.DataFrame, out: IO[str]) -> int:
+    """Write each finding of ``table`` as one line of JSON to ``out``; returns how many."""
+    line = _line()
+    for block in table.iter_slices(_BLOCK):
+        buffer = io.BytesIO()
+        block.select(line).write_csv(buffer, include_header=False, quote_style="never")
+        out.write(buffer.getvalue().decode("utf-8"))
+    return table.height
+
+
+def write_findings_parquet(table: pl.DataFrame, path: str | Path) -> None:
+    """Write ``table`` as a Parquet file, which appears only when it is complete."""
+    target = Path(path)
+    name = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    try:
+        table.write_parquet(name, compression="zstd", statistics=True)
+        os.replace(name, target)
+    finally:
+        Path(name).unlink(missing_ok=True)
+
+
+def status_counts(table: pl.DataFrame) -> tuple[dict[str, int], int, int]:
+    """Findings by status, and how many are failures and warnings (for the summary
+    and the exit status)."""
+    by_status = dict(table.group_by("status").len().iter_rows())
+    severity = dict(table.group_by("severity").len().iter_rows())
+    return by_status, severity.get("failure", 0), severity.get("warning", 0)

@@ -1,0 +1,211 @@
+"""The columnar engine gives the same findings as the per-unit engine, field by field.
+
+Both engines run on every sample dataset and on generated county and city datasets
+with holes (missing facts, standards set only above a unit, zero denominators, a second
+period, undated values, bracket edges, rates with trailing zeros), with and without
+"what if", on several dates. The JSON lines the table writer builds are compared with
+those of the per-unit writer, byte for byte.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from benchmark_scripts import BENCHMARKS, load
+from minzheng import Dataset, Engine, Registry, Status, load_dataset
+from minzheng.engine import UnitEngine
+from minzheng.models import Kind, Value
+from minzheng.render import finding_to_json, finding_to_json_line
+from minzheng.tables import read_tables, tables_from_dataset
+from minzheng.writers import write_findings_jsonl, write_findings_parquet
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+DATES = (None, date(2016, 6, 30), date(2019, 12, 31), date(2021, 3, 31), date(2030, 1, 1))
+PACKS = {"jian", "songming", "yancheng"}
+
+
+@pytest.fixture(scope="module")
+def registry() -> Registry:
+    found = Registry.discover()
+    if not set(found.packs) >= PACKS:
+        pytest.skip("the region packs are not installed (nox -s tests installs them)")
+    return found
+
+
+def _same(registry: Registry, dataset: Dataset, on: date | None, what_if: bool) -> None:
+    old = [
+        finding_to_json(f)
+        for f in UnitEngine(registry).iter_assess(dataset, on=on, what_if=what_if)
+    ]
+    new = [
+        finding_to_json(f) for f in Engine(registry).iter_assess(dataset, on=on, what_if=what_if)
+    ]
+    assert len(new) == len(old)
+    for got, want in zip(new, old, strict=True):
+        assert got == want
+
+
+@pytest.mark.parametrize("on", DATES, ids=str)
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_same_findings_on_the_samples(registry: Registry, example: Path, on: date | None) -> None:
+    dataset = load_dataset(example, registry.indicators)
+    _same(registry, dataset, on, what_if=True)
+    _same(registry, dataset, on, what_if=False)
+
+
+def _holes(dataset: Dataset, registry: Registry, seed: int) -> Dataset:
+    """A copy of a generated dataset with what generated data never has."""
+    rng = random.Random(seed)
+    indicators = registry.indicators
+    facts: dict[str, dict[str, dict[str | None, Value]]] = {}
+    for code, table in dataset.facts.items():
+        unit = dataset.units[code]
+        mine = facts.setdefault(code, {})
+        for indicator, periods in table.items():
+            ind = indicators[indicator]
+            if rng.random() < 0.08:
+                continue  # missing: unknown
+            value = periods["2020"]
+            if ind.kind is Kind.COUNT and rng.random() < 0.06:
+                value = 0  # zero denominators, zero counts
+            if indicator == "registered_population" and rng.random() < 0.3:
+                value = rng.choice([0, 20000, 20001, 49999, 50000, 50001])
+            if ind.kind is Kind.RATE and rng.random() < 0.2:
+                value = Decimal(f"{rng.randint(0, 99)}.{rng.choice(['0', '50', '25'])}")
+            if ind.kind is Kind.AMOUNT and rng.random() < 0.2:
+                value = Decimal(f"{rng.randint(0, 10**6)}.00")
+            if rng.random() < 0.1:
+                mine[indicator] = {None: value}  # undated
+                continue
+            mine[indicator] = {"2020": value}
+            if rng.random() < 0.3:
+                mine[indicator]["2019"] = periods["2020"]  # last year's: as of 2019
+            if rng.random() < 0.05:
+                mine[indicator]["2021-06-30"] = value  # a later day
+        if unit.parent and rng.random() < 0.2:  # a standard given above, not here
+            for indicator in ("officer_pay_standard", "office_funding_standard"):
+                found = mine.pop(indicator, None)
+                if found:
+                    facts.setdefault(unit.parent, {})[indicator] = found
+    return Dataset(units=dataset.units, facts=facts, name=f"holes-{seed}")
+
+
+@pytest.fixture(scope="module")
+def generated(registry: Registry) -> dict[str, Dataset]:
+    generate = load("generate", BENCHMARKS / "generate.py")
+    made = {}
+    for scale in ("county", "city"):
+        units, facts = {}, {}
+        for unit, unit_facts in generate.iter_units(scale, registry):
+            units[unit.code] = unit
+            facts[unit.code] = unit_facts
+        made[scale] = Dataset(units=units, facts=facts, name=scale)
+    return made
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_same_findings_on_a_county_with_holes(
+    registry: Registry, generated: dict[str, Dataset], seed: int
+) -> None:
+    dataset = _holes(generated["county"], registry, seed)
+    for on in (date(2019, 12, 31), date(2020, 12, 31), date(2021, 12, 31)):
+        _same(registry, dataset, on, what_if=True)
+
+
+def test_same_findings_on_a_city(registry: Registry, generated: dict[str, Dataset]) -> None:
+    _same(registry, generated["city"], date(2020, 12, 31), what_if=True)
+    _same(registry, _holes(generated["city"], registry, 9), date(2020, 12, 31), what_if=True)
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_jsonl_lines_are_those_of_the_per_unit_writer(registry: Registry, example: Path) -> None:
+    dataset = load_dataset(example, registry.indicators)
+    report = Engine(registry).assess(dataset, what_if=True)
+    want = "".join(finding_to_json_line(f) + "\n" for f in report)
+    out = io.StringIO()
+    assert write_findings_jsonl(report.table, out) == len(report.findings)
+    assert out.getvalue() == want
+
+
+def test_a_report_is_its_findings_and_its_table(registry: Registry) -> None:
+    dataset = load_dataset(EXAMPLES[0], registry.indicators)
+    report = Engine(registry).assess(dataset, what_if=True)
+    assert list(report) == list(report.findings)
+    assert report.table.height == len(report)
+    assert report.table.get_column("unit").to_list() == [f.unit for f in report]
+    by_hand = type(report)(report.on, report.dataset, report.packs, report.findings)
+    assert by_hand.table.equals(report.table)  # made from the findings when asked for
+
+
+def test_parquet_holds_the_table(registry: Registry, tmp_path: Path) -> None:
+    dataset = load_dataset(EXAMPLES[0], registry.indicators)
+    table = Engine(registry).assess_table(dataset, what_if=True)
+    path = tmp_path / "findings.parquet"
+    write_findings_parquet(table, path)
+    assert pl.read_parquet(path).equals(table)
+    assert [p.name for p in tmp_path.iterdir()] == ["findings.parquet"]  # no partial left
+
+
+def test_tables_from_csv_and_parquet_are_those_of_the_dataset(
+    registry: Registry, generated: dict[str, Dataset], tmp_path: Path
+) -> None:
+    from minzheng import write_dataset
+
+    dataset = _holes(generated["county"], registry, 4)
+    write_dataset(dataset, tmp_path / "csv", registry.indicators)
+    want = tables_from_dataset(dataset, registry.indicators)
+    got = read_tables(tmp_path / "csv", registry.indicators)
+    key = ["unit", "indicator", "period"]
+    assert got.facts.sort(key).equals(want.facts.sort(key))
+    assert got.units.equals(want.units)
+    (tmp_path / "pq").mkdir()
+    got.units.drop("idx", "ancestors").write_parquet(tmp_path / "pq" / "units.parquet")
+    got.facts.drop("end").write_parquet(tmp_path / "pq" / "facts.parquet")
+    parquet = read_tables(tmp_path / "pq", registry.indicators)
+    assert parquet.facts.sort(key).equals(want.facts.sort(key))
+    engine = Engine(registry)
+    on = date(2020, 12, 31)
+    assert engine.assess_table(parquet, what_if=True, on=on).equals(
+        engine.assess_table(dataset, what_if=True, on=on)
+    )
+
+
+def test_a_rule_not_yet_in_force_and_a_rule_that_raises(registry: Registry) -> None:
+    import attrs
+
+    from minzheng.plugins import LoadedPack
+    from minzheng.rules import ThresholdRule
+
+    dataset = load_dataset(EXAMPLES[0], registry.indicators)
+    engine = Engine(registry)
+    pack, rule = registry.rule("J-village-officer")
+    assert isinstance(rule, ThresholdRule)
+    later = attrs.evolve(rule, effective=date(2030, 1, 1))
+
+    class Broken(ThresholdRule):
+        def columns(self, frame):  # type: ignore[no-untyped-def]
+            raise ArithmeticError("overflow")
+
+    broken = Broken(**{f.name: getattr(rule, f.name) for f in attrs.fields(ThresholdRule)})
+    for changed, status in ((later, Status.NOT_APPLICABLE), (broken, Status.ERROR)):
+        swapped = attrs.evolve(pack, rules=tuple(changed if r is rule else r for r in pack.rules))
+        assert isinstance(swapped, LoadedPack)
+        engine.registry.packs[pack.name] = swapped
+        try:
+            found = [f for f in engine.iter_assess(dataset) if f.rule == rule.id]
+        finally:
+            engine.registry.packs[pack.name] = pack
+        assert found
+        assert {f.status for f in found} == {status}
+    assert (
+        "rule J-village-officer of pack 'jian' raised ArithmeticError: overflow"
+        in found[0].message_en
+    )
