@@ -670,7 +670,7 @@ def test_cli_cuts_a_file_whose_text_values_are_quoted(jian_csv: Path) -> None:
     _write_rows(jian_csv / "facts.csv", [header, *rows])
     assert b'"' in (jian_csv / "facts.csv").read_bytes()
     runner = CliRunner()
-    args = ["assess", str(jian_csv), "--format", "jsonl"]
+    args = ["assess", str(jian_csv), "--format", "jsonl", "--stream"]
     one, two = runner.invoke(main, args), runner.invoke(main, [*args, "-j", "2"])
     assert one.exit_code == two.exit_code == 1
     assert one.stdout == two.stdout
@@ -698,7 +698,7 @@ def test_cli_says_when_a_file_cannot_be_cut(jian_csv: Path) -> None:
 
 def test_cli_says_when_it_cannot_fork(jian_csv: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     runner = CliRunner()
-    args = ["assess", str(jian_csv), "--format", "jsonl"]
+    args = ["assess", str(jian_csv), "--format", "jsonl", "--stream"]
     one = runner.invoke(main, args)
     monkeypatch.setattr(minzheng._jobs, "fork_available", lambda: False)
     two = runner.invoke(main, [*args, "-j", "2"])
@@ -731,7 +731,7 @@ def test_cli_shows_other_warnings_as_warnings(
 
 def test_cli_jobs_to_standard_output(jian_csv: Path) -> None:
     runner = CliRunner()
-    one = runner.invoke(main, ["assess", str(jian_csv), "--format", "jsonl"])
+    one = runner.invoke(main, ["assess", str(jian_csv), "--format", "jsonl", "--stream"])
     two = runner.invoke(main, ["assess", str(jian_csv), "--format", "jsonl", "-j", "2"])
     assert one.exit_code == two.exit_code == 1
     assert one.stdout == two.stdout

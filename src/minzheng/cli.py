@@ -437,10 +437,10 @@ _stream_option = click.option(
 )
 _assess_stream_option = click.option(
     "--stream/--no-stream",
-    default=False,
+    default=None,
     help="Read a CSV dataset county by county and assess it unit by unit, so memory does not "
-    "grow with its facts (needs facts.csv in code order; for --format jsonl with --jobs). "
-    "Default: read the whole dataset by column.",
+    "grow with its facts (needs facts.csv in code order). Default: with --jobs; otherwise "
+    "the dataset is read and assessed by column.",
 )
 
 
@@ -523,11 +523,11 @@ def _notes(lang: str) -> Iterator[None]:
     "-j",
     "--jobs",
     type=click.IntRange(min=0),
-    default=1,
-    show_default=True,
+    default=None,
     metavar="N",
-    help="Assess a streamed CSV dataset (--stream --format jsonl) in N processes, county by "
-    "county (0: one per CPU). The output is the same as in one process.",
+    help="Assess a CSV dataset as a stream (--format jsonl) in N processes, county by county "
+    "(0: one per CPU; default: no stream, by column). The output is that of one process "
+    "with --stream.",
 )
 @_lang_option
 def assess(
@@ -541,7 +541,7 @@ def assess(
     fmt: str,
     stream: bool | None,
     fail_on: str,
-    jobs: int,
+    jobs: int | None,
     lang: str,
 ) -> None:
     """Assess the units of a dataset FILE against the installed packs.
@@ -551,6 +551,9 @@ def assess(
     """
     if fmt in ("html", "xlsx", "parquet") and output is None:
         raise click.UsageError(f"--format {fmt} writes a file: give -o FILE.{fmt}")
+    if stream is None:  # --jobs, even 1, reads a CSV dataset as a stream
+        stream = jobs is not None and _is_csv(file) and fmt == "jsonl"
+    jobs = 1 if jobs is None else jobs
     stream = _streaming(file, stream, fmt, whole=("html", "xlsx", "parquet"))
     _check_jobs(jobs, stream, fmt)
     registry = _registry()
