@@ -22,7 +22,24 @@ _SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoade
 
 
 class _ExactLoader(_SafeLoader):  # type: ignore[valid-type, misc]
-    """The safe loader, reading floats as exact decimals."""
+    """The safe loader, reading floats as exact decimals and refusing a key given twice
+    in one mapping (which would otherwise keep the last value silently)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[object] = set()
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue  # ``<<: *defaults`` merges on purpose
+            key = self.construct_object(key_node, deep=True)
+            if isinstance(key, list | dict):
+                continue  # not hashable: the safe constructor says so itself
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"the key {key!r} given twice in one mapping", key_node.start_mark
+                )
+            seen.add(key)
+        mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
+        return mapping
 
 
 def _decimal(loader: yaml.SafeLoader, node: yaml.Node) -> Decimal:
@@ -55,9 +72,35 @@ def read_text(source: Path | Traversable) -> str:
         ) from None
 
 
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object's members, refusing a key given twice (json keeps the last)."""
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise _DuplicateKey(key)
+        found[key] = value
+    return found
+
+
 def parse_json(text: str, label: str) -> Any:
     try:
-        return json.loads(text, parse_float=Decimal)
+        return json.loads(text, parse_float=Decimal, object_pairs_hook=_unique_keys)
+    except _DuplicateKey as exc:
+        raise InputError(
+            [
+                Problem(
+                    label,
+                    None,
+                    str(exc),
+                    "each key once in an object",
+                    f"the key {str(exc)!r} given twice in one object",
+                )
+            ]
+        ) from None
     except json.JSONDecodeError as exc:
         raise InputError(
             [

@@ -207,7 +207,9 @@ class Num:
 
     def times(self, other: Num) -> Num:
         """``self × other``, exactly: taken at the sum of the scales (polars keeps only
-        the larger operand scale), and an overflow raises."""
+        the larger operand scale), and an overflow raises. (A zero product is written
+        ``0``: a column has no negative zero, which Python's ``Decimal`` writes ``-0``
+        for a negative number times zero.)"""
         scale = self.scale + other.scale
         return Num(self.at(scale) * other.value, scale, self.places + other.places)
 

@@ -611,7 +611,7 @@ class _CsvRows:
         self.path = path
         try:
             self._file = path.open(encoding="utf-8-sig", newline="")
-            self._reader = csv.reader(self._file)
+            self._reader = csv.reader(self._file, strict=True)
             header = self.header = tuple(h.strip() for h in next(self._reader, ()))
         except FileNotFoundError:
             raise DatasetError(
@@ -651,7 +651,7 @@ class _CsvRows:
             encoding="utf-8",
             newline="",
         )
-        self._reader = csv.reader(self._file)
+        self._reader = csv.reader(self._file, strict=True)
         self._first = first_row
 
     def __iter__(self) -> Iterator[tuple[int, list[str]]]:

@@ -35,7 +35,6 @@ The tables (:class:`Tables`):
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
@@ -240,51 +239,21 @@ def _slow(path: Path, indicators: Mapping[str, Indicator]) -> Tables:
 
 def _read_csv_frame(path: Path) -> pl.DataFrame | None:
     """Every cell of a CSV file as stripped text (empty cells null) with ``row``, the
-    record's number (the header is row 1); ``None`` when polars cannot read it, and an
-    unclosed or stray quote is a :class:`DatasetError` naming its row."""
+    record's number (the header is row 1); ``None`` when polars cannot read it (an
+    unclosed or stray quote, bytes that are not UTF-8: the row-by-row reader then says
+    where)."""
     import polars as pl
 
     if not path.is_file():
         return None
     try:
         frame = pl.read_csv(path, infer_schema=False, encoding="utf8")
-    except pl.exceptions.ComputeError as exc:
-        problem = _quote_problem(path, str(exc))
-        if problem is not None:
-            raise DatasetError([problem]) from None
-        return None
     except (pl.exceptions.PolarsError, OSError, UnicodeDecodeError):
         return None
-    strip = [pl.col(c).str.strip_chars() for c in frame.columns]
     frame = frame.rename({c: c.strip().removeprefix("\ufeff") for c in frame.columns})
+    strip = [pl.col(c).str.strip_chars() for c in frame.columns]
     frame = frame.with_columns(pl.when(e == "").then(None).otherwise(e).name.keep() for e in strip)
     return frame.with_row_index("row", offset=2)
-
-
-_OFFSET = re.compile(r"current offset in the file is (\d+) bytes")
-_FIELD = re.compile(r"Field `(.*?)` is not properly escaped", re.DOTALL)
-
-
-def _quote_problem(path: Path, message: str) -> Problem | None:
-    """A polars error about a badly quoted field, as a problem naming its row."""
-    field = _FIELD.search(message)
-    offset = _OFFSET.search(message)
-    if field is None:
-        return None
-    start = int(offset.group(1)) if offset else 0
-    with path.open("rb") as file:
-        head = file.read(start)
-    text = field.group(1)
-    shown = text.splitlines()[0] if text.strip() else text
-    return Problem(
-        str(path),
-        None,
-        None,
-        "a well-formed CSV field (a quote opened is closed, and a quoted field ends at a comma)",
-        repr(shown[:60] + ("…" if len(shown) > 60 or "\n" in text else "")),
-        "an unclosed quote would swallow the rows after it",
-        row=head.count(b"\n") + 1,
-    )
 
 
 def _is_units_header(units: pl.DataFrame) -> bool:
@@ -544,7 +513,6 @@ def _checked_facts(
     """Facts with canonical periods and values; ``None`` when a check fails."""
     import polars as pl
 
-    facts = facts.filter(pl.col("value").is_not_null())
     known = list(indicators)
     if not facts.select(
         pl.col("indicator").is_in(known).all() & pl.col("unit").is_in(units["code"].implode()).all()
@@ -553,7 +521,7 @@ def _checked_facts(
     periods = _canonical_periods(facts)
     if periods is None:
         return None
-    values = _canonical_values(periods, indicators)
+    values = _canonical_values(periods.filter(pl.col("value").is_not_null()), indicators)
     if values is None:
         return None
     facts = values

@@ -98,16 +98,18 @@ def parse_decimal(raw: object) -> Decimal:
     if isinstance(raw, Decimal):
         if not raw.is_finite():
             raise ValueProblem("a finite number", raw)
-        return raw
+        return raw.copy_abs() if raw.is_zero() else raw
     if isinstance(raw, str):
         text = raw.strip()
         if _THOUSANDS.match(text):  # "23,000" as spreadsheets write it
             text = text.replace(",", "")
         if _NUMBER.match(text):
             try:
-                return Decimal(text)
+                number = Decimal(text)
             except InvalidOperation:  # pragma: no cover - the pattern admits only valid text
                 pass
+            else:  # "-0" is zero: no sign to carry into a message or a product
+                return number.copy_abs() if number.is_zero() else number
     raise ValueProblem("a number", raw)
 
 
