@@ -314,23 +314,34 @@ class Facts:
         self.units = units
         self.on = on
         self.indicators = indicators
-        self._facts = facts.join(
-            units.select(pl.col("code").alias("unit"), "idx"),
-            on="unit",
-            how="inner",
-            maintain_order="left",
-        ).with_row_index("_row")
-        self._by_indicator: dict[str, pl.DataFrame] | None = None
+        self._facts: pl.DataFrame | None = facts
+        self._by_indicator: dict[str, pl.DataFrame] = {}
+        self._empty = pl.DataFrame(
+            schema={
+                "period": pl.String,
+                "end": pl.Date,
+                "value": pl.String,
+                "idx": pl.UInt32,
+                "_row": pl.UInt32,
+            }
+        )
         self._asof: dict[str, pl.DataFrame] = {}
         self._scales: dict[str, int] = {}
 
     def of(self, indicator: str) -> pl.DataFrame:
-        """Every value of one indicator: ``idx, period, end, value, _row``."""
-        if self._by_indicator is None:
-            parts = self._facts.partition_by("indicator", as_dict=True, include_key=False)
+        """Every value of one indicator: ``period, end, value, idx, _row`` (its place in
+        the facts table, which breaks ties as the order of a file does)."""
+        if self._facts is not None:  # split by indicator once, keyed by unit index
+            codes = self.units.select(pl.col("code").alias("unit"), "idx")
+            keyed = (
+                self._facts.with_row_index("_row")
+                .join(codes, on="unit", how="inner", maintain_order="left")
+                .select("indicator", "period", "end", "value", "idx", "_row")
+            )
+            parts = keyed.partition_by("indicator", as_dict=True, include_key=False)
             self._by_indicator = {str(k[0]): v for k, v in parts.items()}
-        empty = self._facts.clear().drop("indicator")
-        return self._by_indicator.get(indicator, empty)
+            self._facts = None
+        return self._by_indicator.get(indicator, self._empty)
 
     def scale(self, indicator: str) -> int:
         """The most decimals any value of a numeric indicator has (its column scale)."""
@@ -356,6 +367,9 @@ class Facts:
         found = self._asof.get(indicator)
         if found is None:
             values = self.of(indicator).filter(pl.col("end").is_null() | (pl.col("end") <= self.on))
+            if not values.get_column("idx").is_duplicated().any():  # one value a unit: as is
+                self._asof[indicator] = values.select("idx", "value", "period", "end")
+                return self._asof[indicator]
             found = (
                 values.sort(
                     ["idx", "end", "_row"], descending=[False, False, True], nulls_last=False

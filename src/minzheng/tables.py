@@ -45,7 +45,7 @@ from attrs import frozen
 
 from .dataset import Dataset, _csv_name, _csv_paths, load_dataset
 from .errors import DatasetError, Problem
-from .models import Area, Indicator, Kind, Level, Scores, Unit, Value
+from .models import Area, Indicator, Level, Scores, Unit, Value
 from .values import ValueProblem, format_decimal, parse_period, parse_value
 
 if TYPE_CHECKING:
@@ -238,10 +238,12 @@ def _slow(path: Path, indicators: Mapping[str, Indicator]) -> Tables:
 
 
 def _read_csv_frame(path: Path) -> pl.DataFrame | None:
-    """Every cell of a CSV file as stripped text (empty cells null) with ``row``, the
-    record's number (the header is row 1); ``None`` when polars cannot read it (an
-    unclosed or stray quote, bytes that are not UTF-8: the row-by-row reader then says
-    where)."""
+    """Every cell of a CSV file as text (an empty cell null) with ``row``, the record's
+    number (the header is row 1); ``None`` when polars cannot read it (an unclosed or
+    stray quote, bytes that are not UTF-8: the row-by-row reader then says where).
+
+    Cells are not stripped here: a code or an indicator with spaces around it is not
+    found, and the file is read row by row; a value with spaces is parsed on its own."""
     import polars as pl
 
     if not path.is_file():
@@ -250,10 +252,9 @@ def _read_csv_frame(path: Path) -> pl.DataFrame | None:
         frame = pl.read_csv(path, infer_schema=False, encoding="utf8")
     except (pl.exceptions.PolarsError, OSError, UnicodeDecodeError):
         return None
-    frame = frame.rename({c: c.strip().removeprefix("\ufeff") for c in frame.columns})
-    strip = [pl.col(c).str.strip_chars() for c in frame.columns]
-    frame = frame.with_columns(pl.when(e == "").then(None).otherwise(e).name.keep() for e in strip)
-    return frame.with_row_index("row", offset=2)
+    return frame.rename(
+        {c: c.strip().removeprefix("\ufeff") for c in frame.columns}
+    ).with_row_index("row", offset=2)
 
 
 def _is_units_header(units: pl.DataFrame) -> bool:
@@ -424,8 +425,6 @@ _CODE = {
     "facility": r"^(\d{6}|\d{9}|\d{12})-[A-Za-z0-9_]{1,32}$",
 }
 _NUMBER = r"^(0|[1-9]\d{0,27})(\.\d{1,10})?$"
-_TRUE = ("true", "yes", "y", "是", "有")
-_FALSE = ("false", "no", "n", "否", "无")
 
 
 def _checked(
@@ -459,8 +458,10 @@ def _checked_units(units: pl.DataFrame) -> pl.DataFrame | None:
     code_ok = pl.lit(False)
     for lvl, pattern in _CODE.items():
         code_ok = pl.when(level == lvl).then(code.str.contains(pattern)).otherwise(code_ok)
+    plain = [(pl.col(c) == pl.col(c).str.strip_chars()).fill_null(True) for c in _UNIT_TEXT]
     ok = (
-        level.is_in(_LEVELS).fill_null(False)
+        pl.all_horizontal(plain)
+        & level.is_in(_LEVELS).fill_null(False)
         & code_ok.fill_null(False)
         & pl.col("name").is_not_null()
         & ~pl.col("name").str.contains(r"[\x00-\x1f\x7f-\x9f]").fill_null(True)
@@ -468,7 +469,11 @@ def _checked_units(units: pl.DataFrame) -> pl.DataFrame | None:
     )
     if not units.select(ok.all()).item() or units.get_column("code").is_duplicated().any():
         return None
-    units = units.with_columns(parent.fill_null(_inferred_parent(units["code"])))
+    orphans = units.with_row_index("_pos").filter(parent.is_null())
+    if orphans.height:  # few: inferred where they are, not for every unit
+        found = orphans.select("_pos", _inferred_parent(units["code"]).alias("parent"))
+        inferred = units.get_column("parent").scatter(found["_pos"], found["parent"])
+        units = units.with_columns(inferred)
     rank = {lvl: i for i, lvl in enumerate(_LEVELS)}
     ranked = units.select(
         "code", "parent", pl.col("level").replace_strict(rank, return_dtype=pl.Int8).alias("rank")
@@ -510,30 +515,49 @@ def _inferred_parent(codes: pl.Series) -> pl.Expr:
 def _checked_facts(
     facts: pl.DataFrame, units: pl.DataFrame, indicators: Mapping[str, Indicator]
 ) -> pl.DataFrame | None:
-    """Facts with canonical periods and values; ``None`` when a check fails."""
+    """Facts with canonical periods and values; ``None`` when a check fails.
+
+    Units and indicators become integer keys first (a join, an ``Enum``), so that the
+    checks for a value given twice, or dated and undated at once, compare integers."""
     import polars as pl
 
-    known = list(indicators)
-    if not facts.select(
-        pl.col("indicator").is_in(known).all() & pl.col("unit").is_in(units["code"].implode()).all()
-    ).item():
-        return None
+    known = pl.Enum(sorted(indicators))
+    facts = facts.with_columns(pl.col("indicator").cast(known, strict=False).alias("_ind"))
+    if facts.get_column("_ind").null_count() != facts.get_column("indicator").null_count():
+        return None  # an indicator no pack declares
+    codes = units.select(pl.col("code").alias("unit"), pl.col("idx").alias("_idx"))
+    facts = facts.join(codes, on="unit", how="left", maintain_order="left")
+    if facts.get_column("_idx").null_count() or facts.get_column("_ind").null_count():
+        return None  # a unit not in units.csv, a row without an indicator
     periods = _canonical_periods(facts)
     if periods is None:
         return None
     values = _canonical_values(periods.filter(pl.col("value").is_not_null()), indicators)
-    if values is None:
+    if values is None or _twice_or_mixed(values):
         return None
-    facts = values
-    keys = facts.select("unit", "indicator", "period")
-    if keys.is_duplicated().any():
-        return None
-    mixed = facts.group_by("unit", "indicator").agg(
-        pl.col("period").is_null().any() & pl.col("period").is_not_null().any()
+    return _with_end(values.drop("row", "_ind", "_idx"))
+
+
+def _twice_or_mixed(facts: pl.DataFrame) -> bool:
+    """Whether a unit's indicator has a period given twice, or dated and undated values."""
+    import polars as pl
+
+    periods = facts.get_column("period").drop_nulls().unique().sort().to_list()
+    width, kinds = len(periods) + 1, facts.get_column("_ind").dtype
+    assert isinstance(kinds, pl.Enum)
+    fact = pl.col("_idx").cast(pl.UInt64) * len(kinds.categories) + pl.col("_ind").to_physical()
+    period = pl.col("period").cast(pl.Enum(periods)).to_physical().cast(pl.UInt64) + 1
+    keys = facts.select(
+        fact.alias("fact"),
+        (fact * width + period.fill_null(0)).alias("key"),
+        period.is_null().alias("undated"),
     )
-    if mixed.get_column("period").any():
-        return None
-    return _with_end(facts.drop("row"))
+    if keys.get_column("key").is_duplicated().any():
+        return True
+    counts = keys.group_by("fact").agg(pl.len(), pl.col("undated").sum())
+    return bool(
+        counts.select(((pl.col("undated") > 0) & (pl.col("undated") < pl.col("len"))).any()).item()
+    )
 
 
 def _canonical_periods(facts: pl.DataFrame) -> pl.DataFrame | None:
@@ -554,130 +578,79 @@ def _canonical_periods(facts: pl.DataFrame) -> pl.DataFrame | None:
 def _canonical_values(
     facts: pl.DataFrame, indicators: Mapping[str, Indicator]
 ) -> pl.DataFrame | None:
-    """Values in their canonical text: by column where the text is plain, else parsed
-    one by one (for those rows only); ``None`` when a value does not fit."""
+    """Values in their canonical text; ``None`` when one does not fit.
+
+    A plain count or amount (digits, a point, within its indicator's range: nearly every
+    value) is its own canonical text, checked by column. Every other value — yes/no,
+    checklists, rates, text, and numbers written otherwise — is read by
+    :func:`~minzheng.values.parse_value` once for each distinct (indicator, text) pair,
+    and put in its place.
+    """
     import polars as pl
 
-    kinds = {i: ind.kind.value for i, ind in indicators.items()}
-    facts = facts.with_columns(
-        pl.col("indicator").replace_strict(kinds, return_dtype=pl.String).alias("_kind")
+    dtype = facts.get_column("_ind").dtype
+    assert isinstance(dtype, pl.Enum)
+    kind_of = {n: indicators[i].kind.value for n, i in enumerate(dtype.categories)}
+    kind = pl.col("_ind").to_physical().replace_strict(kind_of, return_dtype=pl.String)
+    v = pl.col("value")
+    plain: Any = pl.when(kind == "count").then(v.str.contains(r"^(0|[1-9]\d{0,17})$"))
+    plain = plain.when(kind == "amount").then(v.str.contains(_NUMBER)).otherwise(False)
+    facts = facts.with_columns(plain.alias("_plain"))
+    outside = _out_of_range(facts.filter("_plain"), indicators)
+    if outside.len():
+        bad = pl.col("row").is_in(outside.implode())
+        facts = facts.with_columns((pl.col("_plain") & ~bad).alias("_plain"))
+    odd = (
+        facts.with_row_index("_pos").filter(~pl.col("_plain")).select("_pos", "indicator", "value")
     )
-    parts = []
-    for kind, part in facts.partition_by("_kind", as_dict=True).items():
-        done = _plain_values(part, Kind(kind[0]), indicators)
-        if done is None:
-            return None
-        parts.append(done)
-    if not parts:
-        return facts.drop("_kind")
-    return pl.concat(parts).sort("row").drop("_kind")
-
-
-def _plain_values(
-    part: pl.DataFrame, kind: Kind, indicators: Mapping[str, Indicator]
-) -> pl.DataFrame | None:
-    """One kind's values: canonical text where the column check passes, the rest parsed
-    by :func:`~minzheng.values.parse_value`; ``None`` if one does not parse."""
-    import polars as pl
-
-    v = pl.col("value")
-    canon: Any
-    if kind is Kind.FLAG:
-        low = v.str.to_lowercase()
-        canon = (
-            pl.when(low.is_in(_TRUE))
-            .then(pl.lit("true"))
-            .when(low.is_in(_FALSE))
-            .then(pl.lit("false"))
-        )
-    elif kind is Kind.TEXT:
-        canon = v
-    elif kind is Kind.ITEMS:
-        canon = _items_text(part, indicators)
-    elif kind in (Kind.COUNT, Kind.AMOUNT, Kind.RATE):
-        canon = _number_text(part, kind, indicators)
-    else:
-        canon = pl.lit(None, pl.String)
-    part = part.with_columns(canon.alias("_canon"))
-    odd = part.filter(pl.col("_canon").is_null())
-    if odd.height:
-        texts = []
-        for indicator, raw in odd.select("indicator", "value").iter_rows():
-            try:
-                texts.append(
-                    value_text(indicators[indicator], parse_value(indicators[indicator], raw))
-                )
-            except ValueProblem:
-                return None
-        fixed = odd.with_columns(pl.Series("_canon", texts, pl.String))
-        part = pl.concat([part.filter(pl.col("_canon").is_not_null()), fixed])
-    return part.with_columns(pl.col("_canon").alias("value")).drop("_canon")
-
-
-def _number_text(part: pl.DataFrame, kind: Kind, indicators: Mapping[str, Indicator]) -> pl.Expr:
-    """The canonical text of plain numbers within their indicator's range (else null)."""
-    import polars as pl
-
-    v = pl.col("value")
-    if kind is Kind.COUNT:
-        text = pl.when(v.str.contains(r"^(0|[1-9]\d{0,17})$")).then(v)
-    else:
-        measure = {i: indicators[i].measure for i in part.get_column("indicator").unique()}
-        declared = pl.col("indicator").replace_strict(measure, return_dtype=pl.String)
-        if kind is Kind.RATE:
-            sign = v.str.slice(-1)
-            bare = ~sign.is_in(["%", "‰"])
-            number = (
-                pl.when(bare)
-                .then(v)
-                .when(sign == declared)
-                .then(v.str.slice(0, v.str.len_chars() - 1))
+    if not odd.height:
+        return facts.drop("_plain")
+    texts: dict[tuple[str, str], str] = {}
+    for indicator, raw in odd.select("indicator", "value").unique().iter_rows():
+        try:
+            texts[(indicator, raw)] = value_text(
+                indicators[indicator], parse_value(indicators[indicator], raw)
             )
-            plain = number.str.contains(_NUMBER)
-            small = number.str.contains(r"^0\.") | (number == "1") | number.str.contains(r"^1\.0*$")
-            text = pl.when(plain & ~(bare & small & (number != "0"))).then(number)
-        else:
-            text = pl.when(v.str.contains(_NUMBER)).then(v)
-    return _in_range(text, part, indicators)
-
-
-def _in_range(text: pl.Expr, part: pl.DataFrame, indicators: Mapping[str, Indicator]) -> pl.Expr:
-    """``text`` where its number lies within its indicator's minimum and maximum."""
-    import polars as pl
-
-    ids = part.get_column("indicator").unique().to_list()
-    number = text.cast(pl.Decimal(38, 10), strict=False)
-    ok = pl.lit(True)
-    for bound, test in (("minimum", number.__ge__), ("maximum", number.__le__)):
-        limits = {i: getattr(indicators[i], bound) for i in ids}
-        if all(x is None for x in limits.values()):
-            continue
-        for indicator, limit in limits.items():
-            if limit is not None:
-                ok = ok & (
-                    (pl.col("indicator") != indicator) | test(pl.lit(limit, pl.Decimal(38, 10)))
-                )
-    return pl.when(ok.fill_null(False)).then(text)
-
-
-def _items_text(part: pl.DataFrame, indicators: Mapping[str, Indicator]) -> pl.Expr:
-    """A checklist's known item ids, sorted and joined by ``;`` (null if one is not known)."""
-    import polars as pl
-
-    parts = (
-        pl.col("value")
-        .str.replace_all(r"[;；、,，]", ";")
-        .str.split(";")
-        .list.eval(pl.element().str.strip_chars())
+        except ValueProblem:
+            return None
+    pairs = pl.DataFrame(
+        [(i, r, t) for (i, r), t in texts.items()],
+        schema={"indicator": pl.String, "value": pl.String, "_canon": pl.String},
+        orient="row",
     )
-    own = {
-        i: [item.id for item in indicators[i].items] for i in part.get_column("indicator").unique()
+    odd = odd.join(pairs, on=["indicator", "value"], how="left")
+    values = facts.get_column("value").scatter(odd.get_column("_pos"), odd.get_column("_canon"))
+    return facts.with_columns(values).drop("_plain")
+
+
+def _out_of_range(part: pl.DataFrame, indicators: Mapping[str, Indicator]) -> pl.Series:
+    """The ``row`` of each plain number outside its indicator's minimum or maximum (a
+    minimum of 0 or less needs no check: the plain forms have no sign)."""
+    import polars as pl
+
+    present = part.get_column("_ind").unique().cast(pl.String).to_list()
+    bounds = {
+        i: (ind.minimum if ind.minimum is not None and ind.minimum > 0 else None, ind.maximum)
+        for i in present
+        for ind in (indicators[i],)
     }
-    empty = pl.col("value").str.to_lowercase().is_in(["none", "无", "-"])
-    valid = pl.lit(True)
-    for indicator, ids in own.items():
-        valid = valid & (
-            (pl.col("indicator") != indicator) | parts.list.eval(pl.element().is_in(ids)).list.all()
-        )
-    joined = parts.list.unique().list.sort().list.join(";")
-    return pl.when(empty).then(pl.lit("")).when(valid).then(joined)
+    bounded = {i: b for i, b in bounds.items() if b != (None, None)}
+    if not bounded:
+        return pl.Series("row", [], pl.UInt32)
+    limits = pl.DataFrame(
+        {
+            "indicator": list(bounded),
+            "_lo": [lo for lo, _ in bounded.values()],
+            "_hi": [hi for _, hi in bounded.values()],
+        },
+        schema={"indicator": pl.String, "_lo": pl.Decimal(38, 10), "_hi": pl.Decimal(38, 10)},
+    )
+    checked = part.filter(pl.col("_ind").is_in(list(bounded)))
+    checked = checked.join(limits, on="indicator", how="left")
+    number = pl.col("value").cast(pl.Decimal(38, 10), strict=False)
+    bad = (
+        number.is_null()
+        | (number < pl.col("_lo")).fill_null(False)
+        | (number > pl.col("_hi")).fill_null(False)
+    )
+    return checked.filter(bad).get_column("row")
