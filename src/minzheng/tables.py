@@ -109,24 +109,21 @@ def _units_frame(units: Iterable[Unit]) -> pl.DataFrame:
 
 def _with_ancestors(units: pl.DataFrame) -> pl.DataFrame:
     """``idx`` and ``ancestors`` (nearest first, as far as the table holds them) added
-    to units whose parents are in the table or null: one join per level of depth."""
+    to units whose parents are in the table or null: the chain of parents followed by
+    index, one gather a level."""
     import polars as pl
 
     units = units.with_row_index("idx")
-    up = units.select("code", "parent").filter(pl.col("parent").is_in(units["code"].implode()))
-    chain = units.select("idx", pl.col("parent").alias("a0"))
-    chain = chain.with_columns(
-        pl.when(pl.col("a0").is_in(units["code"].implode())).then(pl.col("a0"))
-    )
-    depth = 0
-    while depth < len(_LEVELS) and chain.get_column(f"a{depth}").is_not_null().any():
-        step = up.rename({"code": f"a{depth}", "parent": f"a{depth + 1}"})
-        chain = chain.join(step, on=f"a{depth}", how="left", maintain_order="left")
-        depth += 1
-    levels = [pl.col(f"a{d}") for d in range(depth + 1)]
-    ancestors = pl.concat_list(levels).list.drop_nulls().alias("ancestors")
-    units = units.with_columns(chain.select(ancestors).to_series())
-    return units.select("idx", *_UNIT_TEXT, "ancestors")
+    index = units.select(pl.col("code").alias("parent"), pl.col("idx").alias("_up"))
+    up = units.join(index, on="parent", how="left", maintain_order="left").get_column("_up")
+    chain = [up]
+    while len(chain) <= len(_LEVELS) and chain[-1].null_count() < units.height:
+        last = chain[-1]
+        chain.append(up.gather(last.fill_null(0)).set(last.is_null(), None))
+    codes = units.get_column("code")
+    above = [codes.gather(step.fill_null(0)).set(step.is_null(), None) for step in chain]
+    ancestors = pl.select(pl.concat_list(above).list.drop_nulls().alias("ancestors"))
+    return units.with_columns(ancestors.to_series()).select("idx", *_UNIT_TEXT, "ancestors")
 
 
 def _facts_frame(rows: list[tuple[str, str, str | None, str]]) -> pl.DataFrame:

@@ -97,10 +97,18 @@ def _line() -> pl.Expr:
 def write_findings_jsonl(table: pl.DataFrame, out: IO[str]) -> int:
     """Write each finding of ``table`` as one line of JSON to ``out``; returns how many."""
     line = _line()
+    raw = getattr(out, "buffer", None)  # a text file's bytes: no decoding and encoding again
+    if raw is not None and (getattr(out, "encoding", "") or "").lower().replace("-", "") == "utf8":
+        out.flush()
+    else:
+        raw = None
     for block in table.iter_slices(_BLOCK):
         buffer = io.BytesIO()
         block.select(line).write_csv(buffer, include_header=False, quote_style="never")
-        out.write(buffer.getvalue().decode("utf-8"))
+        if raw is not None:
+            raw.write(buffer.getbuffer())
+        else:
+            out.write(buffer.getvalue().decode("utf-8"))
     return table.height
 
 
