@@ -55,7 +55,7 @@ from typing import IO, Any
 from attrs import evolve, frozen
 
 from .dataset import _FactRows, _Slice
-from .engine._unitwise import Engine, Tally, _Counts
+from .engine._unitwise import Tally, UnitEngine, _Counts
 from .errors import DatasetError, JobError, JobWarning
 from .render import write_jsonl
 from .stream import DatasetStream, _chunks, _count, _Stretch
@@ -88,7 +88,7 @@ class _Job:
     """What every worker is given (inherited through ``fork``, never pickled)."""
 
     stream: DatasetStream
-    engine: Engine
+    engine: UnitEngine
     on: date
     packs: tuple[str, ...] | None
     what_if: bool
@@ -354,7 +354,7 @@ def _assess_share(job: _Job, index: int) -> _Done:
 
 def assess_jsonl(
     stream: DatasetStream,
-    engine: Engine,
+    engine: UnitEngine,
     out: IO[str],
     *,
     jobs: int,

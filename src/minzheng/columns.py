@@ -47,6 +47,7 @@ __all__ = [
     "OUTCOME_SCHEMA",
     "Below",
     "Fact",
+    "Facts",
     "Frame",
     "Num",
     "after",

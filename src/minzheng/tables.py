@@ -45,7 +45,7 @@ from attrs import frozen
 
 from .dataset import Dataset, _csv_name, _csv_paths, load_dataset
 from .errors import DatasetError, Problem
-from .models import Area, Indicator, Level, Scores, Unit, Value
+from .models import Area, Indicator, Kind, Level, Scores, Unit, Value
 from .values import ValueProblem, format_decimal, parse_period, parse_value
 
 if TYPE_CHECKING:
@@ -57,6 +57,7 @@ __all__ = [
     "read_tables",
     "tables_from_dataset",
     "units_of",
+    "value_of_text",
     "value_text",
 ]
 
@@ -95,6 +96,24 @@ def value_text(indicator: Indicator, value: Value) -> str:
     if isinstance(value, Scores):
         return ";".join(f"{k}={format_decimal(v)}" for k, v in value.points)
     return value
+
+
+def value_of_text(indicator: Indicator, text: str) -> Value:
+    """The value a canonical text stands for (the inverse of :func:`value_text`)."""
+    match indicator.kind:
+        case Kind.COUNT:
+            return int(text)
+        case Kind.AMOUNT | Kind.RATE:
+            return Decimal(text)
+        case Kind.FLAG:
+            return text == "true"
+        case Kind.ITEMS:
+            return frozenset(text.split(";")) if text else frozenset()
+        case Kind.SCORES:
+            pairs = (p.partition("=") for p in text.split(";") if p)
+            return Scores.of({k: Decimal(v) for k, _, v in pairs})
+        case _:
+            return text
 
 
 def _units_frame(units: Iterable[Unit]) -> pl.DataFrame:
@@ -188,7 +207,7 @@ def dataset_from_tables(
     if only is not None:
         rows = rows.filter(pl.col("indicator").is_in(sorted(set(only))))
     for code, indicator, period, text in rows.select(_FACT_TEXT).iter_rows():
-        value = parse_value(indicators[indicator], text) if indicator in indicators else text
+        value = value_of_text(indicators[indicator], text) if indicator in indicators else text
         facts.setdefault(code, {}).setdefault(indicator, {})[period] = value
     return Dataset(
         units=units_of(tables.units), facts=facts, name=tables.name, source=tables.source,

@@ -30,8 +30,7 @@ from typing import TYPE_CHECKING
 from ..dataset import Dataset
 from ..models import Finding, Report
 from ..stream import DatasetStream
-from ._unitwise import Engine as UnitEngine
-from ._unitwise import Tally, iter_targets, resolve_date
+from ._unitwise import Tally, UnitEngine, iter_targets, resolve_date
 
 if TYPE_CHECKING:
     import polars as pl

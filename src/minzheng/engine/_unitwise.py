@@ -50,7 +50,7 @@ from ..stream import DatasetStream
 if TYPE_CHECKING:
     from ..tables import Tables
 
-__all__ = ["Engine", "Tally", "assess", "iter_assess", "iter_targets", "resolve_date"]
+__all__ = ["Tally", "UnitEngine", "assess", "iter_assess", "iter_targets", "resolve_date"]
 
 
 #: Outcome's fields, which evaluate() copies into a Finding one by one; checked at import.
@@ -179,7 +179,7 @@ class Tally:
         return {status: self.by_status.get(status, 0) for status in Status}
 
 
-class Engine:
+class UnitEngine:
     """Applies the packs of one :class:`~minzheng.plugins.Registry` (its own plugin
     manager) to datasets."""
 
@@ -514,7 +514,7 @@ def assess(
     rules: Iterable[str] | None = None,
 ) -> Report:
     """Assess ``dataset`` with the installed packs (see :meth:`Engine.assess`)."""
-    return Engine(registry).assess(
+    return UnitEngine(registry).assess(
         dataset, packs, on, what_if=what_if, options=options, rules=rules
     )
 
@@ -531,7 +531,7 @@ def iter_assess(
     rules: Iterable[str] | None = None,
 ) -> Iterator[Finding]:
     """Stream findings (see :meth:`Engine.iter_assess`)."""
-    return Engine(registry).iter_assess(
+    return UnitEngine(registry).iter_assess(
         dataset, packs, on, what_if=what_if, tally=tally, options=options, rules=rules
     )
 
@@ -546,7 +546,7 @@ def iter_targets(
     options: Mapping[str, object] | None = None,
 ) -> Iterator[TargetValue]:
     """Stream derived targets (see :meth:`Engine.iter_targets`)."""
-    return Engine(registry).iter_targets(dataset, packs, on, what_if=what_if, options=options)
+    return UnitEngine(registry).iter_targets(dataset, packs, on, what_if=what_if, options=options)
 
 
 def _unknown(
