@@ -23,6 +23,7 @@ assessed unit by unit, as are targets (:meth:`Engine.iter_targets`).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING
@@ -70,7 +71,9 @@ class Engine(UnitEngine):
         ``data`` may be a :class:`~minzheng.Dataset` or :class:`~minzheng.tables.Tables`
         (e.g. from :func:`~minzheng.tables.read_tables`, which reads CSV and Parquet by
         column)."""
-        table, _ = self._run(data, packs, on, what_if=what_if, options=options, rules=rules)
+        table, _ = self._run(
+            data, packs, on, what_if=what_if, options=options, rules=rules, keep=False
+        )
         return table.drop("_idx", "_pack", "_rule", "_kept")
 
     def _run(
@@ -82,12 +85,14 @@ class Engine(UnitEngine):
         what_if: bool,
         options: Mapping[str, object] | None,
         rules: Iterable[str] | None,
+        keep: bool = True,
     ) -> tuple[pl.DataFrame, list[Finding]]:
-        """The ordered findings table (with its order columns and ``_kept``, the place in
-        the returned list of the findings made unit by unit)."""
+        """The ordered findings table, with its order columns and ``_kept``: with
+        ``keep``, the place in the returned list of each finding made unit by unit (the
+        objects themselves); without, those findings are only rows of the table, made a
+        block at a time, so that national data never holds them all as objects."""
         import polars as pl
 
-        from ..findings import findings_frame
         from ..tables import tables_from_dataset
         from ._columnar import assess_columns, plan
 
@@ -100,19 +105,20 @@ class Engine(UnitEngine):
         if not unitwise:
             return table, []
         dataset = data if isinstance(data, Dataset) else _dataset(tables, indicators, unitwise)
-        kept = list(
-            UnitEngine.iter_assess(
-                self, dataset, sorted({p.pack.name for p in unitwise}), day, what_if=what_if,
-                options=options, rules={p.rule.id for p in unitwise},
-            )
+        findings = UnitEngine.iter_assess(
+            self, dataset, sorted({p.pack.name for p in unitwise}), day, what_if=what_if,
+            options=options, rules={p.rule.id for p in unitwise},
         )  # fmt: skip
         order = {(p.pack.name, p.rule.id): (p.pack_order, p.rule_order) for p in planned}
         index = dict(zip(tables.units["code"].to_list(), range(tables.units.height), strict=True))
-        keys = [(index[f.unit], *order[(f.pack, f.rule)], i) for i, f in enumerate(kept)]
-        extra = findings_frame(kept).with_columns(
-            pl.DataFrame(keys, schema=["_idx", "_pack", "_rule", "_kept"], orient="row")
-        )
-        merged = pl.concat([table, extra], how="vertical").sort(
+        kept: list[Finding] = []
+        blocks = [table]
+        for block in _batched(findings):
+            start = len(kept) if keep else None
+            blocks.append(_keyed(block, index, order, start))
+            if keep:
+                kept.extend(block)
+        merged = pl.concat(blocks, how="vertical").sort(
             ["_idx", "_pack", "_rule"], maintain_order=True
         )
         return merged, kept
@@ -176,6 +182,37 @@ class Engine(UnitEngine):
             errors=tuple(str(e) for e in self.registry.errors),
             table=table.drop("_idx", "_pack", "_rule", "_kept"),
         )
+
+
+#: Findings made unit by unit turned into table rows at a time.
+_BLOCK = 50_000
+
+
+def _batched(findings: Iterable[Finding]) -> Iterator[tuple[Finding, ...]]:
+    """The findings in tuples of :data:`_BLOCK` (``itertools.batched``, from 3.12)."""
+    it = iter(findings)
+    while block := tuple(itertools.islice(it, _BLOCK)):
+        yield block
+
+
+def _keyed(
+    block: Sequence[Finding],
+    index: Mapping[str, int],
+    order: Mapping[tuple[str, str], tuple[int, int]],
+    start: int | None,
+) -> pl.DataFrame:
+    """Findings as table rows with their order columns (``_kept``: their place from
+    ``start`` in the kept list, or null)."""
+    import polars as pl
+
+    from ..findings import findings_frame
+
+    keys = [
+        (index[f.unit], *order[(f.pack, f.rule)], None if start is None else start + i)
+        for i, f in enumerate(block)
+    ]
+    schema = dict.fromkeys(("_idx", "_pack", "_rule", "_kept"), pl.Int64)
+    return findings_frame(block).with_columns(pl.DataFrame(keys, schema=schema, orient="row"))
 
 
 def _as_dataset(data: Dataset | Tables) -> Dataset:
