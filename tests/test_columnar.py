@@ -238,3 +238,174 @@ def test_a_rule_not_yet_in_force_and_a_rule_that_raises(registry: Registry) -> N
         "rule J-village-officer of pack 'jian' raised ArithmeticError: overflow"
         in found[0].message_en
     )
+
+
+# ------------------------------------------------------------ a pack's own kind
+
+
+def _own_kinds() -> tuple[Registry, type, type]:
+    """A pack with two kinds written over columns only: a standard inherited from above,
+    and the villages below a county that say yes."""
+    import attrs
+
+    from minzheng import (
+        Citation,
+        Comparator,
+        Document,
+        Indicator,
+        Kind,
+        Level,
+        PackInfo,
+        RegionInfo,
+        Rule,
+        hookimpl,
+    )
+    from minzheng.columns import Frame, Num, compare, lit, unknown
+
+    @attrs.frozen(kw_only=True)
+    class PayFloor(Rule):
+        def columns(self, frame: Frame) -> pl.DataFrame:
+            pay = frame.fact("t_pay")
+            standard, source, name = frame.inherited("t_standard")
+            out = compare(
+                pay.number(), Comparator.GE, standard.number(), what_zh="报酬", what_en="pay",
+                measure="yuan", details=pl.concat_list(pl.concat_str(source, lit(" "), name)),
+            )  # fmt: skip
+            missing = [(pay.missing, "t_pay"), (standard.missing, "t_standard")]
+            return frame.outcome(
+                [(pay.missing | standard.missing, unknown(frame.indicators, missing))], out
+            )
+
+        def check(self, ctx):  # type: ignore[no-untyped-def]
+            raise NotImplementedError
+
+    @attrs.frozen(kw_only=True)
+    class OfficerShare(Rule):
+        def columns(self, frame: Frame) -> pl.DataFrame:
+            below = frame.below("t_officer", Level.VILLAGE)
+            assert below.yes is not None
+            yes = Num(below.yes.cast(pl.Decimal(38, 0)), 0, pl.lit(0, pl.Int32))
+            units = Num(below.units.cast(pl.Decimal(38, 0)), 0, pl.lit(0, pl.Int32))
+            out = compare(
+                yes, Comparator.GE, units, what_zh="专干", what_en="officers", measure="village"
+            )
+            gone = below.known < below.units
+            return frame.outcome([(gone, unknown(frame.indicators, [(gone, "t_officer")]))], out)
+
+        def check(self, ctx):  # type: ignore[no-untyped-def]
+            raise NotImplementedError
+
+    cite = Citation("t.txt", "一", "测试")
+
+    class Pack:
+        @hookimpl
+        def minzheng_pack(self):  # type: ignore[no-untyped-def]
+            return PackInfo(name="own", title_zh="测试", title_en="Test",
+                            region=RegionInfo("测试", "Test", ("99",)), documents=(Document("t.txt", "测试"),))  # fmt: skip
+
+        @hookimpl
+        def minzheng_indicators(self):  # type: ignore[no-untyped-def]
+            return [Indicator("t_pay", "报酬", "pay", Kind.AMOUNT, measure="yuan"),
+                    Indicator("t_standard", "标准", "standard", Kind.AMOUNT, measure="yuan"),
+                    Indicator("t_officer", "专干", "officer", Kind.FLAG)]  # fmt: skip
+
+        @hookimpl
+        def minzheng_rules(self):  # type: ignore[no-untyped-def]
+            common = {"citation": cite, "reading": "test", "title_zh": "测试", "title_en": "test"}
+            return [PayFloor(id="T-pay", levels=(Level.VILLAGE,), **common),
+                    OfficerShare(id="T-officers", levels=(Level.COUNTY, Level.PREFECTURE), **common)]  # fmt: skip
+
+    registry = Registry.discover(entry_points=False, builtin=False, extra=[("own", Pack())])
+    return registry, PayFloor, OfficerShare
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_a_kind_of_its_own_over_columns(seed: int) -> None:
+    """inherited() and below() against the same computed by hand on the units."""
+    from minzheng import Level, Unit
+
+    registry, _, _ = _own_kinds()
+    rng = random.Random(seed)
+    units: dict[str, Unit] = {"9901": Unit("9901", "市", Level.PREFECTURE)}
+    facts: dict[str, dict[str, dict[str | None, Value]]] = {}
+    for c in range(1, 4):
+        county = f"9901{c:02d}"
+        units[county] = Unit(county, f"县{c}", Level.COUNTY, "9901")
+        for t in range(1, 3):
+            town = f"{county}{t:03d}"
+            units[town] = Unit(town, f"镇{t}", Level.TOWNSHIP, county)
+            for v in range(1, 4):
+                village = f"{town}{v:03d}"
+                units[village] = Unit(village, f"村{v}", Level.VILLAGE, town)
+    for code, unit in units.items():
+        mine: dict[str, dict[str | None, Value]] = {}
+        if rng.random() < 0.4:
+            mine["t_standard"] = {"2020": Decimal(rng.randint(100, 900)) / 2}
+        if unit.level is Level.VILLAGE:
+            if rng.random() < 0.9:
+                mine["t_pay"] = {"2020": Decimal(rng.randint(100, 900))}
+            if rng.random() < 0.9:
+                mine["t_officer"] = {"2020": rng.random() < 0.8}
+        facts[code] = mine
+    dataset = Dataset(units=units, facts=facts)
+    table = Engine(registry).assess_table(dataset, on=date(2020, 12, 31))
+    got = {(r["rule"], r["unit"]): r for r in table.iter_rows(named=True)}
+    assert {r["status"] for r in got.values()} >= {"met", "unknown"}
+    for code, unit in units.items():
+        if unit.level is Level.VILLAGE:
+            chain = [code, unit.parent, units[unit.parent].parent, "9901"]  # type: ignore[index]
+            source = next((c for c in chain if "t_standard" in facts[c]), None)
+            row = got[("T-pay", code)]
+            if source is None or "t_pay" not in facts[code]:
+                assert row["status"] == "unknown"
+                continue
+            standard = facts[source]["t_standard"]["2020"]
+            pay = facts[code]["t_pay"]["2020"]
+            assert row["required"] == str(standard)
+            assert row["details"] == [f"{source} {units[source].name}"]
+            assert row["status"] == ("met" if pay >= standard else "not_met")  # type: ignore[operator]
+        if unit.level in (Level.COUNTY, Level.PREFECTURE):
+            villages = [u for u in units if units[u].level is Level.VILLAGE and u.startswith(code)]
+            said = [facts[v]["t_officer"]["2020"] for v in villages if "t_officer" in facts[v]]
+            row = got[("T-officers", code)]
+            if len(said) < len(villages):
+                assert row["status"] == "unknown"
+            else:
+                assert row["actual"] == str(sum(said))
+                assert row["required"] == str(len(villages))
+
+
+def test_cli_writes_and_reads_parquet(registry: Registry, tmp_path: Path) -> None:
+    """``--format parquet`` writes the findings table; a Parquet dataset is read and
+    validated as its CSV twin is, with the same findings."""
+    from click.testing import CliRunner
+
+    from minzheng import write_dataset
+    from minzheng.cli import main
+
+    dataset = load_dataset(EXAMPLES[0], registry.indicators)
+    write_dataset(dataset, tmp_path / "csv", registry.indicators)
+    tables = read_tables(tmp_path / "csv", registry.indicators)
+    (tmp_path / "pq").mkdir()
+    tables.units.drop("idx", "ancestors").write_parquet(tmp_path / "pq" / "units.parquet")
+    tables.facts.drop("end").write_parquet(tmp_path / "pq" / "facts.parquet")
+    runner = CliRunner()
+    on = ["--on", "2018-12-31"]
+    for source in ("csv", "pq"):
+        out = tmp_path / f"{source}.parquet"
+        run = runner.invoke(
+            main, ["assess", str(tmp_path / source), *on, "--format", "parquet", "-o", str(out)]
+        )
+        assert run.exit_code == 1, run.output  # something is not met
+        assert "summary: met" in run.stderr
+    assert pl.read_parquet(tmp_path / "csv.parquet").equals(
+        pl.read_parquet(tmp_path / "pq.parquet")
+    )
+    lines = runner.invoke(main, ["assess", str(tmp_path / "pq"), *on, "--format", "jsonl"]).stdout
+    assert lines.count("\n") == pl.read_parquet(tmp_path / "pq.parquet").height
+    valid = runner.invoke(main, ["validate", str(tmp_path / "pq")])
+    assert valid.exit_code == 0
+    assert f"{tables.units.height} units, {tables.facts.height} facts" in valid.stdout
+    usage = runner.invoke(main, ["assess", str(tmp_path / "pq"), "--format", "parquet"])
+    assert usage.exit_code == 2
+    assert "--format parquet writes a file: give -o FILE.parquet" in usage.stderr

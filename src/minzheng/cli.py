@@ -117,8 +117,10 @@ def _options(table: Path | None) -> dict[str, object]:
 
 
 def _is_csv(path: str) -> bool:
-    """A CSV dataset: a folder, or a facts file with ``units.csv`` beside it."""
-    return Path(path).is_dir() or Path(path).suffix.lower() == ".csv"
+    """A CSV dataset: a folder (not one of Parquet files), or a facts file with
+    ``units.csv`` beside it."""
+    folder = Path(path).is_dir() and not (Path(path) / "facts.parquet").is_file()
+    return folder or Path(path).suffix.lower() == ".csv"
 
 
 def _load(path: str, registry: Registry) -> Dataset:
@@ -303,14 +305,14 @@ def validate(file: str, lang: str) -> None:
         except OrderError:  # valid, but not in blocks by county: check it whole
             unordered = True
     if unordered or not _is_csv(file):
-        dataset = _load(file, registry)
-        units, facts = len(dataset), sum(1 for _ in dataset.iter_facts())
+        tables = read_tables(file, registry.indicators)  # Parquet too
+        units, facts = tables.units.height, tables.facts.height
     if unordered:
         _stderr().print(
-            f"注意:{stream.facts_path.name} 未按县分块排列,流式评估前请按单位代码排序(或使用 --no-stream)"
+            f"注意:{stream.facts_path.name} 未按县分块排列:使用 --stream 评估前请按单位代码排序"
             if zh
             else f"note: {stream.facts_path.name} is not in blocks by county: sort it by unit "
-            "code to stream it, or assess it with --no-stream"
+            "code before assessing it with --stream"
         )
     if zh:
         _stdout().print(f"通过:{file}:{units} 个单位,{facts} 项数据")
