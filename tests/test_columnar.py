@@ -409,3 +409,53 @@ def test_cli_writes_and_reads_parquet(registry: Registry, tmp_path: Path) -> Non
     usage = runner.invoke(main, ["assess", str(tmp_path / "pq"), "--format", "parquet"])
     assert usage.exit_code == 2
     assert "--format parquet writes a file: give -o FILE.parquet" in usage.stderr
+
+
+def test_a_dataset_of_several_provinces_is_assessed_a_province_at_a_time(
+    registry: Registry, tmp_path: Path
+) -> None:
+    """The samples of three provinces as one CSV dataset: JSON lines and Parquet
+    written a province at a time are those of the whole, byte for byte; a bad value in
+    the last province is reported as the row-by-row reader reports it, nothing written."""
+    from click.testing import CliRunner
+
+    from minzheng import write_dataset
+    from minzheng.cli import main
+    from minzheng.tables import read_blocks
+
+    units: dict[str, object] = {}
+    facts: dict[str, object] = {}
+    for example in EXAMPLES:
+        dataset = load_dataset(example, registry.indicators)
+        units.update(dataset.units)
+        facts.update(dataset.facts)
+    merged = Dataset(units=units, facts=facts)  # type: ignore[arg-type]
+    write_dataset(merged, tmp_path / "csv", registry.indicators)
+    with read_blocks(tmp_path / "csv", registry.indicators) as blocks:
+        assert blocks is not None
+        assert [t.units.get_column("code")[0][:2] for t in blocks] == ["36", "53", "32"]
+    whole = Engine(registry).assess_table(
+        read_tables(tmp_path / "csv", registry.indicators), on=date(2020, 12, 31), what_if=True
+    )
+    want = io.StringIO()
+    write_findings_jsonl(whole, want)
+    args = ["assess", str(tmp_path / "csv"), "--what-if", "--on", "2020-12-31"]
+    runner = CliRunner()
+    lines = runner.invoke(main, [*args, "--format", "jsonl"])
+    assert lines.stdout == want.getvalue()
+    run = runner.invoke(main, [*args, "--format", "parquet", "-o", str(tmp_path / "f.parquet")])
+    assert run.exit_code == 1
+    assert pl.read_parquet(tmp_path / "f.parquet").equals(whole)
+    facts_csv = tmp_path / "csv" / "facts.csv"
+    rows = facts_csv.read_text("utf-8").splitlines()
+    last = next(
+        i for i in range(len(rows) - 1, 0, -1) if rows[i].split(",")[1] == "registered_population"
+    )
+    rows[last] = ",".join([*rows[last].split(",")[:3], "many"])
+    facts_csv.write_text("\n".join(rows) + "\n", "utf-8")
+    bad = runner.invoke(main, [*args, "--format", "jsonl", "-o", str(tmp_path / "f.jsonl")])
+    assert bad.exit_code == 2
+    assert f"facts.csv row {last + 1}: unit " in bad.stderr
+    assert "expected a whole number, found 'many'" in bad.stderr
+    assert not (tmp_path / "f.jsonl").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["csv", "f.parquet"]

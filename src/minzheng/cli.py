@@ -563,24 +563,14 @@ def assess(
     engine = Engine(registry)
     names = list(packs) or None
     rules = rule_ids or None
+    if not stream and fmt in ("jsonl", "parquet"):
+        args = {"what_if": what_if, "options": options, "rules": rules}
+        by_status, failed = _findings_file(engine, file, names, on, args, fmt, output)
+        click.echo(_summary_counts(by_status, lang), err=True)
+        raise _Exit(_exit_status(by_status, failed, fail_on, bool(registry.errors)))
     if not stream:
         tables = read_tables(file, registry.indicators)
         on = resolve_date(tables, on)
-        if fmt in ("jsonl", "parquet"):
-            from .writers import status_counts, write_findings_jsonl, write_findings_parquet
-
-            found = engine.assess_table(
-                tables, names, on, what_if=what_if, options=options, rules=rules
-            )
-            if fmt == "parquet":
-                assert output is not None
-                write_findings_parquet(found, output)
-            else:
-                with _output(output) as out:
-                    write_findings_jsonl(found, out)
-            by_status, failures, _ = status_counts(found)
-            click.echo(_summary_counts(by_status, lang), err=True)
-            raise _Exit(_exit_status(by_status, failures, fail_on, bool(registry.errors)))
         report = engine.assess(tables, names, on, what_if=what_if, options=options, rules=rules)
         dataset = (
             None
@@ -589,8 +579,8 @@ def assess(
         )
         _write_report(report, dataset, registry, fmt, output, lang)
         failures = sum(1 for f in report if f.severity is Severity.FAILURE)
-        counts = {s.value: n for s, n in report.summary.items()}
-        raise _Exit(_exit_status(counts, failures, fail_on, bool(registry.errors)))
+        summary = {s.value: n for s, n in report.summary.items()}
+        raise _Exit(_exit_status(summary, failures, fail_on, bool(registry.errors)))
     stream_of = DatasetStream(file, registry.indicators)
     on = resolve_date(stream_of, on)
     tally = Tally(stream_of, rollups=fmt != "jsonl")
@@ -620,6 +610,69 @@ def assess(
     )
     _write_report(report, None, registry, fmt, output, lang)
     raise _Exit(_exit_code(tally, fail_on, bool(registry.errors)))
+
+
+def _findings_file(
+    engine: Engine,
+    file: str,
+    packs: list[str] | None,
+    on: date | None,
+    args: dict[str, Any],
+    fmt: str,
+    output: Path | None,
+) -> tuple[dict[str, int], int]:
+    """Assess ``file`` by column and write its findings as JSON lines or Parquet: a
+    province at a time when it is a CSV dataset of several provinces (bounded memory),
+    else whole. Returns the findings by status and the number of failures."""
+    from .tables import Doubt, read_blocks
+    from .writers import status_counts, write_findings_jsonl, write_findings_parquet
+
+    registry = engine.registry
+    scratch = None if output is None else output.absolute().parent
+    with read_blocks(file, registry.indicators, scratch) as blocks:
+        if blocks is not None:
+            try:
+                day = resolve_date(blocks, on)
+                tables = (engine.assess_table(t, packs, day, **args) for t in blocks)
+                if fmt == "parquet":
+                    assert output is not None
+                    return _counted(write_findings_parquet, tables, output)
+                with _output(output) as out:
+                    return _counted(write_findings_jsonl, tables, out)
+            except Doubt:
+                pass  # read whole: the row-by-row reader names what is wrong
+    whole = read_tables(file, registry.indicators)
+    found = engine.assess_table(whole, packs, resolve_date(whole, on), **args)
+    if fmt == "parquet":
+        assert output is not None
+        write_findings_parquet(found, output)
+    else:
+        with _output(output) as out:
+            write_findings_jsonl(found, out)
+    by_status, failures, _ = status_counts(found)
+    return by_status, failures
+
+
+def _counted(
+    write: Callable[[Any, Any], Any], tables: Iterator[Any], target: Any
+) -> tuple[dict[str, int], int]:
+    """Write the findings tables one after another; their counts by status and failures."""
+    from .writers import status_counts
+
+    by_status: dict[str, int] = {}
+    failures = 0
+
+    def counting() -> Iterator[Any]:
+        nonlocal failures
+        for table in tables:
+            counts, failed, _ = status_counts(table)
+            for status, n in counts.items():
+                by_status[status] = by_status.get(status, 0) + n
+            failures += failed
+            yield table
+
+    write(counting(), target)
+    return by_status, failures
 
 
 def _write_report(

@@ -35,7 +35,9 @@ The tables (:class:`Tables`):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import contextlib
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -46,14 +48,17 @@ from attrs import frozen
 from .dataset import Dataset, _csv_name, _csv_paths, load_dataset
 from .errors import DatasetError, Problem
 from .models import Area, Indicator, Kind, Level, Scores, Unit, Value
-from .values import ValueProblem, format_decimal, parse_period, parse_value
+from .values import ValueProblem, format_decimal, parse_period, parse_value, period_end
 
 if TYPE_CHECKING:
     import polars as pl
 
 __all__ = [
+    "Blocks",
+    "Doubt",
     "Tables",
     "dataset_from_tables",
+    "read_blocks",
     "read_tables",
     "tables_from_dataset",
     "units_of",
@@ -670,3 +675,140 @@ def _out_of_range(part: pl.DataFrame, indicators: Mapping[str, Indicator]) -> pl
         | (number > pl.col("_hi")).fill_null(False)
     )
     return checked.filter(bad).get_column("row")
+
+
+# --------------------------------------------------------------------------- blocks
+
+
+class Doubt(Exception):
+    """A block of a :class:`Blocks` failed a column check: read the dataset whole (the
+    row-by-row reader then names each problem)."""
+
+
+@frozen
+class Blocks:
+    """A CSV dataset split by province (the first two digits of a unit's code), for
+    assessing a national dataset a province at a time in bounded memory.
+
+    ``units`` is every unit, checked; each block's facts lie in Parquet files in a
+    scratch folder, written in one streaming pass over ``facts.csv``. Iterating gives
+    each block as :class:`Tables` (its units and facts, checked by column), in the order
+    of the units, so that findings come out in the order of the whole. A block that
+    fails a check raises :class:`Doubt`.
+    """
+
+    units: pl.DataFrame
+    parts: tuple[tuple[str, tuple[Path, ...]], ...]
+    indicators: Mapping[str, Indicator]
+    name: str = ""
+    source: str = ""
+    as_of: date | None = None
+
+    def __len__(self) -> int:
+        return self.units.height
+
+    def latest_period_end(self) -> date | None:
+        """The last day of the latest period any fact has (``None``: no dated fact)."""
+        import polars as pl
+
+        files = [f for _, group in self.parts for f in group]
+        raw = pl.scan_parquet(files).select(pl.col("period").drop_nulls().unique()).collect()
+        ends = []
+        for period in raw.get_column("period").to_list():
+            try:
+                ends.append(period_end(parse_period(period)))
+            except ValueProblem:
+                raise Doubt(period) from None
+        return max(ends, default=None)
+
+    def __iter__(self) -> Iterator[Tables]:
+        import polars as pl
+
+        for key, files in self.parts:
+            units = self.units.filter(pl.col("code").str.head(2) == key)
+            facts = pl.read_parquet(list(files)).sort("row")
+            checked = _checked_facts(facts, units, self.indicators)
+            if checked is None:
+                raise Doubt(key)
+            yield Tables(units=units, facts=checked, name=self.name, source=self.source)
+
+
+@contextlib.contextmanager
+def read_blocks(
+    path: str | Path, indicators: Mapping[str, Indicator], scratch: str | Path | None = None
+) -> Iterator[Blocks | None]:
+    """A CSV dataset (long ``facts.csv``) as :class:`Blocks`, its facts split in a
+    temporary folder in ``scratch`` (removed on leaving); ``None`` when it cannot be
+    split so (one province, units not grouped by province, a wide table, or anything
+    the column checks doubt: read it whole then)."""
+
+    path = Path(path)
+    if _is_parquet(path) or not (path.is_dir() or path.suffix.lower() == ".csv"):
+        yield None
+        return
+    units_path, facts_path = _csv_paths(path)
+    name, source = _csv_name(facts_path)
+    frame = _read_csv_frame(units_path)
+    units = _checked_units(frame) if frame is not None and _is_units_header(frame) else None
+    keys = _block_keys(units) if units is not None else None
+    header = _csv_header(facts_path)
+    long = header is not None and {"unit", "indicator", "value"} <= set(header) <= set(_FACT_TEXT)
+    if units is None or keys is None or not long:
+        yield None
+        return
+    with tempfile.TemporaryDirectory(prefix=".minzheng-blocks-", dir=scratch) as folder:
+        parts = _split_facts(facts_path, Path(folder), keys)
+        yield None if parts is None else Blocks(units, parts, indicators, name, source)
+
+
+def _csv_header(path: Path) -> list[str] | None:
+    import polars as pl
+
+    try:
+        return [c.strip() for c in pl.read_csv(path, n_rows=0, infer_schema=False).columns]
+    except (pl.exceptions.PolarsError, OSError):
+        return None
+
+
+def _block_keys(units: pl.DataFrame) -> list[str] | None:
+    """The provinces' two digits in the order of the units, when each province's units
+    are together and there are several; else ``None``."""
+    import polars as pl
+
+    spans = (
+        units.group_by(pl.col("code").str.head(2).alias("key"), maintain_order=True)
+        .agg(pl.col("idx").min().alias("first"), pl.col("idx").max().alias("last"), pl.len())
+        .sort("first")
+    )
+    together = spans.select((pl.col("last") - pl.col("first") + 1 == pl.col("len")).all()).item()
+    keys = spans.get_column("key").to_list()
+    return keys if together and len(keys) > 1 else None
+
+
+def _split_facts(
+    facts_path: Path, folder: Path, keys: list[str]
+) -> tuple[tuple[str, tuple[Path, ...]], ...] | None:
+    """``facts.csv`` written as Parquet files by province, in one streaming pass, each
+    row with its number; ``None`` when polars cannot read it or a row's unit lies in no
+    province of ``units.csv``."""
+    import polars as pl
+
+    unit = pl.col("unit")
+    key = pl.when(unit.str.contains(r"^\d\d")).then(unit.str.head(2)).otherwise(pl.lit("other"))
+    columns = dict.fromkeys(_FACT_TEXT, pl.String)
+    try:
+        scan = pl.scan_csv(facts_path, schema_overrides=columns, infer_schema=False)
+        if "period" not in scan.collect_schema().names():
+            scan = scan.with_columns(pl.lit(None, pl.String).alias("period"))
+        scan = scan.select(*_FACT_TEXT).with_row_index("row", offset=2)
+        scan.sink_parquet(
+            pl.PartitionBy(folder, key=key.alias("block"), include_key=False), mkdir=True
+        )
+    except (pl.exceptions.PolarsError, OSError):
+        return None
+    found = {
+        p.name.removeprefix("block="): tuple(sorted(p.glob("*.parquet"))) for p in folder.iterdir()
+    }
+    if set(found) - set(keys):
+        return None  # facts of units in no province of units.csv
+    return tuple((k, found[k]) for k in keys if k in found)

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
 import polars as pl
+from polars.io.plugins import register_io_source
 
 from .findings import FINDINGS_SCHEMA
 
@@ -94,33 +95,54 @@ def _line() -> pl.Expr:
     return pl.concat_str(pieces).alias("line")
 
 
-def write_findings_jsonl(table: pl.DataFrame, out: IO[str]) -> int:
-    """Write each finding of ``table`` as one line of JSON to ``out``; returns how many."""
+def write_findings_jsonl(tables: pl.DataFrame | Iterable[pl.DataFrame], out: IO[str]) -> int:
+    """Write each finding of ``tables`` (a findings table, or several one after
+    another) as one line of JSON to ``out``; returns how many."""
     line = _line()
     raw = getattr(out, "buffer", None)  # a text file's bytes: no decoding and encoding again
     if raw is not None and (getattr(out, "encoding", "") or "").lower().replace("-", "") == "utf8":
         out.flush()
     else:
         raw = None
-    for block in table.iter_slices(_BLOCK):
-        buffer = io.BytesIO()
-        block.select(line).write_csv(buffer, include_header=False, quote_style="never")
-        if raw is not None:
-            raw.write(buffer.getbuffer())
-        else:
-            out.write(buffer.getvalue().decode("utf-8"))
-    return table.height
+    written = 0
+    for table in [tables] if isinstance(tables, pl.DataFrame) else tables:
+        for block in table.iter_slices(_BLOCK):
+            buffer = io.BytesIO()
+            block.select(line).write_csv(buffer, include_header=False, quote_style="never")
+            if raw is not None:
+                raw.write(buffer.getbuffer())
+            else:
+                out.write(buffer.getvalue().decode("utf-8"))
+        written += table.height
+    return written
 
 
-def write_findings_parquet(table: pl.DataFrame, path: str | Path) -> None:
-    """Write ``table`` as a Parquet file, which appears only when it is complete."""
+def write_findings_parquet(tables: pl.DataFrame | Iterable[pl.DataFrame], path: str | Path) -> int:
+    """Write ``tables`` (a findings table, or several one after another, each written
+    as it comes) as one Parquet file, which appears only when it is complete; returns
+    how many findings it holds."""
     target = Path(path)
     name = target.with_name(f".{target.name}.{os.getpid()}.partial")
     try:
-        table.write_parquet(name, compression="zstd", statistics=True)
+        if isinstance(tables, pl.DataFrame):
+            tables.write_parquet(name, compression="zstd", statistics=True)
+            written = tables.height
+        else:
+            counted = [0]
+
+            def blocks(*_: object) -> Iterator[pl.DataFrame]:
+                for table in tables:
+                    counted[0] += table.height
+                    yield table
+
+            # a polars source of the tables as they come: one streaming write, no copies
+            source = register_io_source(blocks, schema=FINDINGS_SCHEMA, validate_schema=True)
+            source.sink_parquet(name, compression="zstd", statistics=True)
+            written = counted[0]
         os.replace(name, target)
     finally:
-        Path(name).unlink(missing_ok=True)
+        name.unlink(missing_ok=True)
+    return written
 
 
 def status_counts(table: pl.DataFrame) -> tuple[dict[str, int], int, int]:

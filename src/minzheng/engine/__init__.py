@@ -110,7 +110,9 @@ class Engine(UnitEngine):
             options=options, rules={p.rule.id for p in unitwise},
         )  # fmt: skip
         order = {(p.pack.name, p.rule.id): (p.pack_order, p.rule_order) for p in planned}
-        index = dict(zip(tables.units["code"].to_list(), range(tables.units.height), strict=True))
+        index = dict(
+            zip(tables.units["code"].to_list(), tables.units["idx"].to_list(), strict=True)
+        )
         kept: list[Finding] = []
         blocks = [table]
         for block in _batched(findings):

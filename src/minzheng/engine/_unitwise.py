@@ -48,7 +48,7 @@ from ..rules import MissingFact, Outcome, Rule, UnitContext
 from ..stream import DatasetStream
 
 if TYPE_CHECKING:
-    from ..tables import Tables
+    from ..tables import Blocks, Tables
 
 __all__ = ["Tally", "UnitEngine", "assess", "iter_assess", "iter_targets", "resolve_date"]
 
@@ -75,7 +75,7 @@ def _counting_units(
         yield finding
 
 
-def resolve_date(dataset: Dataset | DatasetStream | Tables, on: date | None) -> date:
+def resolve_date(dataset: Dataset | DatasetStream | Tables | Blocks, on: date | None) -> date:
     """The assessment date: ``on``, else the dataset's ``as_of``, else the end of its
     latest period, else today."""
     if on is not None:
