@@ -20,6 +20,7 @@ import polars as pl
 from .columns import (
     COMPARATOR_EN,
     COMPARATOR_ZH,
+    Fact,
     Frame,
     Num,
     after,
@@ -30,7 +31,7 @@ from .columns import (
     text_list,
     unknown,
 )
-from .models import Direction, Kind
+from .models import Comparator, Direction, Kind
 from .rules import (
     BracketRule,
     ChecklistRule,
@@ -166,7 +167,6 @@ def derived(rule: DerivedRule, frame: Frame) -> pl.DataFrame:
     details."""
     derivation = rule.derivation
     fact, base_fact = frame.fact(rule.indicator), frame.fact(derivation.base)
-    zh, en, measure, mzh = indicator_words(frame.indicators, rule.indicator)
     bzh, ben, bmeasure, bmzh = indicator_words(frame.indicators, derivation.base)
     base = base_fact.number()
     required = base.times(Num.const(derivation.factor)).rounded(derivation.rounding.value)
@@ -179,13 +179,8 @@ def derived(rule: DerivedRule, frame: Frame) -> pl.DataFrame:
         f"{bzh} ", base.text, after(bmzh, base.text), f" × {factor}{rounding_zh} / ",
         f"{ben} ", base.text, after(bmeasure, base.text), f" × {factor}{rounding_en}",
     )  # fmt: skip
-    out = compare(
-        fact.number(), rule.comparator, required, what_zh=zh, what_en=en, measure=measure,
-        measure_zh=mzh, period=fact.period, details=pl.concat_list(basis),
-    )  # fmt: skip
-    missing = [(fact.missing, rule.indicator), (base_fact.missing, derivation.base)]
-    return frame.outcome(
-        [(fact.missing | base_fact.missing, unknown(frame.indicators, missing))], out
+    return _against_base(
+        frame, rule.indicator, fact, derivation.base, base_fact, rule.comparator, required, basis
     )
 
 
@@ -193,7 +188,6 @@ def bracket(rule: BracketRule, frame: Frame) -> pl.DataFrame:
     """The value required in the band the base falls in (below the first band: the
     first band's)."""
     fact, base_fact = frame.fact(rule.indicator), frame.fact(rule.base)
-    zh, en, measure, mzh = indicator_words(frame.indicators, rule.indicator)
     bzh, ben, bmeasure, bmzh = indicator_words(frame.indicators, rule.base)
     base = base_fact.number()
     scale = max(Num.const(b.required).scale for b in rule.brackets)
@@ -228,14 +222,31 @@ def bracket(rule: BracketRule, frame: Frame) -> pl.DataFrame:
         ": ",
         describe,
     )
-    out = compare(
-        fact.number(), rule.comparator, required, what_zh=zh, what_en=en, measure=measure,
-        measure_zh=mzh, period=fact.period, details=pl.concat_list(details),
-    )  # fmt: skip
-    missing = [(fact.missing, rule.indicator), (base_fact.missing, rule.base)]
-    return frame.outcome(
-        [(fact.missing | base_fact.missing, unknown(frame.indicators, missing))], out
+    return _against_base(
+        frame, rule.indicator, fact, rule.base, base_fact, rule.comparator, required, details
     )
+
+
+def _against_base(
+    frame: Frame,
+    indicator: str,
+    fact: Fact,
+    base: str,
+    base_fact: Fact,
+    comparator: Comparator,
+    required: Num,
+    detail: pl.Expr,
+) -> pl.DataFrame:
+    """A fact compared with what is required of it given another fact (its base), the
+    basis in the details; unknown, naming them, when either is missing."""
+    zh, en, measure, mzh = indicator_words(frame.indicators, indicator)
+    out = compare(
+        fact.number(), comparator, required, what_zh=zh, what_en=en, measure=measure,
+        measure_zh=mzh, period=fact.period, details=pl.concat_list(detail),
+    )  # fmt: skip
+    missing = [(fact.missing, indicator), (base_fact.missing, base)]
+    gone = fact.missing | base_fact.missing
+    return frame.outcome([(gone, unknown(frame.indicators, missing))], out)
 
 
 def _band(rule: BracketRule, base: pl.Expr) -> pl.Expr:

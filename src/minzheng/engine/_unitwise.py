@@ -1,8 +1,8 @@
 """The per-unit engine: apply rule packs to a dataset one unit at a time.
 
-It serves the rules that have no columnar form yet (the packs' own kinds) and datasets
-streamed county by county; :mod:`minzheng.engine` routes every other rule to the
-columnar engine. Its description as it was:
+It serves the rules that have no columnar form yet (the packs' own kinds), datasets
+streamed county by county, and targets; :mod:`minzheng.engine` routes every other
+rule to the columnar engine. How it works:
 
 For each unit (in file order) the engine applies every chosen pack whose region covers
 the unit's code — or every chosen pack, with ``what_if=True`` — and every rule of the
@@ -14,9 +14,10 @@ pack that speaks of the unit's level and type. It turns each rule's
 * a rule that raises gives ``error`` naming the pack and the rule, and the engine goes on;
 * a rule whose deadline has not come still reports its gap, with ``due`` false.
 
-:func:`iter_assess` streams findings one by one (memory does not grow with the number of
-findings); :func:`assess` collects them into a :class:`~minzheng.models.Report` with a
-summary and roll-ups (the share of units below each unit that meet each rule).
+:meth:`UnitEngine.iter_assess` streams findings one by one (memory does not grow with
+the number of findings); :meth:`UnitEngine.assess` collects them into a
+:class:`~minzheng.models.Report` with a summary and roll-ups (the share of units below
+each unit that meet each rule).
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ from ..stream import DatasetStream
 if TYPE_CHECKING:
     from ..tables import Blocks, Tables
 
-__all__ = ["Tally", "UnitEngine", "assess", "iter_assess", "iter_targets", "resolve_date"]
+__all__ = ["Tally", "UnitEngine", "iter_targets", "resolve_date"]
 
 
 #: Outcome's fields, which evaluate() copies into a Finding one by one; checked at import.
@@ -500,39 +501,6 @@ def _failed(rule: Rule, unit: Unit, pack: LoadedPack, exc: Exception) -> TargetV
         _undetermined(rule, unit, MissingFact()),
         basis_zh=f"规则 {rule.id}(包 {pack.name})出错:{what}",
         basis_en=f"rule {rule.id} of pack {pack.name!r} raised {what}",
-    )
-
-
-def assess(
-    dataset: Dataset | DatasetStream,
-    packs: Iterable[str] | None = None,
-    on: date | None = None,
-    *,
-    what_if: bool = False,
-    registry: Registry | None = None,
-    options: Mapping[str, object] | None = None,
-    rules: Iterable[str] | None = None,
-) -> Report:
-    """Assess ``dataset`` with the installed packs (see :meth:`Engine.assess`)."""
-    return UnitEngine(registry).assess(
-        dataset, packs, on, what_if=what_if, options=options, rules=rules
-    )
-
-
-def iter_assess(
-    dataset: Dataset | DatasetStream,
-    packs: Iterable[str] | None = None,
-    on: date | None = None,
-    *,
-    what_if: bool = False,
-    registry: Registry | None = None,
-    tally: Tally | None = None,
-    options: Mapping[str, object] | None = None,
-    rules: Iterable[str] | None = None,
-) -> Iterator[Finding]:
-    """Stream findings (see :meth:`Engine.iter_assess`)."""
-    return UnitEngine(registry).iter_assess(
-        dataset, packs, on, what_if=what_if, tally=tally, options=options, rules=rules
     )
 
 
