@@ -748,12 +748,12 @@ def read_blocks(
         return
     units_path, facts_path = _csv_paths(path)
     name, source = _csv_name(facts_path)
-    frame = _read_csv_frame(units_path)
-    units = _checked_units(frame) if frame is not None and _is_units_header(frame) else None
-    keys = _block_keys(units) if units is not None else None
     header = _csv_header(facts_path)
     long = header is not None and {"unit", "indicator", "value"} <= set(header) <= set(_FACT_TEXT)
-    if units is None or keys is None or not long:
+    keys = _block_keys(units_path) if long else None  # the codes alone: cheap
+    frame = _read_csv_frame(units_path) if keys is not None else None
+    units = _checked_units(frame) if frame is not None and _is_units_header(frame) else None
+    if units is None or keys is None:
         yield None
         return
     with tempfile.TemporaryDirectory(prefix=".minzheng-blocks-", dir=scratch) as folder:
@@ -770,19 +770,24 @@ def _csv_header(path: Path) -> list[str] | None:
         return None
 
 
-def _block_keys(units: pl.DataFrame) -> list[str] | None:
-    """The provinces' two digits in the order of the units, when each province's units
-    are together and there are several; else ``None``."""
+def _block_keys(units_path: Path) -> list[str] | None:
+    """The provinces' two digits in the order of ``units.csv``, when each province's
+    units are together and there are several; else ``None``."""
     import polars as pl
 
+    try:
+        codes = pl.read_csv(units_path, columns=["code"], infer_schema=False)
+    except (pl.exceptions.PolarsError, OSError):
+        return None
     spans = (
-        units.group_by(pl.col("code").str.head(2).alias("key"), maintain_order=True)
+        codes.with_row_index("idx")
+        .group_by(pl.col("code").str.strip_chars().str.head(2).alias("key"), maintain_order=True)
         .agg(pl.col("idx").min().alias("first"), pl.col("idx").max().alias("last"), pl.len())
         .sort("first")
     )
     together = spans.select((pl.col("last") - pl.col("first") + 1 == pl.col("len")).all()).item()
     keys = spans.get_column("key").to_list()
-    return keys if together and len(keys) > 1 else None
+    return keys if together and len(keys) > 1 and None not in keys else None
 
 
 def _split_facts(
