@@ -26,6 +26,7 @@ from .columns import (
     after,
     compare,
     concat,
+    holds,
     indicator_words,
     lit,
     text_list,
@@ -136,8 +137,6 @@ def share(rule: ShareRule, frame: Frame) -> pl.DataFrame:
 
 
 def _holds(rule: ShareRule, a: pl.Expr, b: pl.Expr) -> pl.Expr:
-    from .columns import holds
-
     return holds(rule.comparator, a, b)
 
 

@@ -29,7 +29,7 @@ deadline and the severity.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -39,6 +39,7 @@ import polars as pl
 
 from .models import Comparator, Indicator, Kind, Level, measure_plural
 from .models import measure_zh as _measure_zh
+from .rules import _COMPARATOR_EN, _COMPARATOR_ZH
 from .values import _after_number, format_decimal
 
 __all__ = [
@@ -61,21 +62,9 @@ __all__ = [
     "unknown",
 ]
 
-#: The words of each comparator in a message (as :func:`minzheng.rules.compare` has them).
-COMPARATOR_ZH = {
-    Comparator.GE: "不少于",
-    Comparator.GT: "超过",
-    Comparator.LE: "不超过",
-    Comparator.LT: "低于",
-    Comparator.EQ: "达到",
-}
-COMPARATOR_EN = {
-    Comparator.GE: "at least",
-    Comparator.GT: "more than",
-    Comparator.LE: "at most",
-    Comparator.LT: "less than",
-    Comparator.EQ: "exactly",
-}
+#: The words of each comparator in a message: those of :func:`minzheng.rules.compare`.
+COMPARATOR_ZH = _COMPARATOR_ZH
+COMPARATOR_EN = _COMPARATOR_EN
 
 TRAJECTORY = pl.Struct(
     {
@@ -658,11 +647,3 @@ def unknown(
         "period": lit(period),
         "missing": text_list((m, i) for m, i in missing),
     }
-
-
-def any_of(conditions: Iterable[pl.Expr]) -> pl.Expr:
-    """Whether any of the boolean columns holds."""
-    return pl.any_horizontal(list(conditions))
-
-
-KindFunction = Callable[[Any, Frame], pl.DataFrame]
