@@ -62,7 +62,7 @@ __all__ = [
     "unknown",
 ]
 
-#: The words of each comparator in a message: those of :func:`minzheng.rules.compare`.
+#: The words of each comparator in a message, as :func:`minzheng.rules.compare` has them.
 COMPARATOR_ZH = _COMPARATOR_ZH
 COMPARATOR_EN = _COMPARATOR_EN
 
