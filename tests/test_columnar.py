@@ -240,6 +240,64 @@ def test_a_rule_not_yet_in_force_and_a_rule_that_raises(registry: Registry) -> N
     )
 
 
+def test_a_bug_in_a_kinds_columns_is_an_error_not_a_quiet_fallback(registry: Registry) -> None:
+    """A TypeError from a rule's columns is a bug: error findings naming it, not the
+    per-unit check in its place (only NoColumns asks for that)."""
+    import attrs
+
+    from minzheng.plugins import LoadedPack
+    from minzheng.rules import ThresholdRule
+
+    dataset = load_dataset(EXAMPLES[0], registry.indicators)
+    pack, rule = registry.rule("J-village-officer")
+
+    class Buggy(ThresholdRule):
+        def columns(self, frame):  # type: ignore[no-untyped-def]
+            raise TypeError("a bug")
+
+    buggy = Buggy(**{f.name: getattr(rule, f.name) for f in attrs.fields(ThresholdRule)})
+    swapped = attrs.evolve(pack, rules=tuple(buggy if r is rule else r for r in pack.rules))
+    assert isinstance(swapped, LoadedPack)
+    registry.packs[pack.name] = swapped
+    try:
+        found = [f for f in Engine(registry).iter_assess(dataset) if f.rule == rule.id]
+    finally:
+        registry.packs[pack.name] = pack
+    assert found
+    assert {f.status for f in found} == {Status.ERROR}
+    assert found[0].message_en.endswith("raised TypeError: a bug")
+
+
+def test_a_kind_reading_a_fact_its_columns_cannot_take_is_checked_unit_by_unit(
+    registry: Registry,
+) -> None:
+    """A threshold on a yes/no fact: the per-unit check's error findings (and unknown
+    where the fact is missing), not a guess over columns."""
+    import attrs
+
+    from minzheng.plugins import LoadedPack
+
+    dataset = load_dataset(EXAMPLES[0], registry.indicators)
+    pack, rule = registry.rule("J-village-officer")
+    indicator, level = min(
+        (i, dataset.units[code].level)
+        for code, table in dataset.facts.items()
+        for i in table
+        if registry.indicators[i].kind is Kind.FLAG
+    )
+    wrong = attrs.evolve(rule, indicator=indicator, levels=(level,))
+    swapped = attrs.evolve(pack, rules=tuple(wrong if r is rule else r for r in pack.rules))
+    assert isinstance(swapped, LoadedPack)
+    registry.packs[pack.name] = swapped
+    try:
+        new = [finding_to_json(f) for f in Engine(registry).iter_assess(dataset, what_if=True)]
+        old = [finding_to_json(f) for f in UnitEngine(registry).iter_assess(dataset, what_if=True)]
+    finally:
+        registry.packs[pack.name] = pack
+    assert new == old
+    assert "error" in {f["status"] for f in new if f["rule"] == rule.id}
+
+
 # ------------------------------------------------------------ a pack's own kind
 
 

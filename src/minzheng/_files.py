@@ -73,7 +73,7 @@ def read_text(source: Path | Traversable) -> str:
 
 
 class _DuplicateKey(ValueError):
-    pass
+    """A JSON object names this key twice."""
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

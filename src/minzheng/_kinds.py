@@ -22,6 +22,7 @@ from .columns import (
     COMPARATOR_ZH,
     Fact,
     Frame,
+    NoColumns,
     Num,
     after,
     compare,
@@ -100,7 +101,9 @@ def share(rule: ShareRule, frame: Frame) -> pl.DataFrame:
     value = Num.const(rule.value)
     lhs, rhs = part.times(Num.const(100)).value, value.times(whole).value
     met = frame.column(
-        pl.when(whole.value > 0).then(_holds(rule, lhs, rhs)).otherwise(_holds(rule, rhs, lhs))
+        pl.when(whole.value > 0)
+        .then(holds(rule.comparator, lhs, rhs))
+        .otherwise(holds(rule.comparator, rhs, lhs))
     )
     shown = _hundredths(frame, part, whole)
     gap = value.minus(shown).abs().text
@@ -134,10 +137,6 @@ def share(rule: ShareRule, frame: Frame) -> pl.DataFrame:
     return frame.outcome(
         [(absent, unknown(frame.indicators, missing)), (whole.value == 0, nothing)], out
     )
-
-
-def _holds(rule: ShareRule, a: pl.Expr, b: pl.Expr) -> pl.Expr:
-    return holds(rule.comparator, a, b)
 
 
 def _hundredths(frame: Frame, part: Num, whole: Num) -> Num:
@@ -268,7 +267,7 @@ def checklist(rule: ChecklistRule, frame: Frame) -> pl.DataFrame:
     """Every listed item present; the finding lists the missing ones."""
     ind = frame.indicators.get(rule.indicator)
     if ind is None or ind.kind is not Kind.ITEMS:
-        raise TypeError(f"fact {rule.indicator!r} is not a declared checklist")
+        raise NoColumns(f"fact {rule.indicator!r} is not a declared checklist")
     fact = frame.fact(rule.indicator)
     present = frame.column(fact.items())
     wanted = rule.items or tuple(i.id for i in ind.items)
@@ -531,8 +530,8 @@ _KINDS: dict[type[Rule], Callable[[Any, Frame], pl.DataFrame]] = {
 
 def columnar(rule: Rule, frame: Frame) -> pl.DataFrame:
     """The rule's findings' columns over ``frame``, by its exact class; a class without
-    a columnar form raises :class:`NotImplementedError`."""
+    a columnar form raises :class:`~minzheng.columns.NoColumns`."""
     kind = _KINDS.get(type(rule))
     if kind is None:
-        raise NotImplementedError(f"{type(rule).__name__} has no columnar form")
+        raise NoColumns(f"{type(rule).__name__} has no columnar form")
     return kind(rule, frame)

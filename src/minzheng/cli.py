@@ -569,14 +569,16 @@ def assess(
         click.echo(_summary_counts(by_status, lang), err=True)
         raise _Exit(_exit_status(by_status, failed, fail_on, bool(registry.errors)))
     if not stream:
-        tables = read_tables(file, registry.indicators)
-        on = resolve_date(tables, on)
-        report = engine.assess(tables, names, on, what_if=what_if, options=options, rules=rules)
-        dataset = (
-            None
-            if fmt not in ("html", "xlsx")
-            else dataset_from_tables(tables, registry.indicators)
-        )
+        # a CSV or Parquet dataset by polars' readers; any other file as loaded (kept for
+        # the html and xlsx reports, which show its units)
+        by_column = _is_csv(file) or file.lower().endswith(".parquet") or Path(file).is_dir()
+        data = read_tables(file, registry.indicators) if by_column else _load(file, registry)
+        on = resolve_date(data, on)
+        report = engine.assess(data, names, on, what_if=what_if, options=options, rules=rules)
+        if isinstance(data, Dataset) or fmt not in ("html", "xlsx"):
+            dataset = data if isinstance(data, Dataset) else None
+        else:
+            dataset = dataset_from_tables(data, registry.indicators)
         _write_report(report, dataset, registry, fmt, output, lang)
         failures = sum(1 for f in report if f.severity is Severity.FAILURE)
         summary = {s.value: n for s, n in report.summary.items()}

@@ -50,6 +50,7 @@ __all__ = [
     "Fact",
     "Facts",
     "Frame",
+    "NoColumns",
     "Num",
     "after",
     "compare",
@@ -138,6 +139,13 @@ def after(measure: str, number: pl.Expr) -> pl.Expr:
     if one == many:
         return lit(one)
     return pl.when(number == "1").then(lit(one)).otherwise(lit(many))
+
+
+class NoColumns(NotImplementedError):
+    """A rule that columns cannot say — a kind without a columnar form, or one reading a
+    fact of a kind its columns do not take. The engine then checks it unit by unit
+    (with :meth:`~minzheng.rules.Rule.check`, which names the problem where there is
+    one); any other exception from a rule's columns is an ``error`` finding."""
 
 
 # ----------------------------------------------------------------------------- numbers
@@ -256,20 +264,20 @@ class Fact:
     def number(self) -> Num:
         """The value as an exact number (a count, an amount or a rate)."""
         if self.kind not in (Kind.COUNT, Kind.AMOUNT, Kind.RATE):
-            raise TypeError(f"fact {self.indicator!r} is not a number: it is of kind {self.kind}")
+            raise NoColumns(f"fact {self.indicator!r} is not a number: it is of kind {self.kind}")
         value = self.text.cast(pl.Decimal(38, self.scale), strict=True)
         return Num(value, self.scale, _places(self.text), self.text)
 
     def flag(self) -> pl.Expr:
         """The value as a boolean (a yes/no fact)."""
         if self.kind is not Kind.FLAG:
-            raise TypeError(f"fact {self.indicator!r} is not yes/no: it is of kind {self.kind}")
+            raise NoColumns(f"fact {self.indicator!r} is not yes/no: it is of kind {self.kind}")
         return self.text == "true"
 
     def items(self) -> pl.Expr:
         """The checklist items present, as a list of ids."""
         if self.kind is not Kind.ITEMS:
-            raise TypeError(
+            raise NoColumns(
                 f"fact {self.indicator!r} is not a checklist: it is of kind {self.kind}"
             )
         return (

@@ -414,9 +414,10 @@ class Rule(abc.ABC):
         :mod:`minzheng.columns` for the primitives a kind is built from).
 
         Every declarative kind has this form. A kind without one raises
-        :class:`NotImplementedError` (as does one reading a fact of a kind its columns
-        cannot take, with :class:`TypeError`): the engine then checks it unit by unit
-        with :meth:`check`, which is correct but much slower.
+        :class:`~minzheng.columns.NoColumns` (a :class:`NotImplementedError`), as does
+        one reading a fact of a kind its columns cannot take: the engine then checks it
+        unit by unit with :meth:`check`, which is correct but much slower. Any other
+        exception gives ``error`` findings naming the pack and the rule.
         """
         from ._kinds import columnar
 
