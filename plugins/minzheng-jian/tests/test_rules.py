@@ -202,10 +202,28 @@ def test_home_staff_names_each_shortfall(check: Check) -> None:
         home(supported_residents=23, home_workers=2, disabled_elderly=9, home_carers=2),
     )
     assert finding.status is Status.NOT_MET
-    assert finding.gap == 2
+    assert [(p.id, p.actual, p.required, p.gap) for p in finding.parts] == [
+        ("home_workers", 2, 3, 1),
+        ("home_carers", 2, 3, 1),
+    ]
     assert len(finding.details) == 2
     assert "workers: 2 people, required at least 3" in finding.details[0]
     assert "carers: 2 people, required at least 3" in finding.details[1]
+
+
+def test_home_staff_requirements_are_not_summed(check: Check) -> None:
+    # 4 workers for 30 residents (3 needed) do not make up for 1 carer for 8 (2 needed)
+    finding = check(
+        "J-home-staff",
+        home(supported_residents=30, home_workers=4, disabled_elderly=8, home_carers=1),
+    )
+    assert finding.status is Status.NOT_MET
+    assert (finding.actual, finding.required, finding.gap) == (None, None, None)
+    assert [(p.id, p.actual, p.required, p.note) for p in finding.parts] == [
+        ("home_workers", 4, 3, "met"),
+        ("home_carers", 1, 2, "not_met"),
+    ]
+    assert finding.details == ("carers: 1 person, required at least 2 people; short by 1 person",)
 
 
 @pytest.mark.parametrize(
@@ -251,14 +269,24 @@ def test_budget_uses_the_previous_years_transfers_exactly(check: Check) -> None:
         transfers_received={2017: "12345678.90", 2018: 1}, civil_affairs_budget={2018: "24691.36"}
     )
     finding = check("J-funding-city", facts)
-    # 2‰ × 12,345,678.90 = 24,691.3578, rounded up to the fen
-    assert finding.required == Decimal("24691.36")
+    # 2‰ × 12,345,678.90 = 24,691.35780: money is kept exact, the seed sets no rounding
+    assert finding.required == Decimal("24691.3578")
     assert finding.status is Status.MET
     short = check(
         "J-funding-city",
         city(transfers_received={2017: "12345678.90"}, civil_affairs_budget={2018: "24691.35"}),
     )
-    assert (short.status, short.gap) == (Status.NOT_MET, Decimal("0.01"))
+    assert (short.status, short.gap) == (Status.NOT_MET, Decimal("0.0078"))
+
+
+def test_budget_share_is_not_rounded_to_the_fen(check: Check) -> None:
+    finding = check(
+        "J-funding-city",
+        city(transfers_received={2017: "1234567890.12"}, civil_affairs_budget={2018: "2469135.78"}),
+    )
+    assert finding.required == Decimal("2469135.78024")
+    assert (finding.status, finding.gap) == (Status.NOT_MET, Decimal("0.00024"))
+    assert "2469135.78024" in finding.message_en
 
 
 def test_no_budget_target_before_2018() -> None:
@@ -283,7 +311,7 @@ def test_township_funding_standard_from_above(check: Check) -> None:
         town(registered_population=12345, office_funding={2018: 30000}),
         county(office_funding_standard="2.5"),
     )
-    assert finding.required == Decimal("30862.50")
+    assert finding.required == Decimal("30862.5")
     assert finding.status is Status.NOT_MET
 
 

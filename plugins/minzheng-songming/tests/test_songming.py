@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 import minzheng.cli
 from conftest import ENGINE, REGISTRY, county, dataset, finding
-from minzheng import Attribute, Position, Severity, Status
+from minzheng import Attribute, Position, Severity, Status, load_dataset
 from minzheng.testing import assert_pack_conforms, make_registry
 
 _SHARED = Path(__file__).resolve().parents[3].parent / "shared"
@@ -168,7 +168,6 @@ def test_social_workers_and_volunteers_round_up() -> None:
 @pytest.mark.parametrize(
     ("year", "expected", "actual", "position"),
     [
-        (2020, Decimal(35), "35%", Position.ON_TRACK),
         (2021, Decimal(37), "36%", Position.BEHIND),
         (2022, Decimal(39), "39%", Position.ON_TRACK),
         (2023, Decimal(41), "41.5%", Position.AHEAD),
@@ -343,3 +342,24 @@ def test_bed_ratios_as_targets() -> None:
     assert targets["S-nursing-beds"].indicator == "nursing_care_beds"
     assert targets["S-gov-beds"].required == 300  # 30% of 1,001 = 300.3, at most 300
     assert "rounded down" in targets["S-gov-beds"].basis_en
+
+
+def test_dibao_gap_states_its_reading_and_the_difference() -> None:
+    # the ratio rises (0.625 → 0.6410) while the difference in yuan grows (270 → 280)
+    standards = county(
+        rural_dibao_standard={2022: 450, 2023: 500}, urban_dibao_standard={2022: 720, 2023: 780}
+    )
+    f = finding("S-dibao-gap", standards, unit="530127")
+    assert (f.status, f.actual, f.required) == (Status.MET, Decimal("0.6410"), Decimal("0.6250"))
+    assert "ratio" in f.details[0]
+    assert "270 yuan in 2022, 280 yuan in 2023" in f.details[1]
+    assert "2022年 270 元,2023年 280 元" in f.details[1]
+
+
+def test_the_plan_does_not_judge_values_before_its_period() -> None:
+    sample = Path(__file__).resolve().parents[3] / "examples" / "songming-2023.yaml"
+    findings = list(ENGINE.iter_assess(load_dataset(sample), on=date(2020, 12, 31)))
+    assert {f.rule for f in findings} == set(TABLE_IDS + TEXT_IDS)
+    assert {f.status for f in findings} == {Status.NOT_APPLICABLE}
+    later = list(ENGINE.iter_assess(load_dataset(sample), on=date(2021, 1, 1)))
+    assert {f.status for f in later} > {Status.NOT_APPLICABLE}

@@ -295,6 +295,25 @@ def test_timeline_names_the_counties_still_missing() -> None:
     assert f.severity is Severity.WARNING  # 2017 is 力争: expected
 
 
+def test_timeline_share_is_of_all_the_citys_counties() -> None:
+    # two of the nine reviewed, both passing in 2015: 2 of 9, not 2 of 2
+    two = _counties({_C[0]: 2015, _C[1]: 2015})[:2]
+    f = finding("Y-timeline", CITY, *two, unit="3209", on=date(2017, 12, 31))
+    assert (f.status, f.actual, f.required) == (Status.NOT_MET, 2, 8)
+    assert "7 not in the dataset" in f.message_en
+    assert "数据中未列的 7 个" in f.message_zh
+    city = {**CITY, "facts": {"county_units": 2}}  # the city's own count wins
+    f = finding("Y-timeline", city, *two, unit="3209", on=date(2017, 12, 31))
+    assert (f.status, f.actual, f.required) == (Status.MET, 2, 2)
+
+
+def test_timeline_more_counties_than_the_city_has_is_an_error() -> None:
+    city = {**CITY, "facts": {"county_units": 1}}
+    f = finding("Y-timeline", city, *_counties({}), unit="3209", on=date(2017, 12, 31))
+    assert f.status is Status.ERROR
+    assert "more than its 1" in f.message_en
+
+
 # ---------------------------------------------------------------- the other rules
 
 
@@ -328,6 +347,7 @@ def test_livelihood_officer_share_per_county() -> None:
         unit="320902",
     )
     assert (f.status, f.actual) == (Status.NOT_MET, Decimal("95.00"))
+    assert (f.attribute, f.severity) == (Attribute.EXPECTED, Severity.WARNING)
     villages = [
         {
             "code": f"320902001{i:03d}",

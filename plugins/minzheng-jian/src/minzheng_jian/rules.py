@@ -17,6 +17,7 @@ from minzheng import (
     Comparator,
     MissingFact,
     Outcome,
+    Part,
     Rule,
     Status,
     TargetValue,
@@ -45,13 +46,11 @@ def _number(value: object, indicator: str) -> Decimal:
 _FEN = Decimal("0.01")
 
 
-def _to_fen(amount: Decimal) -> Decimal:
-    """A required amount of money, rounded up to the fen.
-
-    Budgets are kept in fen, and for an amount in fen "≥ x" and "≥ x rounded up to the
-    fen" are the same test; the rounded figure is the one a budget office can enter.
-    """
-    return amount.quantize(_FEN, rounding="ROUND_CEILING")
+def _money(amount: Decimal) -> Decimal:
+    """An amount of money, exact: trailing zeros past the fen dropped (3046800.00000 →
+    3046800.00), never a significant digit (2469135.78024 stays as it is)."""
+    trimmed = amount.normalize()
+    return trimmed if trimmed.as_tuple().exponent < -2 else amount.quantize(_FEN)  # type: ignore[operator]
 
 
 def _ceil_div(amount: Decimal, per: int) -> Decimal:
@@ -100,13 +99,28 @@ class OfficeNameRule(Rule):
         )
 
 
+def _staff_part(indicator: str, name_zh: str, name_en: str, outcome: Outcome) -> Part:
+    """One of the home's two staffing requirements, as a part of the finding."""
+    return Part(
+        indicator,
+        name_zh,
+        name_en,
+        actual=outcome.actual,
+        required=outcome.required,
+        gap=outcome.gap,
+        note=outcome.status.value,
+    )
+
+
 @frozen(kw_only=True)
 class HomeStaffRule(Rule):
     """J-home-staff: workers 1:10 supported residents and carers 1:4 disabled elderly.
 
     Read as two separate requirements on two separate counts ("分别配齐工作人员和护理
     人员"): workers ≥ ⌈supported residents ÷ 10⌉ and carers ≥ ⌈disabled elderly ÷ 4⌉.
-    The finding is met only when both hold; its details name each shortfall.
+    The two are reported separately, never summed: the finding is met only when both
+    hold, its parts give each requirement (actual, required, gap) and its details name
+    each shortfall.
     """
 
     kind: ClassVar[str | None] = "jian_home_staff"
@@ -148,12 +162,12 @@ class HomeStaffRule(Rule):
             status=Status.NOT_MET if short else Status.MET,
             message_zh=f"{w.message_zh};{c.message_zh}",
             message_en=f"{w.message_en}; {c.message_en}",
-            actual=_number(workers, "home_workers") + _number(carers, "home_carers"),
-            required=need_workers + need_carers,
-            comparator=Comparator.GE,
-            gap=(w.gap or Decimal(0)) + (c.gap or Decimal(0)),
             measure="person",
             details=tuple(o.message_en for o in short),
+            parts=(
+                _staff_part("home_workers", "工作人员", "workers", w),
+                _staff_part("home_carers", "护理人员", "carers", c),
+            ),
         )
 
     def targets(self, ctx: UnitContext) -> Iterable[TargetValue]:
@@ -259,7 +273,8 @@ class BudgetShareRule(Rule):
 
     "从2018年起,每年按照上年度中央、省转移支付的…民政民生资金总额的2‰、2%的标准,分别
     由市、县两级财政列入本级预算": for the assessment year Y the budget for Y is compared
-    with ``share`` × the transfers of Y − 1, exactly (to the fen, no rounding). The rule
+    with ``share`` × the transfers of Y − 1, exactly: the
+    seed sets no rounding, so 2‰ of 1,234,567,890.12 is 2,469,135.78024. The rule
     applies from its ``effective`` date (2018-01-01); earlier it is not applicable.
     """
 
@@ -275,7 +290,7 @@ class BudgetShareRule(Rule):
     def _required(self, ctx: UnitContext) -> tuple[int, Decimal, Decimal]:
         year = ctx.on.year
         transfers = _number(ctx.value_in(self.base, year - 1), self.base)
-        return year, transfers, _to_fen(transfers * self.share)
+        return year, transfers, _money(transfers * self.share)
 
     def _share_text(self) -> str:
         per_mille = self.share * 1000
@@ -343,7 +358,7 @@ class PerCapitaFundingRule(Rule):
         if found is None:
             raise MissingFact(self.standard)
         standard = _number(found[1], self.standard)
-        return population, standard, _to_fen(population * standard)
+        return population, standard, _money(population * standard)
 
     def check(self, ctx: UnitContext) -> Outcome:
         year = ctx.on.year

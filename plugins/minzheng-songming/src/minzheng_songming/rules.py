@@ -218,8 +218,11 @@ class QuarterlyVisitsRule(Rule):
 class DibaoGapRule(Rule):
     """S-dibao-gap: the rural/urban dibao ratio does not fall from one year to the next.
 
-    "逐步缩小城乡低保标准差距": for the assessment year Y the ratio rural ÷ urban of Y is
-    compared, exactly, with that of Y − 1; both standards are read for each year itself.
+    "逐步缩小城乡低保标准差距": 差距 is read two ways (a ratio, or an absolute
+    difference in yuan). The rule takes the ratio: for the assessment year Y the ratio
+    rural ÷ urban of Y is compared, exactly, with that of Y − 1; both standards are read
+    for each year itself. The details state that reading and also give the absolute
+    difference urban − rural of both years, for a reader who takes the other one.
     """
 
     kind: ClassVar[str | None] = "songming_dibao_gap"
@@ -230,20 +233,21 @@ class DibaoGapRule(Rule):
     def reads(self) -> tuple[str, ...]:
         return (self.rural, self.urban)
 
-    def _ratio(self, ctx: UnitContext, year: int) -> Fraction:
+    def _standards(self, ctx: UnitContext, year: int) -> tuple[Decimal, Decimal]:
         rural = _number(ctx.value_in(self.rural, year), self.rural)
         urban = _number(ctx.value_in(self.urban, year), self.urban)
         if urban == 0:
             raise ValueError(f"the urban dibao standard for {year} is 0")
-        return Fraction(rural) / Fraction(urban)
+        return rural, urban
 
     def check(self, ctx: UnitContext) -> Outcome:
         year = ctx.on.year
-        now, before = self._ratio(ctx, year), self._ratio(ctx, year - 1)
-        shown_now = (Decimal(now.numerator) / Decimal(now.denominator)).quantize(Decimal("0.0001"))
-        shown_before = (Decimal(before.numerator) / Decimal(before.denominator)).quantize(
-            Decimal("0.0001")
+        (rural, urban), (rural_0, urban_0) = (
+            self._standards(ctx, year),
+            self._standards(ctx, year - 1),
         )
+        now, before = Fraction(rural) / Fraction(urban), Fraction(rural_0) / Fraction(urban_0)
+        shown_now, shown_before = _four_places(now), _four_places(before)
         met = now >= before
         return Outcome(
             status=Status.MET if met else Status.NOT_MET,
@@ -257,4 +261,17 @@ class DibaoGapRule(Rule):
             gap=Decimal(0) if met else shown_before - shown_now,
             measure="ratio",
             period=str(year),
+            details=(
+                "reading: the gap is the ratio rural ÷ urban standard, which must not fall "
+                "(差距 read as a ratio) / 差距按农村与城市低保标准之比计,比值不得下降",
+                f"absolute difference urban − rural: {format_decimal(urban_0 - rural_0)} yuan "
+                f"in {year - 1}, {format_decimal(urban - rural)} yuan in {year} / "
+                f"城乡低保标准绝对差:{year - 1}年 {format_decimal(urban_0 - rural_0)} 元,"
+                f"{year}年 {format_decimal(urban - rural)} 元",
+            ),
         )
+
+
+def _four_places(ratio: Fraction) -> Decimal:
+    """A ratio shown to four decimals (the comparison itself is exact)."""
+    return (Decimal(ratio.numerator) / Decimal(ratio.denominator)).quantize(Decimal("0.0001"))

@@ -413,20 +413,24 @@ class TimelineRule(Rule):
 
     A county meets the standard by a milestone when the city's review score of some year
     up to the milestone's year reaches the threshold (达到创建标准 is established through
-    the city's review; a county never reviewed has not reached it). The share counts the
-    county-level units under the city in the dataset; the number needed is rounded up
-    (20 % of 9 counties is 2). Each milestone is reported met, not met or not yet due,
-    with the counties still missing; the finding is not met when a due milestone is
-    missed, and compares with the next milestone before any is due.
+    the city's review; a county never reviewed has not reached it). The share is of
+    *all* the city's county-level units: the city's ``count`` fact when given, else the
+    pack's ``declared_count`` — not of those the dataset happens to hold, so a county
+    left out of the data counts as not reaching the standard. The number needed is
+    rounded up (20 % of 9 counties is 2). Each milestone is reported met, not met or not
+    yet due, with the counties still missing; the finding is not met when a due
+    milestone is missed, and compares with the next milestone before any is due.
     """
 
     kind: ClassVar[str | None] = "yancheng_timeline"
 
     scores: str
     milestones: tuple[Milestone, ...]
+    count: str
+    declared_count: int | None = None
 
     def reads(self) -> tuple[str, ...]:
-        return (self.scores,)
+        return (self.scores, self.count)
 
     def _met_by(self, county: UnitContext, table: ScoreTable, year: int) -> bool:
         for period, sheet in county.series(self.scores).items():
@@ -437,59 +441,74 @@ class TimelineRule(Rule):
                 return True
         return False
 
-    def check(self, ctx: UnitContext) -> Outcome:
+    def _total(self, ctx: UnitContext, present: int) -> int:
+        """The city's number of county-level units (its fact, else the declared one)."""
+        given = ctx.get(self.count)
+        total = given if isinstance(given, int) else self.declared_count
+        if total is None:
+            raise MissingFact(self.count)
+        if present > total:
+            raise ValueError(
+                f"the dataset has {present} county-level units under the city, "
+                f"more than its {total} ({self.count})"
+            )
+        return total
+
+    def _milestone(
+        self, milestone: Milestone, counties: list[UnitContext], total: int, ctx: UnitContext
+    ) -> tuple[int, int, list[str], Part, str]:
         table = table_in_use(ctx)
+        met = [c for c in counties if self._met_by(c, table, milestone.by.year)]
+        needed = int(
+            (Decimal(total) * milestone.share / 100).to_integral_value(rounding="ROUND_CEILING")
+        )
+        missing = [c.unit.name for c in counties if c not in met]
+        if total > len(counties):
+            missing.append(f"{total - len(counties)} not in the dataset")
+        ok = len(met) >= needed
+        state = ("met" if ok else "not met") if ctx.on >= milestone.by else "not yet due"
+        note = state + (f"; missing: {', '.join(missing)}" if missing and not ok else "")
+        line = (
+            f"by {milestone.by.isoformat()}: {len(met)}/{total} counties, {needed} needed "
+            f"({format_decimal(milestone.share)}%): {note}"
+        )
+        part = Part(
+            milestone.by.isoformat(),
+            f"{milestone.by.year}年底",
+            f"by {milestone.by.isoformat()}",
+            actual=len(met),
+            required=needed,
+            gap=Decimal(max(needed - len(met), 0)),
+            note=note,
+        )
+        return len(met), needed, missing, part, line
+
+    def check(self, ctx: UnitContext) -> Outcome:
         counties = ctx.descendants(Level.COUNTY)
-        if not counties:
-            raise MissingFact(self.scores)
-        total = len(counties)
-        lines: list[str] = []
-        parts: list[Part] = []
-        results: dict[Milestone, tuple[int, int, list[str]]] = {}
-        for milestone in self.milestones:
-            met = [c for c in counties if self._met_by(c, table, milestone.by.year)]
-            needed = int(
-                (Decimal(total) * milestone.share / 100).to_integral_value(rounding="ROUND_CEILING")
-            )
-            missing = [c.unit.name for c in counties if c not in met]
-            ok = len(met) >= needed
-            state = ("met" if ok else "not met") if ctx.on >= milestone.by else "not yet due"
-            note = state + (f"; missing: {', '.join(missing)}" if missing and not ok else "")
-            lines.append(
-                f"by {milestone.by.isoformat()}: {len(met)}/{total} counties, {needed} needed "
-                f"({format_decimal(milestone.share)}%): {note}"
-            )
-            parts.append(
-                Part(
-                    milestone.by.isoformat(),
-                    f"{milestone.by.year}年底",
-                    f"by {milestone.by.isoformat()}",
-                    actual=len(met),
-                    required=needed,
-                    gap=Decimal(max(needed - len(met), 0)),
-                    note=note,
-                )
-            )
-            results[milestone] = (len(met), needed, missing)
+        total = self._total(ctx, len(counties))
+        results = {m: self._milestone(m, counties, total, ctx) for m in self.milestones}
         # judged against the first missed milestone, else the latest one due, else the next
         due = [m for m in self.milestones if ctx.on >= m.by]
         missed = [m for m in due if results[m][0] < results[m][1]]
         milestone = missed[0] if missed else due[-1] if due else self.milestones[0]
-        count, needed, missing = results[milestone]
-        status = Status.NOT_MET if count < needed else Status.MET
+        count, needed, missing, _, _ = results[milestone]
+        short = count < needed
+        absent = total - len(counties)
+        missing_zh = [n for n in missing if not n.endswith("not in the dataset")]
+        missing_zh += [f"数据中未列的 {absent} 个"] if absent else []
         return Outcome(
-            status=status,
+            status=Status.NOT_MET if short else Status.MET,
             message_zh=f"达到创建标准的县(市、区):{count}/{total};{milestone.by.year}年底要求 {needed} 个"
-            + (f",尚缺:{'、'.join(missing)}" if count < needed else ""),
+            + (f",尚缺:{'、'.join(missing_zh)}" if short else ""),
             message_en=f"counties meeting the standard: {count} of {total}; {needed} needed by {milestone.by.isoformat()}"
-            + (f"; still missing: {', '.join(missing)}" if count < needed else ""),
+            + (f"; still missing: {', '.join(missing)}" if short else ""),
             actual=count,
             required=needed,
             comparator=Comparator.GE,
             gap=Decimal(max(needed - count, 0)),
             measure="county",
-            details=tuple(lines),
-            parts=tuple(parts),
+            details=tuple(r[4] for r in results.values()),
+            parts=tuple(r[3] for r in results.values()),
             deadline=milestone.by,
             attribute=milestone.attribute,
         )
