@@ -32,7 +32,15 @@ def run(*args: str) -> Result:
 def test_packs_lists_name_version_region_documents_hooks() -> None:
     result = run("packs")
     assert result.exit_code == 0
-    for text in ("demo", "0.0.1", "Demo City", "99", "demo.txt", "minzheng_rules", "core"):
+    for text in (
+        "demo",
+        "0.0.1",
+        "Demo City",
+        "99",
+        "《演示文件(虚构)》",
+        "minzheng_rules",
+        "core",
+    ):
         assert text in result.output
 
 

@@ -193,7 +193,7 @@ def packs(lang: str) -> None:
             if region is None
             else f"{region.name_zh if zh else region.name_en} ({', '.join(region.prefixes)})"
         )
-        docs = "\n".join(f"{d.id} {d.title_zh}" for d in pack.info.documents) or "—"
+        docs = "\n".join(d.name for d in pack.info.documents) or "—"
         table.add_row(
             pack.name,
             pack.info.version or "—",
@@ -268,8 +268,7 @@ def explain(rule_id: str, lang: str) -> None:
     )
     out.print(f"{'适用' if zh else 'Applies to'}: {_applies_to(rule, zh)}")
     cite = rule.citation
-    doc = cite.document + (f" 《{cite.title}》" if cite.title else "")
-    out.print(f"{'出处' if zh else 'Source'}: {escape(doc)} {escape(cite.locator)}")
+    out.print(f"{'出处' if zh else 'Source'}: {escape(cite.name)} {escape(cite.locator)}")
     out.print(f"{'原文' if zh else 'Clause'}: {escape(cite.text)}")
     out.print(f"{'解读' if zh else 'Reading'}: {escape(rule.reading)}")
     out.print(
@@ -941,9 +940,14 @@ def template(pack: str, output: Path | None, fmt: str) -> None:
 @click.option("--region-en", default="", help="The region's English name.")
 @click.option(
     "--document",
-    default="document.txt",
+    default="document",
     show_default=True,
-    help="The file name of the document the pack encodes.",
+    help="A short id for the document the pack encodes (citations name it).",
+)
+@click.option(
+    "--source",
+    default="",
+    help="The file the document's clauses are read from (recorded for traceability).",
 )
 @click.option(
     "-o",
@@ -962,6 +966,7 @@ def new_pack_command(
     region_zh: str,
     region_en: str,
     document: str,
+    source: str,
     directory: Path,
 ) -> None:
     """Create a working rule-pack skeleton NAME: pyproject with the entry point, data
@@ -975,6 +980,7 @@ def new_pack_command(
         region_en=region_en,
         prefixes=prefixes,
         document=document,
+        source=source,
     )
     out = _stdout()
     out.print(escape(f"created {target}"))

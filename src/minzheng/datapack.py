@@ -18,8 +18,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from importlib.resources import files
 
+import attrs
+
 from .hookspecs import hookimpl
-from .models import Indicator, PackInfo, Program
+from .models import Citation, Indicator, PackInfo, Program
 from .rules import Rule, load_indicators, load_programs, load_rules
 
 __all__ = ["DataPack"]
@@ -58,9 +60,35 @@ class DataPack:
 
     @hookimpl
     def minzheng_rules(self) -> tuple[Rule, ...]:
-        return load_rules(self._file("rules.yaml"), kinds=self.kinds)
+        """The rules of ``data/rules.yaml``, each citation named by the pack's document
+        it cites (title, issuer, year), so a rule file gives only the document's id."""
+        documents = {d.id: d for d in self.info.documents}
+        rules = load_rules(self._file("rules.yaml"), kinds=self.kinds)
+        return tuple(
+            attrs.evolve(rule, citation=documents[rule.citation.document].cite(rule.citation))
+            if rule.citation.document in documents
+            else rule
+            for rule in rules
+        )
 
     @hookimpl
     def minzheng_programs(self) -> tuple[Program, ...]:
         source = self._file("programs.yaml")
-        return load_programs(source) if source.is_file() else ()
+        if not source.is_file():
+            return ()
+        documents = {d.id: d for d in self.info.documents}
+
+        def cite(citation: Citation | None) -> Citation | None:
+            found = None if citation is None else documents.get(citation.document)
+            return citation if found is None or citation is None else found.cite(citation)
+
+        return tuple(
+            attrs.evolve(
+                program,
+                citation=cite(program.citation),
+                standards=tuple(
+                    attrs.evolve(s, citation=cite(s.citation)) for s in program.standards
+                ),
+            )
+            for program in load_programs(source)
+        )

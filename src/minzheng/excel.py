@@ -311,7 +311,7 @@ def write_findings_workbook(
             f.severity.value if f.severity else "", _plain(f.actual), _plain(f.required),
             f.comparator.value if f.comparator else "", _plain(f.gap), f.measure,
             f.deadline.isoformat() if f.deadline else "", "" if f.due is None else ("yes" if f.due else "no"),
-            f.message(lang), f.citation.document if f.citation else "", f.citation.locator if f.citation else "",
+            f.message(lang), f.citation.name if f.citation else "", f.citation.locator if f.citation else "",
             f.citation.text if f.citation else "",
         ])  # fmt: skip
     last = max(sheet.max_row, 2)

@@ -35,7 +35,14 @@ from .values import format_decimal
 __all__ = ["CITATION", "FINDINGS_SCHEMA", "finding_objects", "findings_frame"]
 
 CITATION = pl.Struct(
-    {"document": pl.String, "locator": pl.String, "text": pl.String, "title": pl.String}
+    {
+        "document": pl.String,
+        "locator": pl.String,
+        "text": pl.String,
+        "title": pl.String,
+        "issuer": pl.String,
+        "year": pl.Int32,
+    }
 )
 
 #: The columns of the findings table, in the order of the JSON output's fields.

@@ -498,21 +498,64 @@ class Indicator:
 
 @frozen
 class Citation:
-    """Where a rule comes from: the document, the clause and its original words."""
+    """Where a rule comes from: the document, the clause and its original words.
 
-    document: str  #: the seed or publication, e.g. ``001_6660e7514066a487.txt``
+    ``document`` is the id of one of the pack's :class:`Document`; ``title``, ``issuer``
+    and ``year`` name it as a reader would search for it, and are filled from the pack's
+    document when a rule file leaves them out.
+    """
+
+    document: str  #: the document's id, e.g. ``jian-capacity-opinions``
     locator: str  #: the document's own heading numbers, e.g. ``三(三)2``
     text: str  #: the original Chinese words of the clause
-    title: str = ""  #: the document's title
+    title: str = ""  #: the document's official title, e.g. ``关于加强基层民政能力建设的实施意见``
+    issuer: str = ""  #: who issued it, e.g. ``吉安市人民政府``
+    year: int | None = None  #: the year it was issued or published
+
+    @property
+    def name(self) -> str:
+        """《title》(issuer, year), as the document is named in text."""
+        return document_name(self.title or self.document, self.issuer, self.year)
+
+
+def document_name(title: str, issuer: str = "", year: int | None = None) -> str:
+    """《title》 followed by the issuer and year that are known: ``《…》(吉安市人民政府,2017)``."""
+    about = ",".join(x for x in (issuer, "" if year is None else str(year)) if x)
+    return f"《{title}》" + (f"({about})" if about else "")
 
 
 @frozen
 class Document:
-    """A source document a pack encodes (its seed file or publication and title)."""
+    """A source document a pack encodes, named as people name it.
 
-    id: str  #: e.g. ``001_6660e7514066a487.txt``
-    title_zh: str
+    ``id`` is the short name citations use; ``title_zh``, ``issuer`` and ``year`` are
+    what a reader would search for; ``source`` records the file the pack's clauses were
+    read from (for traceability: the tests check each citation is verbatim in it), and
+    ``note`` says how a title, issuer or year that the source does not print was
+    established.
+    """
+
+    id: str  #: e.g. ``jian-capacity-opinions``
+    title_zh: str  #: the official title, without 《》
     title_en: str = ""
+    issuer: str = ""  #: the issuing body, in Chinese
+    year: int | None = None
+    source: str = ""  #: the file the clauses were read from, e.g. a seed file name
+    note: str = ""
+
+    @property
+    def name(self) -> str:
+        """《title》(issuer, year)."""
+        return document_name(self.title_zh, self.issuer, self.year)
+
+    def cite(self, citation: Citation) -> Citation:
+        """``citation`` with this document's title, issuer and year where it has none."""
+        return attrs.evolve(
+            citation,
+            title=citation.title or self.title_zh,
+            issuer=citation.issuer or self.issuer,
+            year=self.year if citation.year is None else citation.year,
+        )
 
 
 @frozen

@@ -47,9 +47,10 @@ def new_pack(
     region_zh: str = "",
     region_en: str = "",
     prefixes: tuple[str, ...] = (),
-    document: str = "document.txt",
+    document: str = "document",
     document_title_zh: str = "",
     document_title_en: str = "",
+    source: str = "",
 ) -> Path:
     """Write the skeleton of pack ``name`` into ``directory/minzheng-<name>``; return it.
 
@@ -81,14 +82,15 @@ def new_pack(
         "document": document,
         "document_title_zh": document_title_zh or title_zh,
         "document_title_en": document_title_en or title_en,
+        "source": source,
         "township_code": township,
         "minzheng_version": __version__ if __version__ != "0.0.0" else "0.1",
     }
     root = files("minzheng") / "_template" / "pack"
-    for relative, source in _files(root):
+    for relative, template in _files(root):
         out = target / relative.replace("minzheng_PACK", f"minzheng_{name}").removesuffix(".tmpl")
         out.parent.mkdir(parents=True, exist_ok=True)
-        text = source.read_text(encoding="utf-8")
+        text = template.read_text(encoding="utf-8")
         out.write_text(
             Template(text).substitute(values) if relative.endswith(".tmpl") else text,
             encoding="utf-8",

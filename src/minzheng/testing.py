@@ -29,6 +29,7 @@ registry's indicators).
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -40,10 +41,17 @@ from ._files import read_structured
 from .dataset import Dataset, read_dataset
 from .engine import Engine
 from .errors import InputError
+from .models import Citation
 from .plugins import LoadedPack, Registry
 from .rules import Rule, load_indicators, load_rules
 
-__all__ = ["assert_pack_conforms", "check_pack", "make_registry"]
+__all__ = [
+    "assert_citations_verbatim",
+    "assert_pack_conforms",
+    "check_pack",
+    "make_registry",
+    "sources_dir",
+]
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
@@ -193,3 +201,54 @@ def make_dataset(minzheng_registry: Registry) -> Callable[[Mapping[str, Any]], D
         )
 
     return make
+
+
+def sources_dir(default: str | Path) -> Path:
+    """The folder of the documents' source files: ``$MINZHENG_SOURCES``, else ``default``.
+
+    When it does not exist the test is skipped, saying so and where it looked — or,
+    under CI (``$CI`` set), fails: there the sources must be checked.
+    """
+    found = Path(os.environ.get("MINZHENG_SOURCES") or default)
+    if not found.is_dir():
+        message = (
+            f"the documents' source files are not at {found} (set MINZHENG_SOURCES): "
+            "citations not checked against them"
+        )
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return found
+
+
+def citations_not_verbatim(pack: LoadedPack, sources: Path) -> list[str]:
+    """Each rule, programme and standard of ``pack`` whose citation is not word for word
+    in its document's source file (``Document.source`` in ``sources``)."""
+    documents = {d.id: d for d in pack.info.documents}
+    cited: list[tuple[str, Citation | None]] = [(f"rule {r.id}", r.citation) for r in pack.rules]
+    for program in pack.programs:
+        cited.append((f"programme {program.id}", program.citation))
+        cited += [(f"standard {s.id}", s.citation) for s in program.standards]
+    problems: list[str] = []
+    texts: dict[str, str] = {}
+    for where, cite in cited:
+        if cite is None:
+            continue
+        document = documents.get(cite.document)
+        if document is None or not document.source:
+            problems.append(f"{where}: document {cite.document!r} has no source file")
+            continue
+        if document.source not in texts:
+            texts[document.source] = (sources / document.source).read_text("utf-8")
+        if cite.text not in texts[document.source]:
+            problems.append(f"{where}: {cite.text!r} is not in {document.source}")
+    return problems
+
+
+def assert_citations_verbatim(pack: LoadedPack, sources: Path) -> None:
+    """Fail, listing them, if any citation of ``pack`` is not verbatim in its source."""
+    problems = citations_not_verbatim(pack, sources)
+    if problems:
+        pytest.fail(
+            "citations not found in their sources:\n- " + "\n- ".join(problems), pytrace=False
+        )

@@ -136,7 +136,7 @@ def test_met_not_met_unknown(
     finding = check(rule, not_met)
     assert finding.status is Status.NOT_MET
     assert finding.citation is not None
-    assert finding.citation.document == "001_6660e7514066a487.txt"
+    assert finding.citation.document == "jian-capacity-opinions"
     assert finding.message_zh
     assert finding.message_en
     missing = check(rule, unknown)

@@ -124,6 +124,8 @@ def _with_rule(item: Planned, rows: pl.DataFrame, out: pl.DataFrame, on: date) -
         "locator": rule.citation.locator,
         "text": rule.citation.text,
         "title": rule.citation.title,
+        "issuer": rule.citation.issuer,
+        "year": rule.citation.year,
     }
     status = pl.col("status")
     lenient = due is False or rule.attribute is Attribute.EXPECTED

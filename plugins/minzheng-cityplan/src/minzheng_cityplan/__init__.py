@@ -15,9 +15,11 @@ __all__ = ["DOCUMENT", "pack"]
 
 #: The document the pack encodes.
 DOCUMENT = Document(
-    "004_b74d4717138e34ac.txt",
-    "市民政系统年度工作规划(未署名城市)",
+    "cityplan-work-plan",
+    "市民政系统年度工作规划",
     "An unnamed city's civil-affairs work plan for the next three years",
+    source="004_b74d4717138e34ac.txt",
+    note="The source names neither its city nor its issuer, and prints no date.",
 )
 
 #: The pack: its hooks read ``data/indicators.yaml`` and ``data/rules.yaml``.

@@ -26,9 +26,16 @@ __all__ = ["DOCUMENT", "KINDS", "pack"]
 
 #: The seed this pack encodes.
 DOCUMENT = Document(
-    "001_6660e7514066a487.txt",
-    "吉安市关于加强基层民政能力建设的实施意见",
-    "Ji'an City implementation opinions on strengthening grassroots civil-affairs capacity",
+    "jian-capacity-opinions",
+    "关于加强基层民政能力建设的实施意见",
+    "Implementation opinions on strengthening grassroots civil-affairs capacity",
+    issuer="吉安市人民政府",
+    year=2017,
+    source="001_6660e7514066a487.txt",
+    note="The source prints no title line, number or date. The title is the one the text "
+    "gives itself (现提出如下实施意见, on 加强基层民政能力建设); the issuer is read from "
+    "its addressees (各县(市、区)人民政府 and 市直有关单位: the city government); the year "
+    "from its content (after 十八届六中全会 of October 2016, goals 确保到2018年).",
 )
 
 #: The pack's own rule kinds, by the name ``data/rules.yaml`` uses.

@@ -17,9 +17,13 @@ __all__ = ["DOCUMENT", "KINDS", "pack"]
 
 #: The seed this pack encodes.
 DOCUMENT = Document(
-    "003_f1592cf2329d5137.txt",
+    "songming-14th-plan",
     "嵩明县“十四五”民政事业发展规划",
-    "Songming County 14th Five-Year Plan for civil affairs",
+    "Songming County 14th Five-Year Plan for civil affairs (2021-2025)",
+    issuer="嵩明县",
+    source="003_f1592cf2329d5137.txt",
+    note="The source prints no issuing body or date beyond the county and the plan "
+    "period 2021-2025 (十四五); no year of issue is given.",
 )
 
 #: The pack's own rule kinds, by the name ``data/rules.yaml`` uses.

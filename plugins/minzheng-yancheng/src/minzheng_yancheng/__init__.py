@@ -19,14 +19,24 @@ __all__ = ["DOCUMENTS", "KINDS", "default_table", "pack", "table_in_use"]
 #: The seeds this pack encodes.
 DOCUMENTS = (
     Document(
-        "000_7660ae977f44794f.txt",
+        "yancheng-2014-guidance",
         "关于推进“现代民政示范县(市、区)”创建工作的指导意见",
         "Guidance on creating modern civil-affairs demonstration counties",
+        issuer="盐城市民政局",
+        year=2014,
+        source="000_7660ae977f44794f.txt",
+        note="The source prints no date or number: it is addressed by the city bureau (市局) "
+        "to 各县(市、区)民政局 and sets its first step for 2014年3月底前, so 2014.",
     ),
     Document(
-        "002_8ac52190ed35b63a.txt",
+        "yancheng-2019-article",
         "开启新时代民政高质量发展新征程",
-        "Opening a new journey of high-quality civil-affairs development (2019)",
+        "Opening a new journey of high-quality civil-affairs development",
+        issuer="中国社会报",
+        year=2019,
+        source="002_8ac52190ed35b63a.txt",
+        note="An article on 盐城市's civil-affairs system, published 2019-05-20 "
+        "(来源:中国社会报社).",
     ),
 )
 
