@@ -28,6 +28,7 @@ from .errors import (
 )
 from .hookspecs import hookimpl
 from .models import (
+    FACT,
     MEASURES_PLURAL,
     MEASURES_ZH,
     Area,
@@ -71,6 +72,7 @@ from .rules import (
     BracketRule,
     ChecklistRule,
     Condition,
+    CoverageRule,
     DerivedRule,
     FlagRule,
     MissingFact,
@@ -87,6 +89,7 @@ from .rules import (
     load_indicators,
     load_programs,
     load_rules,
+    rule_kind,
     trajectory,
 )
 from .scoring import Category, Scorecard, ScoredItem, ScoreTable, load_score_table
@@ -98,6 +101,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a source checkou
     __version__ = "0.0.0"
 
 __all__ = [
+    "FACT",
     "MEASURES_PLURAL",
     "MEASURES_ZH",
     "Area",
@@ -109,6 +113,7 @@ __all__ = [
     "Citation",
     "Comparator",
     "Condition",
+    "CoverageRule",
     "DataPack",
     "Dataset",
     "DatasetError",
@@ -185,6 +190,7 @@ __all__ = [
     "read_dataset",
     "report_to_json",
     "resolve_date",
+    "rule_kind",
     "trajectory",
     "write_dataset",
 ]

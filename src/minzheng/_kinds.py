@@ -10,7 +10,7 @@ columns by mistake.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -37,6 +37,7 @@ from .models import Comparator, Direction, Kind
 from .rules import (
     BracketRule,
     ChecklistRule,
+    CoverageRule,
     DerivedRule,
     FlagRule,
     ObservedRule,
@@ -49,7 +50,7 @@ from .rules import (
 )
 from .values import _after_number, format_decimal, format_quantity
 
-__all__ = ["columnar"]
+__all__ = ["columnar", "coverage_cases"]
 
 
 def threshold(rule: ThresholdRule, frame: Frame) -> pl.DataFrame:
@@ -515,6 +516,96 @@ def _end(period: pl.Expr) -> pl.Expr:
     return day.str.to_date("%Y-%m-%d")
 
 
+def _whole(count: pl.Expr) -> Num:
+    """A count column as an exact whole number."""
+    return Num(count.cast(pl.Decimal(38, 0)), 0, pl.lit(0, pl.Int32))
+
+
+def _covered(rule: CoverageRule, frame: Frame, have: Num, count: Num) -> dict[str, pl.Expr]:
+    """The outcome of ``have`` units of ``count`` with the flag (:meth:`CoverageRule.counts`)."""
+    value = Num.const(rule.value)
+    shown = _hundredths(frame, have, count)
+    met = frame.column(have.times(Num.const(100)).value >= value.times(count).value)
+    gap = value.minus(shown).text
+    pct = format_decimal(rule.value)
+    what_zh, what_en = rule.what_zh or rule.title_zh, rule.what_en or rule.title_en
+    zh = concat(f"{what_zh}:", have.text, "/", count.text, "(", shown.text, f"%),要求不少于 {pct}%")
+    en = concat(
+        f"{what_en}: ", have.text, " of ", count.text, " (", shown.text,
+        f"%), required at least {pct}%",
+    )  # fmt: skip
+    return {
+        "status": pl.when(met).then(lit("met")).otherwise(lit("not_met")),
+        "message_zh": pl.when(met).then(zh).otherwise(concat(zh, ",差 ", gap, "%")),
+        "message_en": pl.when(met).then(en).otherwise(concat(en, "; short by ", gap, "%")),
+        "actual": shown.text,
+        "required": value.text,
+        "comparator": lit(">="),
+        "gap": pl.when(met).then(lit("0")).otherwise(gap),
+        "measure": lit("%"),
+    }
+
+
+def coverage_cases(
+    rule: CoverageRule, frame: Frame
+) -> tuple[list[tuple[pl.Expr, Mapping[str, pl.Expr]]], dict[str, pl.Expr]]:
+    """The cases of :class:`~minzheng.rules.CoverageRule` (for kinds built on it): the
+    unit's own share, its own counts, else the units below."""
+    what_zh, what_en = rule.what_zh or rule.title_zh, rule.what_en or rule.title_en
+    cases: list[tuple[pl.Expr, Mapping[str, pl.Expr]]] = []
+    if rule.rate:
+        rate = frame.fact(rule.rate)
+        given = compare(
+            rate.number(), Comparator.GE, Num.const(rule.value),
+            what_zh=what_zh, what_en=what_en, measure="%", period=rate.period,
+        )  # fmt: skip
+        cases.append((~rate.missing, given))
+    if rule.total and rule.covered:
+        total, covered = frame.fact(rule.total), frame.fact(rule.covered)
+        both = ~total.missing & ~covered.missing
+        t, c = total.number(), covered.number()
+        what = concat(f"{rule.covered} (", c.text, f") exceeds {rule.total} (", t.text, ")")
+        error = {
+            "status": lit("error"),
+            "message_zh": concat(f"规则 {frame.rule}(包 {frame.pack})出错:ValueError: ", what),
+            "message_en": concat(f"rule {frame.rule} of pack {frame.pack!r} raised ValueError: ", what),
+        }  # fmt: skip
+        none = {
+            "status": lit("not_applicable"),
+            "message_zh": lit(f"{what_zh}:无{rule.below.zh}"),
+            "message_en": lit(f"{what_en}: no units of level {rule.below.value}"),
+        }
+        cases += [
+            (both & (c.value > t.value), error),
+            (both & (t.value == 0), none),
+            (both, _covered(rule, frame, c, t)),
+        ]
+    where = pl.lit(True)
+    if rule.below_area is not None:
+        where &= pl.col("area") == rule.below_area.value
+    if rule.below_except:
+        where &= ~pl.col("type").is_in(list(rule.below_except)).fill_null(False)
+    below = frame.below(rule.flag, rule.below, where)
+    if below.yes is None or below.lacking is None:
+        raise NoColumns(f"fact {rule.flag!r} is not yes/no")
+    own = rule.own()
+    cases += [
+        (below.units == 0, unknown(frame.indicators, [(pl.lit(True), i) for i in own])),
+        (
+            below.known < below.units,
+            unknown(frame.indicators, [(pl.lit(True), i) for i in (*own, rule.flag)]),
+        ),
+    ]
+    default = _covered(rule, frame, _whole(below.yes), _whole(below.units))
+    default["details"] = below.lacking
+    return cases, default
+
+
+def coverage(rule: CoverageRule, frame: Frame) -> pl.DataFrame:
+    """The share of the units below with a flag (see :class:`~minzheng.rules.CoverageRule`)."""
+    return frame.outcome(*coverage_cases(rule, frame))
+
+
 _KINDS: dict[type[Rule], Callable[[Any, Frame], pl.DataFrame]] = {
     ThresholdRule: threshold,
     ThresholdsRule: thresholds,
@@ -525,6 +616,7 @@ _KINDS: dict[type[Rule], Callable[[Any, Frame], pl.DataFrame]] = {
     FlagRule: flag,
     TrajectoryRule: trajectory_kind,
     ObservedRule: observe,
+    CoverageRule: coverage,
 }
 
 

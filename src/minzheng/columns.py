@@ -29,7 +29,9 @@ deadline and the severity.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -37,9 +39,19 @@ from typing import Any
 import attrs
 import polars as pl
 
-from .models import Comparator, Indicator, Kind, Level, measure_plural
+from .converter import to_plain
+from .models import (
+    Comparator,
+    Indicator,
+    Kind,
+    Level,
+    Status,
+    Trajectory,
+    Value,
+    measure_plural,
+)
 from .models import measure_zh as _measure_zh
-from .rules import _COMPARATOR_EN, _COMPARATOR_ZH
+from .rules import _COMPARATOR_EN, _COMPARATOR_ZH, MissingFact, Outcome
 from .values import _after_number, format_decimal
 
 __all__ = [
@@ -100,6 +112,9 @@ OUTCOME_SCHEMA: dict[str, pl.DataType] = {
     "missing": pl.List(pl.String),
     "details": pl.List(pl.String),
     "trajectory": TRAJECTORY,
+    "parts": pl.String(),  # the parts as JSON text (null: none)
+    "deadline": pl.Date(),  # null: the rule's own
+    "attribute": pl.String(),  # null: the rule's own
 }
 
 
@@ -297,6 +312,8 @@ class Below:
     known: pl.Expr
     total: pl.Expr | None
     yes: pl.Expr | None
+    #: the codes of the units whose flag is not yes (file order); for a yes/no fact
+    lacking: pl.Expr | None = None
 
 
 class Facts:
@@ -391,11 +408,23 @@ class Frame:
     needs and returns expressions over them. ``on`` is the assessment date.
     """
 
-    def __init__(self, data: pl.DataFrame, facts: Facts) -> None:
+    def __init__(
+        self,
+        data: pl.DataFrame,
+        facts: Facts,
+        *,
+        options: Mapping[str, object] | None = None,
+        rule: str = "",
+        pack: str = "",
+    ) -> None:
         self.data = data
         self._facts = facts
         self.on = facts.on
         self.indicators = facts.indicators
+        #: What the caller passed to the engine for the packs (e.g. ``score_table``).
+        self.options: Mapping[str, object] = options or {}
+        #: The rule and pack being checked (named in an ``error`` finding's message).
+        self.rule, self.pack = rule, pack
         self._count = 0
 
     def _name(self, what: str) -> str:
@@ -469,12 +498,18 @@ class Frame:
         )
         return fact, pl.col(names["source"]), pl.col(names["source_name"])
 
-    def below(self, indicator: str, level: Level) -> Below:
-        """How the units of ``level`` below each row (at any depth) stand on a fact."""
+    def below(self, indicator: str, level: Level, where: pl.Expr | None = None) -> Below:
+        """How the units of ``level`` below each row (at any depth) stand on a fact;
+        ``where`` keeps only some of them (an expression over the units' ``area`` and
+        ``type``, e.g. rural villages that are not urban communities)."""
         units = self._facts.units
+        chosen = pl.col("level") == level.value
+        if where is not None:
+            chosen &= where.fill_null(False)
         under = (
-            units.filter(pl.col("level") == level.value)
-            .select("idx", pl.col("ancestors").alias("above"))
+            units.filter(chosen)
+            .sort("idx")
+            .select("idx", "code", pl.col("ancestors").alias("above"))
             .explode("above")
             .drop_nulls("above")
         )
@@ -487,9 +522,10 @@ class Frame:
             aggs.append(pl.col("value").cast(pl.Decimal(38, scale)).sum().alias("total"))
         if kind is Kind.FLAG:
             aggs.append((pl.col("value") == "true").sum().alias("yes"))
+            aggs.append(pl.col("code").filter(pl.col("value") != "true").alias("lacking"))
         table = (
-            under.join(values, on="idx", how="left")
-            .group_by("above")
+            under.join(values, on="idx", how="left", maintain_order="left")
+            .group_by("above", maintain_order=True)
             .agg(aggs)
             .rename({"above": "code"})
         )
@@ -500,6 +536,11 @@ class Frame:
             known=pl.col(names["known"]).fill_null(0),
             total=pl.col(names["total"]) if numeric else None,
             yes=pl.col(names["yes"]).fill_null(0) if kind is Kind.FLAG else None,
+            lacking=(
+                pl.col(names["lacking"]).fill_null(pl.lit([], pl.List(pl.String)))
+                if kind is Kind.FLAG
+                else None
+            ),
         )
 
     def earlier(self, indicator: str, fact: Fact) -> Fact:
@@ -538,6 +579,120 @@ class Frame:
         self.data = self.data.with_columns(expr.alias(name))
         return pl.col(name)
 
+    def units_below(self, level: Level) -> pl.Expr:
+        """The units of ``level`` below each row, at any depth, in file order: a list
+        of ``{code, name, area, type}``."""
+        units = self._facts.units
+        under = (
+            units.filter(pl.col("level") == level.value)
+            .select("idx", "code", "name", "area", "type", pl.col("ancestors").alias("above"))
+            .explode("above")
+            .drop_nulls("above")
+            .sort("idx")
+            .group_by("above", maintain_order=True)
+            .agg(pl.struct("code", "name", "area", "type").alias("units"))
+            .rename({"above": "code"})
+        )
+        names = self._join(under, on="code")
+        return pl.col(names["units"]).fill_null(pl.lit([], under.schema["units"]))
+
+    def history_below(self, indicator: str, level: Level) -> pl.Expr:
+        """Every dated value of a fact on the units of ``level`` below each row: a list
+        of ``{code, period, value}`` (value as its canonical text), oldest first."""
+        units = self._facts.units.filter(pl.col("level") == level.value)
+        values = (
+            self._facts.of(indicator)
+            .filter(pl.col("end").is_not_null())
+            .join(units.select("idx", "code", "ancestors"), on="idx")
+            .sort("end", "_row")
+            .explode("ancestors")
+            .drop_nulls("ancestors")
+            .group_by("ancestors", maintain_order=True)
+            .agg(pl.struct("code", "period", "value").alias("history"))
+            .rename({"ancestors": "code"})
+        )
+        names = self._join(values, on="code")
+        dtype = pl.List(pl.Struct({"code": pl.String, "period": pl.String, "value": pl.String}))
+        return pl.col(names["history"]).fill_null(pl.lit([], dtype))
+
+    def apply(self, check: Callable[..., Outcome], **inputs: Fact | pl.Expr) -> dict[str, pl.Expr]:
+        """The outcome columns of ``check`` called with the Python values of
+        ``inputs`` — once for each distinct combination, not once per unit.
+
+        A :class:`Fact` is given as its typed value (``int``, ``Decimal``, ``bool``,
+        a ``frozenset`` of items, :class:`~minzheng.models.Scores`, text), or ``None``
+        when missing; any other expression as its Python value. This is the columnar
+        form of a requirement whose logic needs the values themselves (a score sheet
+        against a table, a name against a unit's name): the lookups stay columns, the
+        check is a plain function of values. It returns an
+        :class:`~minzheng.rules.Outcome`; raising :class:`~minzheng.rules.MissingFact`
+        gives ``unknown``, any other exception ``error`` — for those units only.
+        """
+        converters = [self._converter(v) for v in inputs.values()]
+        exprs = [
+            (v.text if isinstance(v, Fact) else v).alias(f"_in{i}")
+            for i, v in enumerate(inputs.values())
+        ]
+        table = self.data.select("idx", *exprs)
+        cache: dict[object, tuple[object, ...]] = {}
+        rows = []
+        for idx, *values in table.iter_rows():
+            key = _frozen(values)
+            cells = cache.get(key)
+            if cells is None:
+                kwargs = {n: c(v) for n, c, v in zip(inputs, converters, values, strict=True)}
+                cells = cache[key] = self._cells(check, kwargs)
+            rows.append((idx, *cells))
+        out = pl.DataFrame(rows, schema={"idx": pl.UInt32, **OUTCOME_SCHEMA}, orient="row")
+        names = self._join(out)
+        return {c: pl.col(names[c]) for c in OUTCOME_SCHEMA}
+
+    def _converter(self, value: Fact | pl.Expr) -> Callable[[Any], Any]:
+        if not isinstance(value, Fact):
+            return lambda v: v
+        indicator = self.indicators.get(value.indicator)
+        if indicator is None:
+            return lambda v: v
+        from .tables import value_of_text
+
+        return lambda v: None if v is None else value_of_text(indicator, v)
+
+    def _cells(
+        self, check: Callable[..., Outcome], kwargs: Mapping[str, Any]
+    ) -> tuple[object, ...]:
+        try:
+            found = check(**kwargs)
+        except MissingFact as missing:
+            zh, en = missing_words(self.indicators, missing.indicators, missing.period)
+            return outcome_cells(
+                Outcome(
+                    status=Status.UNKNOWN,
+                    message_zh=zh,
+                    message_en=en,
+                    period=missing.period,
+                    missing=missing.indicators,
+                )
+            )
+        except Exception as exc:  # one unit's failure is that unit's error finding
+            what = f"{type(exc).__name__}: {exc}"
+            return outcome_cells(
+                Outcome(
+                    status=Status.ERROR,
+                    message_zh=f"规则 {self.rule}(包 {self.pack})出错:{what}",
+                    message_en=f"rule {self.rule} of pack {self.pack!r} raised {what}",
+                )
+            )
+        if not isinstance(found, Outcome):
+            return outcome_cells(
+                Outcome(
+                    status=Status.ERROR,
+                    message_zh=f"规则 {self.rule}(包 {self.pack})返回了无效结果",
+                    message_en=f"rule {self.rule} of pack {self.pack!r} returned "
+                    f"{type(found).__name__}, not an Outcome",
+                )
+            )
+        return outcome_cells(found)
+
     def outcome(
         self, cases: Sequence[tuple[pl.Expr, Mapping[str, pl.Expr]]], default: Mapping[str, pl.Expr]
     ) -> pl.DataFrame:
@@ -570,6 +725,8 @@ def outcome(
 
 
 def _empty(name: str, dtype: pl.DataType) -> pl.Expr:
+    """The value of a column a case does not give: an empty list, ``""`` for the
+    measure, else null."""
     if name in ("missing", "details"):
         return pl.lit([], dtype=dtype)
     if name == "measure":
@@ -655,3 +812,82 @@ def unknown(
         "period": lit(period),
         "missing": text_list((m, i) for m, i in missing),
     }
+
+
+def _frozen(value: object) -> object:
+    """``value`` made hashable (lists and structs of a row as tuples)."""
+    if isinstance(value, list):
+        return tuple(_frozen(v) for v in value)
+    if isinstance(value, dict):
+        return tuple((k, _frozen(v)) for k, v in value.items())
+    return value
+
+
+def missing_words(
+    indicators: Mapping[str, Indicator], missing: Sequence[str], period: str | None = None
+) -> tuple[str, str]:
+    """The messages of an ``unknown`` finding naming the facts that are missing."""
+    zh = "、".join(f"{indicators[i].name_zh}({i})" if i in indicators else i for i in missing)
+    en = ", ".join(f"{indicators[i].name_en} ({i})" if i in indicators else i for i in missing)
+    if period:
+        zh = f"{zh}({period}年)" if len(period) == 4 else f"{zh}({period})"
+        en = f"{en} for {period}"
+    return f"缺少数据:{zh}", f"missing data: {en}"
+
+
+_NUMBER_TEXT = re.compile(r"-?\d+(\.\d+)?")
+
+
+def value_cells(value: Value | None) -> tuple[str | None, bool | None, list[str] | None]:
+    """A finding's actual or required value as (text, flag, items) cells."""
+    if value is None:
+        return None, None, None
+    if isinstance(value, bool):
+        return None, value, None
+    if isinstance(value, frozenset):
+        return None, None, sorted(value)
+    if isinstance(value, int | Decimal):
+        return format_decimal(value), None, None
+    if isinstance(value, str):
+        return value, None, None
+    return json.dumps(to_plain(value), ensure_ascii=False), None, None
+
+
+def cell_value(text: str | None, flag: bool | None, items: list[str] | None) -> Value | None:
+    """The value of (text, flag, items) cells: a number's text as ``Decimal``."""
+    if flag is not None:
+        return flag
+    if items is not None:
+        return frozenset(items)
+    if not isinstance(text, str):  # null, or a JSON value of a part that is not text
+        return text
+    return Decimal(text) if _NUMBER_TEXT.fullmatch(text) else text
+
+
+def trajectory_cell(t: Trajectory | None) -> dict[str, Any] | None:
+    """A trajectory as the ``trajectory`` struct's fields."""
+    if t is None:
+        return None
+    return {
+        "baseline_year": t.baseline_year,
+        "baseline": format_decimal(t.baseline),
+        "target_year": t.target_year,
+        "target": format_decimal(t.target),
+        "year": t.year,
+        "expected": format_decimal(t.expected),
+        "actual": None if t.actual is None else format_decimal(t.actual),
+        "position": None if t.position is None else t.position.value,
+    }
+
+
+def outcome_cells(o: Outcome) -> tuple[object, ...]:
+    """An :class:`~minzheng.rules.Outcome` as a row of :data:`OUTCOME_SCHEMA`."""
+    return (
+        o.status.value, o.message_zh, o.message_en,
+        *value_cells(o.actual), *value_cells(o.required),
+        None if o.comparator is None else o.comparator.value,
+        None if o.gap is None else format_decimal(o.gap),
+        o.measure, o.period, list(o.missing), list(o.details), trajectory_cell(o.trajectory),
+        json.dumps(to_plain(o.parts), ensure_ascii=False) if o.parts else None,
+        o.deadline, None if o.attribute is None else o.attribute.value,
+    )  # fmt: skip

@@ -10,12 +10,12 @@ from the pack's package. A pack module then reads::
                                        region=RegionInfo("…", "…", ()), documents=(…,)))
 
 with the entry point ``cityplan = "minzheng_cityplan:pack"``. Rule kinds of the pack's
-own (subclasses of :class:`~minzheng.rules.Rule`) are passed as ``kinds``.
+own are subclasses of :class:`~minzheng.rules.Rule` registered with
+:func:`~minzheng.rules.rule_kind` in a module the pack imports.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from importlib.resources import files
 
 import attrs
@@ -35,12 +35,10 @@ class DataPack:
         package: str,
         info: PackInfo,
         *,
-        kinds: Mapping[str, type[Rule]] | None = None,
         data: str = "data",
     ) -> None:
         self.package = package
         self.info = info
-        self.kinds = dict(kinds or {})
         self.data = data
 
     def __repr__(self) -> str:
@@ -63,7 +61,7 @@ class DataPack:
         """The rules of ``data/rules.yaml``, each citation named by the pack's document
         it cites (title, issuer, year), so a rule file gives only the document's id."""
         documents = {d.id: d for d in self.info.documents}
-        rules = load_rules(self._file("rules.yaml"), kinds=self.kinds)
+        rules = load_rules(self._file("rules.yaml"))
         return tuple(
             attrs.evolve(rule, citation=documents[rule.citation.document].cite(rule.citation))
             if rule.citation.document in documents

@@ -18,17 +18,17 @@ from typing import Any
 
 import polars as pl
 
-from .columns import OUTCOME_SCHEMA
+from .columns import OUTCOME_SCHEMA, cell_value, trajectory_cell, value_cells
 from .converter import to_plain
 from .models import (
     Attribute,
     Citation,
     Comparator,
     Finding,
+    Part,
     Position,
     Status,
     Trajectory,
-    Value,
 )
 from .values import format_decimal
 
@@ -64,41 +64,11 @@ FINDINGS_SCHEMA: dict[str, pl.DataType] = {
 }
 
 
-def _value_cells(value: Value | None) -> tuple[str | None, bool | None, list[str] | None]:
-    """A finding's actual or required value as (text, flag, items) cells."""
-    if value is None:
-        return None, None, None
-    if isinstance(value, bool):
-        return None, value, None
-    if isinstance(value, frozenset):
-        return None, None, sorted(value)
-    if isinstance(value, int | Decimal):
-        return format_decimal(value), None, None
-    if isinstance(value, str):
-        return value, None, None
-    return json.dumps(to_plain(value), ensure_ascii=False), None, None
-
-
-def _trajectory_cell(t: Trajectory | None) -> dict[str, Any] | None:
-    if t is None:
-        return None
-    return {
-        "baseline_year": t.baseline_year,
-        "baseline": format_decimal(t.baseline),
-        "target_year": t.target_year,
-        "target": format_decimal(t.target),
-        "year": t.year,
-        "expected": format_decimal(t.expected),
-        "actual": None if t.actual is None else format_decimal(t.actual),
-        "position": None if t.position is None else t.position.value,
-    }
-
-
 def findings_frame(findings: Iterable[Finding]) -> pl.DataFrame:
     """Finding objects as a findings table (:data:`FINDINGS_SCHEMA`)."""
     rows = []
     for f in findings:
-        actual, required = _value_cells(f.actual), _value_cells(f.required)
+        actual, required = value_cells(f.actual), value_cells(f.required)
         severity = f.severity
         rows.append(
             (
@@ -109,20 +79,12 @@ def findings_frame(findings: Iterable[Finding]) -> pl.DataFrame:
                 f.measure, f.deadline,
                 None if f.citation is None else to_plain(f.citation),
                 f.attribute.value, f.due, f.period, list(f.missing), list(f.details),
-                _trajectory_cell(f.trajectory),
+                trajectory_cell(f.trajectory),
                 json.dumps(to_plain(f.parts), ensure_ascii=False) if f.parts else None,
                 None if severity is None else severity.value,
             )
         )  # fmt: skip
     return pl.DataFrame(rows, schema=FINDINGS_SCHEMA, orient="row")
-
-
-def _value(text: str | None, flag: bool | None, items: list[str] | None) -> Value | None:
-    if flag is not None:
-        return flag
-    if items is not None:
-        return frozenset(items)
-    return None if text is None else Decimal(text)
 
 
 def _trajectory(cell: dict[str, Any] | None) -> Trajectory | None:
@@ -166,8 +128,8 @@ def finding_objects(table: pl.DataFrame, kept: Sequence[Finding] = ()) -> Iterat
             status=Status(row["status"]),
             message_zh=row["message_zh"],
             message_en=row["message_en"],
-            actual=_value(row["actual"], row["actual_flag"], row["actual_items"]),
-            required=_value(row["required"], row["required_flag"], row["required_items"]),
+            actual=cell_value(row["actual"], row["actual_flag"], row["actual_items"]),
+            required=cell_value(row["required"], row["required_flag"], row["required_items"]),
             comparator=None if row["comparator"] is None else Comparator(row["comparator"]),
             gap=None if row["gap"] is None else Decimal(row["gap"]),
             measure=row["measure"],
@@ -179,4 +141,24 @@ def finding_objects(table: pl.DataFrame, kept: Sequence[Finding] = ()) -> Iterat
             missing=tuple(row["missing"]),
             details=tuple(row["details"]),
             trajectory=_trajectory(row["trajectory"]),
+            parts=_parts(row["parts"]),
         )
+
+
+def _parts(text: str | None) -> tuple[Part, ...]:
+    """The parts of a finding from their JSON text (numbers as ``Decimal``)."""
+    if not text:
+        return ()
+    return tuple(
+        Part(
+            id=p["id"],
+            name_zh=p["name_zh"],
+            name_en=p["name_en"],
+            actual=cell_value(p["actual"], None, None),
+            required=cell_value(p["required"], None, None),
+            gap=None if p["gap"] is None else Decimal(p["gap"]),
+            note=p["note"],
+            group=p["group"],
+        )
+        for p in json.loads(text)
+    )

@@ -28,6 +28,7 @@ import attrs
 from attrs import field, frozen
 
 __all__ = [
+    "FACT",
     "MEASURES_PLURAL",
     "MEASURES_ZH",
     "Area",
@@ -67,9 +68,35 @@ __all__ = [
     "compound_growth",
     "measure_plural",
     "measure_zh",
+    "named_facts",
     "natural_parent",
     "round_value",
 ]
+
+
+#: The metadata of a rule's field that names an indicator it reads (a text, or texts in
+#: tuples): ``office_name: str = field(default="office_name", metadata=FACT)``.
+#: :meth:`minzheng.rules.Rule.reads` lists every such field's indicators, so a kind
+#: declares what it reads once, in its fields.
+FACT: Mapping[str, bool] = MappingProxyType({"fact": True})
+
+
+def named_facts(obj: object) -> Iterator[str]:
+    """The indicators named by ``obj``'s :data:`FACT` fields, in field order (looking
+    into tuples, and into attrs objects such as a condition)."""
+    for f in attrs.fields(type(obj)):  # type: ignore[arg-type]
+        if f.metadata.get("fact"):
+            yield from _texts(getattr(obj, f.name))
+
+
+def _texts(value: object) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, tuple | list):
+        for item in value:
+            yield from _texts(item)
+    elif attrs.has(type(value)):
+        yield from named_facts(value)
 
 
 @frozen
@@ -607,7 +634,7 @@ class Derivation:
     Decimal("0.001"), Rounding.UP)``.
     """
 
-    base: str
+    base: str = field(metadata=FACT)
     factor: Decimal
     rounding: Rounding = Rounding.NONE
 

@@ -34,6 +34,8 @@ YAML file and load with :func:`load_rules`:
     several facts, each compared with a fixed value; all must hold
 ``observe``
     a plan indicator with no number ("--"): its value and trend are reported
+``coverage``
+    the share of the units below with a yes/no fact (villages with a 民生主任)
 
 A requirement that fits none of them is a subclass of :class:`Rule` in the pack's code.
 """
@@ -43,7 +45,7 @@ from __future__ import annotations
 import abc
 import functools
 import itertools
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -59,6 +61,7 @@ from .dataset import _as_of
 from .errors import InputError, Problem
 from .models import (
     _HOLDS,
+    FACT,
     Area,
     Attribute,
     Bracket,
@@ -76,6 +79,7 @@ from .models import (
     Trajectory,
     Unit,
     Value,
+    named_facts,
 )
 from .models import measure_plural as _measure_plural
 from .models import measure_zh as _measure_zh
@@ -93,6 +97,7 @@ __all__ = [
     "BracketRule",
     "ChecklistRule",
     "Condition",
+    "CoverageRule",
     "DerivedRule",
     "FlagRule",
     "MissingFact",
@@ -109,6 +114,7 @@ __all__ = [
     "load_indicators",
     "load_programs",
     "load_rules",
+    "rule_kind",
     "trajectory",
 ]
 
@@ -400,8 +406,9 @@ class Rule(abc.ABC):
         return self.area is None or unit.area is self.area
 
     def reads(self) -> tuple[str, ...]:
-        """Every indicator the rule may read (``inputs`` plus those of its kind)."""
-        return self.inputs
+        """Every indicator the rule may read: those its kind's fields name (declared
+        with :data:`~minzheng.models.FACT`), then ``inputs``."""
+        return _unique((*named_facts(self), *self.inputs))
 
     @abc.abstractmethod
     def check(self, ctx: UnitContext) -> Outcome:
@@ -450,12 +457,9 @@ class ThresholdRule(Rule):
 
     kind: ClassVar[str | None] = "threshold"
 
-    indicator: str
+    indicator: str = field(metadata=FACT)
     comparator: Comparator
     value: Decimal
-
-    def reads(self) -> tuple[str, ...]:
-        return _unique((self.indicator, *self.inputs))
 
     def check(self, ctx: UnitContext) -> Outcome:
         period, value = ctx._found(self.indicator)
@@ -499,13 +503,10 @@ class ShareRule(Rule):
 
     kind: ClassVar[str | None] = "share"
 
-    numerator: str
-    denominator: str
+    numerator: str = field(metadata=FACT)
+    denominator: str = field(metadata=FACT)
     comparator: Comparator
     value: Decimal
-
-    def reads(self) -> tuple[str, ...]:
-        return _unique((self.numerator, self.denominator, *self.inputs))
 
     def check(self, ctx: UnitContext) -> Outcome:
         part, whole = (
@@ -578,7 +579,7 @@ class ShareRule(Rule):
 class Condition:
     """One condition of a :class:`ThresholdsRule`: ``indicator comparator value``."""
 
-    indicator: str
+    indicator: str = field(metadata=FACT)
     comparator: Comparator
     value: Decimal
 
@@ -594,10 +595,7 @@ class ThresholdsRule(Rule):
 
     kind: ClassVar[str | None] = "thresholds"
 
-    conditions: tuple[Condition, ...]
-
-    def reads(self) -> tuple[str, ...]:
-        return _unique((*(c.indicator for c in self.conditions), *self.inputs))
+    conditions: tuple[Condition, ...] = field(metadata=FACT)
 
     def check(self, ctx: UnitContext) -> Outcome:
         parts: list[Outcome] = []
@@ -653,12 +651,9 @@ class ObservedRule(Rule):
 
     kind: ClassVar[str | None] = "observe"
 
-    indicator: str
+    indicator: str = field(metadata=FACT)
     baseline_year: int | None = None
     baseline: Decimal | None = None
-
-    def reads(self) -> tuple[str, ...]:
-        return _unique((self.indicator, *self.inputs))
 
     def check(self, ctx: UnitContext) -> Outcome:
         value = ctx.number(self.indicator)
@@ -705,12 +700,9 @@ class DerivedRule(Rule):
 
     kind: ClassVar[str | None] = "derived"
 
-    indicator: str
+    indicator: str = field(metadata=FACT)
     comparator: Comparator
-    derivation: Derivation
-
-    def reads(self) -> tuple[str, ...]:
-        return _unique((self.indicator, self.derivation.base, *self.inputs))
+    derivation: Derivation = field(metadata=FACT)
 
     def required(self, ctx: UnitContext) -> Decimal:
         return self.derivation.apply(ctx.number(self.derivation.base))
@@ -790,13 +782,10 @@ class BracketRule(Rule):
 
     kind: ClassVar[str | None] = "bracket"
 
-    indicator: str
-    base: str
+    indicator: str = field(metadata=FACT)
+    base: str = field(metadata=FACT)
     comparator: Comparator
     brackets: tuple[Bracket, ...] = field(validator=_check_brackets)
-
-    def reads(self) -> tuple[str, ...]:
-        return _unique((self.indicator, self.base, *self.inputs))
 
     def band(self, base: Decimal) -> Bracket:
         """The band ``base`` falls in (below the first band: the first band)."""
@@ -855,11 +844,8 @@ class ChecklistRule(Rule):
 
     kind: ClassVar[str | None] = "checklist"
 
-    indicator: str
+    indicator: str = field(metadata=FACT)
     items: tuple[str, ...] = ()
-
-    def reads(self) -> tuple[str, ...]:
-        return _unique((self.indicator, *self.inputs))
 
     def check(self, ctx: UnitContext) -> Outcome:
         present = ctx.value(self.indicator)
@@ -898,14 +884,11 @@ class FlagRule(Rule):
 
     kind: ClassVar[str | None] = "flag"
 
-    indicator: str
+    indicator: str = field(metadata=FACT)
     expected: bool = True
     #: Read the value of the assessment year itself (a yearly requirement), not the
     #: latest value known.
     annual: bool = False
-
-    def reads(self) -> tuple[str, ...]:
-        return _unique((self.indicator, *self.inputs))
 
     def check(self, ctx: UnitContext) -> Outcome:
         value = (
@@ -926,6 +909,106 @@ class FlagRule(Rule):
             comparator=Comparator.EQ,
             period=str(ctx.on.year) if self.annual else ctx.period(self.indicator),
         )
+
+
+@frozen(kw_only=True)
+class CoverageRule(Rule):
+    """The share of the units below a unit that have a yes/no ``flag``, compared with
+    ``value`` per cent (at least; 100 by default).
+
+    "全县生态安葬行政村覆盖率达到100%", "已在全市村(居)设立的民生主任": the units
+    below are those of level ``below`` (villages by default) at any depth, in
+    ``below_area`` when given, leaving out the types in ``below_except``. Unit by unit,
+    a unit's own figures come first: its reported share ``rate`` (per cent) when
+    given, else its counts ``total`` and ``covered`` when both are given, else the
+    share is computed from the units below — and a unit below without the flag makes
+    it unknown. The comparison is exact; the share shown is rounded half to even to
+    hundredths of a per cent; the details list the units below without the flag.
+    ``what_zh``/``what_en`` name the share in messages (default: the rule's title).
+    """
+
+    kind: ClassVar[str | None] = "coverage"
+
+    flag: str = field(metadata=FACT)
+    below: Level = Level.VILLAGE
+    below_area: Area | None = None
+    below_except: tuple[str, ...] = ()
+    rate: str | None = field(default=None, metadata=FACT)
+    total: str | None = field(default=None, metadata=FACT)
+    covered: str | None = field(default=None, metadata=FACT)
+    value: Decimal = Decimal(100)
+    what_zh: str = ""
+    what_en: str = ""
+
+    def cases(
+        self, frame: Frame
+    ) -> tuple[list[tuple[pl.Expr, Mapping[str, pl.Expr]]], dict[str, pl.Expr]]:
+        """The cases and the default of :meth:`~Rule.columns`, for a kind built on this one
+        to add its own cases before them (see :meth:`minzheng.columns.Frame.outcome`)."""
+        from ._kinds import coverage_cases
+
+        return coverage_cases(self, frame)
+
+    def own(self) -> tuple[str, ...]:
+        """The unit's own facts that can stand for the share (named when unknown)."""
+        return tuple(i for i in (self.rate, self.total, self.covered) if i)
+
+    def counts(self, have: int, count: int, lacking: tuple[str, ...] = ()) -> Outcome:
+        """The outcome of ``have`` units of ``count`` with the flag."""
+        if count == 0:
+            return Outcome(
+                status=Status.NOT_APPLICABLE,
+                message_zh=f"{self.what_zh or self.title_zh}:无{self.below.zh}",
+                message_en=f"{self.what_en or self.title_en}: no units of level {self.below.value}",
+            )
+        shown = (Decimal(have) * 100 / Decimal(count)).quantize(Decimal("0.01"))
+        met = have * 100 >= self.value * count
+        gap = _ZERO if met else self.value - shown
+        pct = format_decimal(self.value)
+        zh = f"{self.what_zh or self.title_zh}:{have}/{count}({shown}%),要求不少于 {pct}%"
+        en = f"{self.what_en or self.title_en}: {have} of {count} ({shown}%), required at least {pct}%"
+        return Outcome(
+            status=Status.MET if met else Status.NOT_MET,
+            message_zh=zh + ("" if met else f",差 {format_decimal(gap)}%"),
+            message_en=en + ("" if met else f"; short by {format_decimal(gap)}%"),
+            actual=shown,
+            required=self.value,
+            comparator=Comparator.GE,
+            gap=gap,
+            measure="%",
+            details=lacking,
+        )
+
+    def check(self, ctx: UnitContext) -> Outcome:
+        if self.rate and ctx.get(self.rate) is not None:
+            return compare(
+                ctx.number(self.rate),
+                Comparator.GE,
+                self.value,
+                what_zh=self.what_zh or self.title_zh,
+                what_en=self.what_en or self.title_en,
+                measure="%",
+                period=ctx.period(self.rate),
+            )
+        total = ctx.get(self.total) if self.total else None
+        covered = ctx.get(self.covered) if self.covered else None
+        if isinstance(total, int) and isinstance(covered, int):
+            if covered > total:
+                raise ValueError(f"{self.covered} ({covered}) exceeds {self.total} ({total})")
+            return self.counts(covered, total)
+        units = [
+            u
+            for u in ctx.descendants(self.below)
+            if (self.below_area is None or u.unit.area is self.below_area)
+            and u.unit.type not in self.below_except
+        ]
+        if not units:
+            raise MissingFact(*self.own())
+        flags = [(u, u.get(self.flag)) for u in units]
+        if any(flag is None for _, flag in flags):
+            raise MissingFact(*self.own(), self.flag)
+        lacking = tuple(u.unit.code for u, flag in flags if flag is not True)
+        return self.counts(len(units) - len(lacking), len(units), lacking)
 
 
 def trajectory(
@@ -987,7 +1070,7 @@ class TrajectoryRule(Rule):
 
     kind: ClassVar[str | None] = "trajectory"
 
-    indicator: str
+    indicator: str = field(metadata=FACT)
     comparator: Comparator
     baseline_year: int
     baseline: Decimal
@@ -1000,9 +1083,6 @@ class TrajectoryRule(Rule):
             raise ValueError(
                 f"target_year {self.target_year} must come after baseline_year {self.baseline_year}"
             )
-
-    def reads(self) -> tuple[str, ...]:
-        return _unique((self.indicator, *self.inputs))
 
     def check(self, ctx: UnitContext) -> Outcome:
         actual = ctx.number(self.indicator)
@@ -1091,7 +1171,8 @@ def _unique(ids: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(ids))
 
 
-#: The declarative rule kinds, by the name a rules file uses in ``kind:``.
+#: The rule kinds, by the name a rules file uses in ``kind:``: the declarative kinds of
+#: this module, and every kind a pack registers with :func:`rule_kind`.
 RULE_KINDS: dict[str, type[Rule]] = {
     cls.kind: cls
     for cls in (
@@ -1104,6 +1185,7 @@ RULE_KINDS: dict[str, type[Rule]] = {
         FlagRule,
         TrajectoryRule,
         ObservedRule,
+        CoverageRule,
     )
     if cls.kind
 }
@@ -1111,18 +1193,45 @@ RULE_KINDS: dict[str, type[Rule]] = {
 
 Source = Path | Traversable
 
+R = TypeVar("R", bound=type[Rule])
 
-def load_rules(
-    source: Source, *, kinds: Mapping[str, type[Rule]] | None = None
-) -> tuple[Rule, ...]:
+
+def rule_kind(name: str) -> Callable[[R], R]:
+    """Register a :class:`Rule` subclass as the kind ``name`` of rules files::
+
+        @rule_kind("jian_office_name")
+        @frozen(kw_only=True)
+        class OfficeNameRule(Rule): ...
+
+    A name is registered once; registering another class under it raises
+    :class:`ValueError` (two packs would otherwise silently share it).
+    """
+
+    def register(cls: R) -> R:
+        known = RULE_KINDS.get(name)
+        if known is not None and (known.__module__, known.__qualname__) != (
+            cls.__module__,
+            cls.__qualname__,
+        ):
+            raise ValueError(
+                f"rule kind {name!r} is already registered by {known.__module__}.{known.__qualname__}"
+            )
+        cls.kind = name
+        RULE_KINDS[name] = cls
+        return cls
+
+    return register
+
+
+def load_rules(source: Source) -> tuple[Rule, ...]:
     """Read a pack's rules file (YAML or JSON): ``rules:`` a list of rule mappings.
 
-    Each mapping names its ``kind`` (one of :data:`RULE_KINDS`, or of ``kinds`` for a
-    pack's own rule classes) and gives the fields of that class. Every problem found
+    Each mapping names its ``kind`` (one of :data:`RULE_KINDS`: a declarative kind, or
+    a pack's own registered with :func:`rule_kind`) and gives the fields of that class. Every problem found
     is reported at once in an :class:`~minzheng.errors.InputError` naming the file, the
     rule and the field.
     """
-    known: dict[str, type[Rule]] = {**RULE_KINDS, **(kinds or {})}
+    known = RULE_KINDS
     data = read_structured(source)
     label = str(source)
     items = _top_list(data, "rules", label)

@@ -43,7 +43,7 @@ from .engine import Engine
 from .errors import InputError
 from .models import Citation
 from .plugins import LoadedPack, Registry
-from .rules import Rule, load_indicators, load_rules
+from .rules import load_indicators, load_rules
 
 __all__ = [
     "assert_citations_verbatim",
@@ -82,10 +82,8 @@ def check_pack(
     if pack is None:
         return problems or [f"plugin {name!r} did not load as a pack"]
     problems += _check_loaded(pack, registry)
-    classes: list[type[Rule]] = [type(rule) for rule in pack.rules]
-    kinds = {cls.kind: cls for cls in classes if cls.kind}  # the pack's own rule kinds
     for path in data_files:
-        problems += _check_data_file(Path(path), kinds)
+        problems += _check_data_file(Path(path))
     return problems
 
 
@@ -137,14 +135,14 @@ def _check_loaded(pack: LoadedPack, registry: Registry) -> list[str]:
     return problems
 
 
-def _check_data_file(path: Path, kinds: Mapping[str, type[Rule]]) -> list[str]:
+def _check_data_file(path: Path) -> list[str]:
     try:
         data = read_structured(path)
     except InputError as exc:
         return [str(exc)]
     try:
         if isinstance(data, Mapping) and "rules" in data:
-            load_rules(path, kinds=kinds)
+            load_rules(path)
         elif isinstance(data, Mapping) and "indicators" in data:
             load_indicators(path)
     except InputError as exc:

@@ -100,7 +100,9 @@ class Engine(UnitEngine):
         tables = tables_from_dataset(data, indicators) if isinstance(data, Dataset) else data
         day = resolve_date(data, on)
         planned = plan(self._chosen(packs), self._only(rules))
-        table, unitwise = assess_columns(tables, planned, day, indicators, what_if=what_if)
+        table, unitwise = assess_columns(
+            tables, planned, day, indicators, what_if=what_if, options=options
+        )
         table = table.with_columns(pl.lit(None, pl.Int64).alias("_kept"))
         if not unitwise:
             return table, []

@@ -52,17 +52,19 @@ def assess_columns(
     indicators: Mapping[str, Indicator],
     *,
     what_if: bool,
+    options: Mapping[str, object] | None = None,
 ) -> tuple[pl.DataFrame, list[Planned]]:
     """The findings of every planned rule that has a columnar form (ordered, with the
     :data:`ORDER` columns), and the planned rules that have none."""
     facts = Facts(tables.units, tables.facts, on, indicators)
+    options = options or {}
     parts: list[pl.DataFrame] = []
     unitwise: list[Planned] = []
     for item in planned:
         rows = tables.units.filter(_applies(item, what_if))
         if not rows.height:
             continue
-        found = _findings(item, rows, facts, on)
+        found = _findings(item, rows, facts, on, options)
         if found is None:
             unitwise.append(item)
         else:
@@ -89,7 +91,9 @@ def _applies(item: Planned, what_if: bool) -> pl.Expr:
     return keep
 
 
-def _findings(item: Planned, rows: pl.DataFrame, facts: Facts, on: date) -> pl.DataFrame | None:
+def _findings(
+    item: Planned, rows: pl.DataFrame, facts: Facts, on: date, options: Mapping[str, object]
+) -> pl.DataFrame | None:
     """One rule's findings over ``rows``; ``None`` when it has no columnar form."""
     rule, pack = item.rule, item.pack
     if rule.effective is not None and on < rule.effective:
@@ -97,7 +101,7 @@ def _findings(item: Planned, rows: pl.DataFrame, facts: Facts, on: date) -> pl.D
         out = _plain(rows, "not_applicable", f"自 {since} 起适用", f"applies from {since}")
     else:
         try:
-            out = rule.columns(Frame(rows, facts))
+            out = rule.columns(Frame(rows, facts, options=options, rule=rule.id, pack=pack.name))
         except NotImplementedError:  # NoColumns, or a kind's own: checked unit by unit
             return None
         except Exception as exc:  # one failing rule must not stop the run
@@ -117,8 +121,6 @@ def _plain(rows: pl.DataFrame, status: str, zh: str, en: str) -> pl.DataFrame:
 def _with_rule(item: Planned, rows: pl.DataFrame, out: pl.DataFrame, on: date) -> pl.DataFrame:
     """The rule's own fields added to its outcome columns, in the schema's order."""
     rule = item.rule
-    deadline = rule.deadline
-    due = None if deadline is None else on >= deadline
     citation = {
         "document": rule.citation.document,
         "locator": rule.citation.locator,
@@ -128,12 +130,20 @@ def _with_rule(item: Planned, rows: pl.DataFrame, out: pl.DataFrame, on: date) -
         "year": rule.citation.year,
     }
     status = pl.col("status")
-    lenient = due is False or rule.attribute is Attribute.EXPECTED
+    # an outcome's own deadline and attribute (a timeline's milestone), else the rule's
+    out = out.with_columns(
+        pl.col("deadline").fill_null(pl.lit(rule.deadline, pl.Date)),
+        pl.col("attribute").fill_null(lit(rule.attribute.value)),
+    ).with_columns(  # column first: polars 2.1 fails to broadcast `literal op scalar column`
+        (pl.col("deadline") <= pl.lit(on, pl.Date)).alias("due")
+    )
+    deadline, attribute, due = pl.col("deadline"), pl.col("attribute"), pl.col("due")
+    lenient = due.not_().fill_null(False) | (attribute == Attribute.EXPECTED.value)
     severity = (
         pl.when(status == "error")
         .then(lit("failure"))
         .when(status == "not_met")
-        .then(lit("warning" if lenient else "failure"))
+        .then(pl.when(lenient).then(lit("warning")).otherwise(lit("failure")))
         .otherwise(lit(None))
     )
     codes = rows.select("idx", pl.col("code").alias("unit"))
@@ -145,12 +155,11 @@ def _with_rule(item: Planned, rows: pl.DataFrame, out: pl.DataFrame, on: date) -
         *[pl.col(c) for c in ("status", "message_zh", "message_en", "actual", "actual_flag",
                               "actual_items", "required", "required_flag", "required_items",
                               "comparator", "gap", "measure")],
-        pl.lit(deadline, pl.Date).alias("deadline"),
+        deadline.alias("deadline"),
         pl.lit(citation, CITATION).alias("citation"),
-        pl.lit(rule.attribute.value).alias("attribute"),
-        pl.lit(due, pl.Boolean).alias("due"),
-        *[pl.col(c) for c in ("period", "missing", "details", "trajectory")],
-        pl.lit(None, pl.String).alias("parts"),
+        attribute.alias("attribute"),
+        due.alias("due"),
+        *[pl.col(c) for c in ("period", "missing", "details", "trajectory", "parts")],
         severity.alias("severity"),
         pl.col("idx").cast(pl.Int64).alias("_idx"),
         pl.lit(item.pack_order, pl.Int64).alias("_pack"),

@@ -10,19 +10,11 @@ document is a change of data. Region: 吉安市, GB/T 2260 prefix 3608.
 
 from __future__ import annotations
 
-from minzheng import DataPack, Document, PackInfo, RegionInfo, Rule
+from minzheng import DataPack, Document, PackInfo, RegionInfo
 
-from .rules import (
-    AnnualTrainingRule,
-    BudgetShareRule,
-    HiringRule,
-    HomeStaffRule,
-    OfficeNameRule,
-    PayFloorRule,
-    PerCapitaFundingRule,
-)
+from . import rules  # registers the pack's own rule kinds (jian_*)
 
-__all__ = ["DOCUMENT", "KINDS", "pack"]
+__all__ = ["DOCUMENT", "pack", "rules"]
 
 #: The seed this pack encodes.
 DOCUMENT = Document(
@@ -38,22 +30,6 @@ DOCUMENT = Document(
     "from its content (after 十八届六中全会 of October 2016, goals 确保到2018年).",
 )
 
-#: The pack's own rule kinds, by the name ``data/rules.yaml`` uses.
-KINDS: dict[str, type[Rule]] = {
-    cls.kind: cls
-    for cls in (
-        OfficeNameRule,
-        HomeStaffRule,
-        PayFloorRule,
-        BudgetShareRule,
-        PerCapitaFundingRule,
-        HiringRule,
-        AnnualTrainingRule,
-    )
-    if cls.kind
-}
-
-
 #: The pack: its hooks read ``data/indicators.yaml`` and ``data/rules.yaml``.
 pack = DataPack(
     __name__,
@@ -64,5 +40,4 @@ pack = DataPack(
         region=RegionInfo("吉安市", "Ji'an City", ("3608",)),
         documents=(DOCUMENT,),
     ),
-    kinds=KINDS,
 )

@@ -1,19 +1,28 @@
 """The Ji'an rules that the core's declarative kinds do not cover.
 
-Each class is a rule *kind*: its numbers (ratios, floors, shares) are fields filled
-from ``data/rules.yaml``, so a revision of the document is a change of data. The clause
-each one encodes is cited in that file; the readings are in the pack's README.
+Each class is a rule *kind*, registered under the name ``data/rules.yaml`` uses: its
+numbers (ratios, floors, shares) and the facts it reads are fields filled from that
+file, so a revision of the document is a change of data. The clause each one encodes
+is cited there; the readings are in the pack's README.
+
+Every kind is checked over columns (:meth:`~minzheng.Rule.columns`): the facts are
+looked up for all units at once, and a kind whose judgement needs the values
+themselves (two staffing ratios, a year's budget line against last year's transfers)
+calls a plain function of those values once per distinct combination
+(:meth:`~minzheng.columns.Frame.apply`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from decimal import Decimal
-from typing import ClassVar
 
-from attrs import frozen
+import polars as pl
+from attrs import field, frozen
 
 from minzheng import (
+    FACT,
     Comparator,
     MissingFact,
     Outcome,
@@ -23,7 +32,9 @@ from minzheng import (
     TargetValue,
     UnitContext,
     compare,
+    rule_kind,
 )
+from minzheng import columns as col
 from minzheng.values import format_decimal
 
 __all__ = [
@@ -43,6 +54,13 @@ def _number(value: object, indicator: str) -> Decimal:
     return Decimal(value)
 
 
+def _present(**values: object) -> None:
+    """Raise :class:`MissingFact` naming every fact (by its indicator) that is ``None``."""
+    missing = [indicator for indicator, value in values.items() if value is None]
+    if missing:
+        raise MissingFact(*missing)
+
+
 _FEN = Decimal("0.01")
 
 
@@ -58,25 +76,27 @@ def _ceil_div(amount: Decimal, per: int) -> Decimal:
     return (amount / per).to_integral_value(rounding="ROUND_CEILING")
 
 
+@rule_kind("jian_office_name")
 @frozen(kw_only=True)
 class OfficeNameRule(Rule):
     """J-office-name: the township has an office named "<township name>民政所".
 
     The standard form "XX乡(镇)街道民政所" is read as the township's (or street's) own
     name followed by ``suffix``: 永和镇 → 永和镇民政所, 鹭洲街道 → 鹭洲街道民政所.
-    ``has_civil_affairs_office: no`` is not met outright; otherwise the name decides.
+    ``has_office: no`` is not met outright; otherwise the name decides.
     """
 
-    kind: ClassVar[str | None] = "jian_office_name"
-
+    has_office: str = field(default="has_civil_affairs_office", metadata=FACT)
+    office_name: str = field(default="office_name", metadata=FACT)
     suffix: str = "民政所"
 
-    def reads(self) -> tuple[str, ...]:
-        return ("has_civil_affairs_office", "office_name", *self.inputs)
-
     def check(self, ctx: UnitContext) -> Outcome:
-        expected = f"{ctx.unit.name}{self.suffix}"
-        if ctx.get("has_civil_affairs_office") is False:
+        return self.judge(ctx.unit.name, ctx.get(self.has_office), ctx.get(self.office_name),
+                          ctx.period(self.office_name))  # fmt: skip
+
+    def judge(self, unit: str, has: object, name: object, period: str | None) -> Outcome:
+        expected = f"{unit}{self.suffix}"
+        if has is False:
             return Outcome(
                 status=Status.NOT_MET,
                 message_zh="未设立民政机构",
@@ -85,17 +105,116 @@ class OfficeNameRule(Rule):
                 required=expected,
                 comparator=Comparator.EQ,
             )
-        name = ctx.value("office_name")
+        if name is None:
+            raise MissingFact(self.office_name)
         met = name == expected
         return Outcome(
             status=Status.MET if met else Status.NOT_MET,
             message_zh=f"民政所名称:{name}" + ("" if met else f",应为:{expected}"),
             message_en=f"office name: {name}"
             + ("" if met else f"; the standard name is {expected}"),
-            actual=name,
+            actual=str(name),
             required=expected,
             comparator=Comparator.EQ,
-            period=ctx.period("office_name"),
+            period=period,
+        )
+
+    def columns(self, frame: col.Frame) -> pl.DataFrame:
+        has, name = frame.fact(self.has_office), frame.fact(self.office_name)
+        return frame.outcome(
+            [],
+            frame.apply(
+                lambda unit, has, name, period: self.judge(unit, has, name, period),
+                unit=pl.col("name"), has=has, name=name, period=name.period,
+            ),
+        )  # fmt: skip
+
+
+@rule_kind("jian_home_staff")
+@frozen(kw_only=True)
+class HomeStaffRule(Rule):
+    """J-home-staff: workers 1:10 supported residents and carers 1:4 disabled elderly.
+
+    Read as two separate requirements on two separate counts ("分别配齐工作人员和护理
+    人员"): workers ≥ ⌈supported residents ÷ 10⌉ and carers ≥ ⌈disabled elderly ÷ 4⌉.
+    The two are reported separately, never summed: the finding is met only when both
+    hold, its parts give each requirement (actual, required, gap) and its details name
+    each shortfall.
+    """
+
+    workers: str = field(default="home_workers", metadata=FACT)
+    residents: str = field(default="supported_residents", metadata=FACT)
+    carers: str = field(default="home_carers", metadata=FACT)
+    disabled: str = field(default="disabled_elderly", metadata=FACT)
+    residents_per_worker: int
+    disabled_per_carer: int
+
+    def check(self, ctx: UnitContext) -> Outcome:
+        return self.judge(*(ctx.get(i) for i in (self.workers, self.carers, self.residents,
+                                                 self.disabled)))  # fmt: skip
+
+    def _required(self, residents: object, disabled: object) -> tuple[Decimal, Decimal]:
+        _present(**{self.residents: residents, self.disabled: disabled})
+        return (
+            _ceil_div(_number(residents, self.residents), self.residents_per_worker),
+            _ceil_div(_number(disabled, self.disabled), self.disabled_per_carer),
+        )
+
+    def judge(
+        self, workers: object, carers: object, residents: object, disabled: object
+    ) -> Outcome:
+        _present(**{self.workers: workers, self.carers: carers})
+        need_workers, need_carers = self._required(residents, disabled)
+        w = compare(_number(workers, self.workers), Comparator.GE, need_workers,
+                    what_zh="工作人员", what_en="workers", measure="person")  # fmt: skip
+        c = compare(_number(carers, self.carers), Comparator.GE, need_carers,
+                    what_zh="护理人员", what_en="carers", measure="person")  # fmt: skip
+        short = [o for o in (w, c) if o.status is Status.NOT_MET]
+        return Outcome(
+            status=Status.NOT_MET if short else Status.MET,
+            message_zh=f"{w.message_zh};{c.message_zh}",
+            message_en=f"{w.message_en}; {c.message_en}",
+            measure="person",
+            details=tuple(o.message_en for o in short),
+            parts=(
+                _staff_part(self.workers, "工作人员", "workers", w),
+                _staff_part(self.carers, "护理人员", "carers", c),
+            ),
+        )
+
+    def columns(self, frame: col.Frame) -> pl.DataFrame:
+        facts = [frame.fact(i) for i in (self.workers, self.carers, self.residents, self.disabled)]
+        return frame.outcome([], frame.apply(self.judge, **dict(zip(
+            ("workers", "carers", "residents", "disabled"), facts, strict=True))))  # fmt: skip
+
+    def targets(self, ctx: UnitContext) -> Iterable[TargetValue]:
+        residents, disabled = ctx.values(self.residents, self.disabled)
+        need_workers, need_carers = self._required(residents, disabled)
+        yield TargetValue(
+            pack="",
+            rule=self.id,
+            unit=ctx.unit.code,
+            indicator=self.workers,
+            comparator=Comparator.GE,
+            required=need_workers,
+            measure="person",
+            basis_zh=f"供养对象 {residents} 人 ÷ {self.residents_per_worker},向上取整",
+            basis_en=f"supported residents {residents} ÷ {self.residents_per_worker}, rounded up",
+            deadline=self.deadline,
+            inputs=((self.residents, _number(residents, self.residents)),),
+        )
+        yield TargetValue(
+            pack="",
+            rule=self.id,
+            unit=ctx.unit.code,
+            indicator=self.carers,
+            comparator=Comparator.GE,
+            required=need_carers,
+            measure="person",
+            basis_zh=f"失能老人 {disabled} 人 ÷ {self.disabled_per_carer},向上取整",
+            basis_en=f"disabled elderly {disabled} ÷ {self.disabled_per_carer}, rounded up",
+            deadline=self.deadline,
+            inputs=((self.disabled, _number(disabled, self.disabled)),),
         )
 
 
@@ -112,95 +231,7 @@ def _staff_part(indicator: str, name_zh: str, name_en: str, outcome: Outcome) ->
     )
 
 
-@frozen(kw_only=True)
-class HomeStaffRule(Rule):
-    """J-home-staff: workers 1:10 supported residents and carers 1:4 disabled elderly.
-
-    Read as two separate requirements on two separate counts ("分别配齐工作人员和护理
-    人员"): workers ≥ ⌈supported residents ÷ 10⌉ and carers ≥ ⌈disabled elderly ÷ 4⌉.
-    The two are reported separately, never summed: the finding is met only when both
-    hold, its parts give each requirement (actual, required, gap) and its details name
-    each shortfall.
-    """
-
-    kind: ClassVar[str | None] = "jian_home_staff"
-
-    residents_per_worker: int
-    disabled_per_carer: int
-
-    def reads(self) -> tuple[str, ...]:
-        return ("home_workers", "supported_residents", "home_carers", "disabled_elderly")
-
-    def _required(self, ctx: UnitContext) -> tuple[Decimal, Decimal]:
-        residents, disabled = ctx.values("supported_residents", "disabled_elderly")
-        return (
-            _ceil_div(_number(residents, "supported_residents"), self.residents_per_worker),
-            _ceil_div(_number(disabled, "disabled_elderly"), self.disabled_per_carer),
-        )
-
-    def check(self, ctx: UnitContext) -> Outcome:
-        workers, carers = ctx.values("home_workers", "home_carers")
-        need_workers, need_carers = self._required(ctx)
-        w = compare(
-            _number(workers, "home_workers"),
-            Comparator.GE,
-            need_workers,
-            what_zh="工作人员",
-            what_en="workers",
-            measure="person",
-        )
-        c = compare(
-            _number(carers, "home_carers"),
-            Comparator.GE,
-            need_carers,
-            what_zh="护理人员",
-            what_en="carers",
-            measure="person",
-        )
-        short = [o for o in (w, c) if o.status is Status.NOT_MET]
-        return Outcome(
-            status=Status.NOT_MET if short else Status.MET,
-            message_zh=f"{w.message_zh};{c.message_zh}",
-            message_en=f"{w.message_en}; {c.message_en}",
-            measure="person",
-            details=tuple(o.message_en for o in short),
-            parts=(
-                _staff_part("home_workers", "工作人员", "workers", w),
-                _staff_part("home_carers", "护理人员", "carers", c),
-            ),
-        )
-
-    def targets(self, ctx: UnitContext) -> Iterable[TargetValue]:
-        residents, disabled = ctx.values("supported_residents", "disabled_elderly")
-        need_workers, need_carers = self._required(ctx)
-        yield TargetValue(
-            pack="",
-            rule=self.id,
-            unit=ctx.unit.code,
-            indicator="home_workers",
-            comparator=Comparator.GE,
-            required=need_workers,
-            measure="person",
-            basis_zh=f"供养对象 {residents} 人 ÷ {self.residents_per_worker},向上取整",
-            basis_en=f"supported residents {residents} ÷ {self.residents_per_worker}, rounded up",
-            deadline=self.deadline,
-            inputs=(("supported_residents", _number(residents, "supported_residents")),),
-        )
-        yield TargetValue(
-            pack="",
-            rule=self.id,
-            unit=ctx.unit.code,
-            indicator="home_carers",
-            comparator=Comparator.GE,
-            required=need_carers,
-            measure="person",
-            basis_zh=f"失能老人 {disabled} 人 ÷ {self.disabled_per_carer},向上取整",
-            basis_en=f"disabled elderly {disabled} ÷ {self.disabled_per_carer}, rounded up",
-            deadline=self.deadline,
-            inputs=(("disabled_elderly", _number(disabled, "disabled_elderly")),),
-        )
-
-
+@rule_kind("jian_pay_floor")
 @frozen(kw_only=True)
 class PayFloorRule(Rule):
     """J-officer-pay: pay ≥ max(floor, a higher-level standard when one is given).
@@ -208,16 +239,12 @@ class PayFloorRule(Rule):
     "按不低于200元/月的标准落实工作报酬(如上级政策规定的工作报酬高于此待遇,则按上级
     政策标准执行)": the standard is looked up on the village and then on each unit
     above it; with none given the floor alone applies (the clause needs no other).
+    Checked over columns by expressions alone (it applies to every village).
     """
 
-    kind: ClassVar[str | None] = "jian_pay_floor"
-
-    indicator: str
-    standard: str
+    indicator: str = field(metadata=FACT)
+    standard: str = field(metadata=FACT)
     floor: Decimal
-
-    def reads(self) -> tuple[str, ...]:
-        return (self.indicator, self.standard)
 
     def _required(self, ctx: UnitContext) -> tuple[Decimal, str, str]:
         found = ctx.inherited(self.standard)
@@ -250,6 +277,33 @@ class PayFloorRule(Rule):
             details=(f"{basis_zh} / {basis_en}",),
         )
 
+    def columns(self, frame: col.Frame) -> pl.DataFrame:
+        pay = frame.fact(self.indicator)
+        found, source, source_name = frame.inherited(self.standard)
+        standard, floor = found.number(), col.Num.const(self.floor)
+        higher = frame.column(~found.missing & standard.cmp(Comparator.GT, floor))
+        scale = max(standard.scale, floor.scale)
+        required = col.Num(
+            pl.when(higher).then(standard.at(scale)).otherwise(floor.at(scale)),
+            scale,
+            pl.when(higher).then(standard.places).otherwise(floor.places),
+            pl.when(higher).then(standard.text).otherwise(floor.text),
+        )
+        floor_text = format_decimal(self.floor)
+        basis = (
+            pl.when(higher)
+            .then(col.concat(source_name, "规定的标准 ", standard.text, " 元/月 / the standard set at ",
+                             source_name, " (", source, "), ", standard.text, " yuan/month"))
+            .otherwise(col.lit(f"不低于 {floor_text} 元/月 / the floor of {floor_text} yuan/month"))
+        )  # fmt: skip
+        out = col.compare(
+            pay.number(), Comparator.GE, required, what_zh="民政专干工作报酬",
+            what_en="officer's pay", measure="yuan/month", period=pay.period,
+            details=pl.concat_list(basis),
+        )  # fmt: skip
+        gone = col.unknown(frame.indicators, [(pay.missing, self.indicator)])
+        return frame.outcome([(pay.missing, gone)], out)
+
     def targets(self, ctx: UnitContext) -> Iterable[TargetValue]:
         required, basis_zh, basis_en = self._required(ctx)
         yield TargetValue(
@@ -266,6 +320,7 @@ class PayFloorRule(Rule):
         )
 
 
+@rule_kind("jian_budget_share")
 @frozen(kw_only=True)
 class BudgetShareRule(Rule):
     """J-funding-city / J-funding-county: this year's budget line ≥ share × last year's
@@ -273,24 +328,20 @@ class BudgetShareRule(Rule):
 
     "从2018年起,每年按照上年度中央、省转移支付的…民政民生资金总额的2‰、2%的标准,分别
     由市、县两级财政列入本级预算": for the assessment year Y the budget for Y is compared
-    with ``share`` × the transfers of Y − 1, exactly: the
-    seed sets no rounding, so 2‰ of 1,234,567,890.12 is 2,469,135.78024. The rule
-    applies from its ``effective`` date (2018-01-01); earlier it is not applicable.
+    with ``share`` × the transfers of Y − 1, exactly: the seed sets no rounding, so 2‰
+    of 1,234,567,890.12 is 2,469,135.78024. The rule applies from its ``effective``
+    date (2018-01-01); earlier it is not applicable.
     """
 
-    kind: ClassVar[str | None] = "jian_budget_share"
-
-    indicator: str
-    base: str
+    indicator: str = field(metadata=FACT)
+    base: str = field(metadata=FACT)
     share: Decimal
 
-    def reads(self) -> tuple[str, ...]:
-        return (self.indicator, self.base)
-
-    def _required(self, ctx: UnitContext) -> tuple[int, Decimal, Decimal]:
-        year = ctx.on.year
-        transfers = _number(ctx.value_in(self.base, year - 1), self.base)
-        return year, transfers, _money(transfers * self.share)
+    def _required(self, year: int, transfers: object) -> tuple[Decimal, Decimal]:
+        if transfers is None:
+            raise MissingFact(self.base, period=str(year - 1))
+        amount = _number(transfers, self.base)
+        return amount, _money(amount * self.share)
 
     def _share_text(self) -> str:
         per_mille = self.share * 1000
@@ -299,11 +350,16 @@ class BudgetShareRule(Rule):
         return f"{format_decimal((self.share * 100).normalize())}%"
 
     def check(self, ctx: UnitContext) -> Outcome:
-        year, transfers, required = self._required(ctx)
-        budget = _number(ctx.value_in(self.indicator, year), self.indicator)
+        year = ctx.on.year
+        return self.judge(year, ctx.get_in(self.base, year - 1), ctx.get_in(self.indicator, year))
+
+    def judge(self, year: int, transfers: object, budget: object) -> Outcome:
+        transfers, required = self._required(year, transfers)
+        if budget is None:
+            raise MissingFact(self.indicator, period=str(year))
         share = self._share_text()
         return compare(
-            budget,
+            _number(budget, self.indicator),
             Comparator.GE,
             required,
             what_zh=f"{year}年本级民政工作经费预算",
@@ -316,8 +372,16 @@ class BudgetShareRule(Rule):
             ),
         )
 
+    def columns(self, frame: col.Frame) -> pl.DataFrame:
+        year = frame.on.year
+        return frame.outcome([], frame.apply(
+            lambda transfers, budget: self.judge(year, transfers, budget),
+            transfers=frame.fact_in(self.base, year - 1), budget=frame.fact_in(self.indicator, year),
+        ))  # fmt: skip
+
     def targets(self, ctx: UnitContext) -> Iterable[TargetValue]:
-        year, transfers, required = self._required(ctx)
+        year = ctx.on.year
+        transfers, required = self._required(year, ctx.get_in(self.base, year - 1))
         share = self._share_text()
         yield TargetValue(
             pack="",
@@ -333,6 +397,7 @@ class BudgetShareRule(Rule):
         )
 
 
+@rule_kind("jian_per_capita_funding")
 @frozen(kw_only=True)
 class PerCapitaFundingRule(Rule):
     """J-township-funding: office funds ≥ per-capita standard × registered population.
@@ -340,32 +405,32 @@ class PerCapitaFundingRule(Rule):
     "按照乡镇(街道)辖区户籍人口数确定基层民政所工作经费": the seed does not print the
     amount per person (it refers to 赣财社〔2013〕35号), so the standard is a fact the
     user gives on the township or any unit above it; without it the finding is unknown.
-    The funds compared are those of the assessment year.
+    The funds compared are those of the assessment year; the amount required is exact.
     """
 
-    kind: ClassVar[str | None] = "jian_per_capita_funding"
+    indicator: str = field(metadata=FACT)
+    standard: str = field(metadata=FACT)
+    population: str = field(metadata=FACT)
 
-    indicator: str
-    standard: str
-    population: str
-
-    def reads(self) -> tuple[str, ...]:
-        return (self.indicator, self.standard, self.population)
-
-    def _required(self, ctx: UnitContext) -> tuple[Decimal, Decimal, Decimal]:
-        population = _number(ctx.value(self.population), self.population)
-        found = ctx.inherited(self.standard)
-        if found is None:
+    def _required(self, population: object, standard: object) -> tuple[Decimal, Decimal, Decimal]:
+        if population is None:
+            raise MissingFact(self.population)
+        if standard is None:
             raise MissingFact(self.standard)
-        standard = _number(found[1], self.standard)
-        return population, standard, _money(population * standard)
+        people, amount = _number(population, self.population), _number(standard, self.standard)
+        return people, amount, _money(people * amount)
 
     def check(self, ctx: UnitContext) -> Outcome:
-        year = ctx.on.year
-        funds = _number(ctx.value_in(self.indicator, year), self.indicator)
-        population, standard, required = self._required(ctx)
+        found = ctx.inherited(self.standard)
+        return self.judge(ctx.on.year, ctx.get_in(self.indicator, ctx.on.year),
+                          ctx.get(self.population), None if found is None else found[1])  # fmt: skip
+
+    def judge(self, year: int, funds: object, population: object, standard: object) -> Outcome:
+        if funds is None:
+            raise MissingFact(self.indicator, period=str(year))
+        people, amount, required = self._required(population, standard)
         return compare(
-            funds,
+            _number(funds, self.indicator),
             Comparator.GE,
             required,
             what_zh=f"{year}年民政所工作经费",
@@ -373,13 +438,24 @@ class PerCapitaFundingRule(Rule):
             measure="yuan",
             period=str(year),
             details=(
-                f"户籍人口 {population} × {format_decimal(standard)} 元 / "
-                f"registered population {population} × {format_decimal(standard)} yuan",
+                f"户籍人口 {people} × {format_decimal(amount)} 元 / "
+                f"registered population {people} × {format_decimal(amount)} yuan",
             ),
         )
 
+    def columns(self, frame: col.Frame) -> pl.DataFrame:
+        year = frame.on.year
+        return frame.outcome([], frame.apply(
+            lambda funds, population, standard: self.judge(year, funds, population, standard),
+            funds=frame.fact_in(self.indicator, year), population=frame.fact(self.population),
+            standard=frame.inherited(self.standard)[0],
+        ))  # fmt: skip
+
     def targets(self, ctx: UnitContext) -> Iterable[TargetValue]:
-        population, standard, required = self._required(ctx)
+        found = ctx.inherited(self.standard)
+        people, amount, required = self._required(
+            ctx.get(self.population), None if found is None else found[1]
+        )
         yield TargetValue(
             pack="",
             rule=self.id,
@@ -388,12 +464,13 @@ class PerCapitaFundingRule(Rule):
             comparator=Comparator.GE,
             required=required,
             measure="yuan",
-            basis_zh=f"户籍人口 {population} × {format_decimal(standard)} 元/人",
-            basis_en=f"registered population {population} × {format_decimal(standard)} yuan per person",
-            inputs=((self.population, population), (self.standard, standard)),
+            basis_zh=f"户籍人口 {people} × {format_decimal(amount)} 元/人",
+            basis_en=f"registered population {people} × {format_decimal(amount)} yuan per person",
+            inputs=((self.population, people), (self.standard, amount)),
         )
 
 
+@rule_kind("jian_hiring")
 @frozen(kw_only=True)
 class HiringRule(Rule):
     """J-hiring: every new hire has a junior-college degree or an assistant social
@@ -403,32 +480,39 @@ class HiringRule(Rule):
     shortfall is a warning. With no new hires the rule is not applicable.
     """
 
-    kind: ClassVar[str | None] = "jian_hiring"
-
-    def reads(self) -> tuple[str, ...]:
-        return ("new_hires", "new_hires_qualified")
+    hires: str = field(default="new_hires", metadata=FACT)
+    qualified: str = field(default="new_hires_qualified", metadata=FACT)
 
     def check(self, ctx: UnitContext) -> Outcome:
-        hires, qualified = (
-            _number(v, "new_hires") for v in ctx.values("new_hires", "new_hires_qualified")
-        )
-        if hires == 0:
+        return self.judge(ctx.get(self.hires), ctx.get(self.qualified), ctx.period(self.hires))
+
+    def judge(self, hires: object, qualified: object, period: str | None) -> Outcome:
+        _present(**{self.hires: hires, self.qualified: qualified})
+        count, able = _number(hires, self.hires), _number(qualified, self.qualified)
+        if count == 0:
             return Outcome(
                 status=Status.NOT_APPLICABLE, message_zh="无新上岗人员", message_en="no new hires"
             )
-        if qualified > hires:
-            raise ValueError(f"more qualified new hires ({qualified}) than new hires ({hires})")
+        if able > count:
+            raise ValueError(f"more qualified new hires ({able}) than new hires ({count})")
         return compare(
-            qualified,
+            able,
             Comparator.EQ,
-            hires,
+            count,
             what_zh="具备学历或资格的新上岗人员",
             what_en="qualified new hires",
             measure="person",
-            period=ctx.period("new_hires"),
+            period=period,
         )
 
+    def columns(self, frame: col.Frame) -> pl.DataFrame:
+        hires = frame.fact(self.hires)
+        return frame.outcome([], frame.apply(self.judge, hires=hires,
+                                             qualified=frame.fact(self.qualified),
+                                             period=hires.period))  # fmt: skip
 
+
+@rule_kind("jian_annual_training")
 @frozen(kw_only=True)
 class AnnualTrainingRule(Rule):
     """J-training: rotation training every year, and pre-job training of new staff.
@@ -439,24 +523,30 @@ class AnnualTrainingRule(Rule):
     the year is not given, it is needed.
     """
 
-    kind: ClassVar[str | None] = "jian_annual_training"
-
-    def reads(self) -> tuple[str, ...]:
-        return ("rotation_training", "pre_job_training", "new_hires")
+    rotation: str = field(default="rotation_training", metadata=FACT)
+    pre_job: str = field(default="pre_job_training", metadata=FACT)
+    hires: str = field(default="new_hires", metadata=FACT)
 
     def check(self, ctx: UnitContext) -> Outcome:
         year = ctx.on.year
+        return self.judge(
+            ctx.on,
+            ctx.get_in(self.rotation, year),
+            ctx.get_in(self.hires, year),
+            ctx.get_in(self.pre_job, year),
+        )
+
+    def judge(self, on: date, rotation: object, hires: object, pre_job: object) -> Outcome:
+        year = on.year
         short: list[tuple[str, str]] = []
         unknown: list[str] = []
-        rotation = ctx.get_in("rotation_training", year)
         if rotation is None:
-            unknown.append("rotation_training")
+            unknown.append(self.rotation)
         elif rotation is not True:
             short.append(("年度轮训", "annual rotation training"))
-        if ctx.get_in("new_hires", year) != 0:
-            pre_job = ctx.get_in("pre_job_training", year)
+        if hires != 0:
             if pre_job is None:
-                unknown.append("pre_job_training")
+                unknown.append(self.pre_job)
             elif pre_job is not True:
                 short.append(("新进人员岗前培训", "pre-job training of new staff"))
         if short:  # a known shortfall is not met, whatever else is unknown
@@ -477,3 +567,11 @@ class AnnualTrainingRule(Rule):
             message_en=f"training held in {year}",
             period=str(year),
         )
+
+    def columns(self, frame: col.Frame) -> pl.DataFrame:
+        year = frame.on.year
+        return frame.outcome([], frame.apply(
+            lambda rotation, hires, pre_job: self.judge(frame.on, rotation, hires, pre_job),
+            rotation=frame.fact_in(self.rotation, year), hires=frame.fact_in(self.hires, year),
+            pre_job=frame.fact_in(self.pre_job, year),
+        ))  # fmt: skip

@@ -9,11 +9,11 @@ change on effective dates. Numbers, dates and citations live in ``data/``. Regio
 
 from __future__ import annotations
 
-from minzheng import DataPack, Document, PackInfo, RegionInfo, Rule
+from minzheng import DataPack, Document, PackInfo, RegionInfo
 
-from .rules import DibaoGapRule, EcoBurialRule, ProvincialAverageRule, QuarterlyVisitsRule
+from . import rules  # registers the pack's own rule kinds (songming_*)
 
-__all__ = ["DOCUMENT", "KINDS", "pack"]
+__all__ = ["DOCUMENT", "pack", "rules"]
 
 #: The seed this pack encodes.
 DOCUMENT = Document(
@@ -26,14 +26,6 @@ DOCUMENT = Document(
     "period 2021-2025 (十四五); no year of issue is given.",
 )
 
-#: The pack's own rule kinds, by the name ``data/rules.yaml`` uses.
-KINDS: dict[str, type[Rule]] = {
-    cls.kind: cls
-    for cls in (EcoBurialRule, ProvincialAverageRule, QuarterlyVisitsRule, DibaoGapRule)
-    if cls.kind
-}
-
-
 #: The pack: its hooks read ``data/indicators.yaml``, ``data/rules.yaml`` and
 #: ``data/programs.yaml``.
 pack = DataPack(
@@ -45,5 +37,4 @@ pack = DataPack(
         region=RegionInfo("嵩明县", "Songming County", ("530127",)),
         documents=(DOCUMENT,),
     ),
-    kinds=KINDS,
 )

@@ -1,23 +1,30 @@
 """The Songming rules that the core's declarative kinds do not cover.
 
-Each class is a rule *kind* whose indicators and numbers are fields filled from
-``data/rules.yaml``. The clause each encodes is cited there; the readings are in the
-pack's README.
+Each class is a rule *kind*, registered under the name ``data/rules.yaml`` uses, whose
+indicators and numbers are fields filled from that file. The clause each encodes is
+cited there; the readings are in the pack's README. Every kind is checked over columns:
+by expressions for the rules on every village (quarterly visits), through
+:meth:`~minzheng.columns.Frame.apply` for those whose judgement needs the values
+(ratios of two years, pairs against provincial averages); eco-burial coverage is the
+core ``coverage`` kind.
 """
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
-from typing import ClassVar
 
-from attrs import frozen
+import polars as pl
+from attrs import field, frozen
 
 from minzheng import (
-    Area,
+    FACT,
     Comparator,
+    CoverageRule,
+    Indicator,
     Level,
     MissingFact,
     Outcome,
@@ -26,7 +33,9 @@ from minzheng import (
     UnitContext,
     combine,
     compare,
+    rule_kind,
 )
+from minzheng import columns as col
 from minzheng.values import format_decimal
 
 __all__ = ["DibaoGapRule", "EcoBurialRule", "ProvincialAverageRule", "QuarterlyVisitsRule"]
@@ -48,77 +57,55 @@ def _number(value: object, indicator: str) -> Decimal:
     return Decimal(value)
 
 
+@rule_kind("songming_eco_burial")
 @frozen(kw_only=True)
-class EcoBurialRule(Rule):
+class EcoBurialRule(CoverageRule):
     """S-eco-burial-sites, on the unit each half speaks of.
 
     "每个镇(街道)建有节地生态安葬点,全县生态安葬行政村覆盖率达到100%": on a town or
-    street, the ``site`` flag; on the county, the ``coverage`` rate it reports, or — when
-    it reports none — the share of its rural villages (administrative villages, not urban
-    communities) whose ``covered`` flag is yes. A village without the flag makes the
-    computed share unknown.
+    street, the ``site`` flag; on the county, the core ``coverage`` kind — the ``rate``
+    it reports, or, when it reports none, the share of its rural villages
+    (administrative villages: ``below_area: rural``, leaving out ``urban_community``)
+    whose ``flag`` is yes. A village without the flag makes the computed share unknown.
     """
 
-    kind: ClassVar[str | None] = "songming_eco_burial"
-
-    site: str
-    coverage: str
-    covered: str
-    value: Decimal
-
-    def reads(self) -> tuple[str, ...]:
-        return (self.site, self.coverage, self.covered)
+    site: str = field(metadata=FACT)
 
     def check(self, ctx: UnitContext) -> Outcome:
-        if ctx.unit.level is Level.TOWNSHIP:
-            has_site = ctx.value(self.site)
-            return Outcome(
-                status=Status.MET if has_site is True else Status.NOT_MET,
-                message_zh="已建节地生态安葬点" if has_site else "未建节地生态安葬点",
-                message_en="has an eco-burial site" if has_site else "has no eco-burial site",
-                actual=has_site,
-                required=True,
-                comparator=Comparator.EQ,
-                period=ctx.period(self.site),
-            )
-        reported = ctx.get(self.coverage)
-        if reported is not None:
-            return compare(
-                _number(reported, self.coverage),
-                Comparator.GE,
-                self.value,
-                what_zh="生态安葬行政村覆盖率",
-                what_en="administrative villages covered by eco-burial",
-                measure="%",
-                period=ctx.period(self.coverage),
-            )
-        villages = [
-            v
-            for v in ctx.descendants(Level.VILLAGE)
-            if v.unit.area is Area.RURAL and v.unit.type != "urban_community"
-        ]
-        if not villages:
-            raise MissingFact(self.coverage)
-        flags = [(v, v.get(self.covered)) for v in villages]
-        if any(flag is None for _, flag in flags):
-            raise MissingFact(self.coverage, self.covered)
-        covered = sum(1 for _, flag in flags if flag is True)
-        share = (Decimal(covered) * 100 / Decimal(len(villages))).quantize(Decimal("0.01"))
-        met = Fraction(covered * 100, len(villages)) >= Fraction(self.value)
-        uncovered = tuple(v.unit.code for v, flag in flags if flag is not True)
+        if ctx.unit.level is not Level.TOWNSHIP:
+            return super().check(ctx)
+        has_site = ctx.value(self.site)
         return Outcome(
-            status=Status.MET if met else Status.NOT_MET,
-            message_zh=f"生态安葬行政村覆盖率:{share}%({covered}/{len(villages)}),要求达到 {format_decimal(self.value)}%",
-            message_en=f"administrative villages covered by eco-burial: {share}% ({covered} of {len(villages)}), required {format_decimal(self.value)}%",
-            actual=share,
-            required=self.value,
-            comparator=Comparator.GE,
-            gap=Decimal(0) if met else self.value - share,
-            measure="%",
-            details=uncovered,
+            status=Status.MET if has_site is True else Status.NOT_MET,
+            message_zh="已建节地生态安葬点" if has_site else "未建节地生态安葬点",
+            message_en="has an eco-burial site" if has_site else "has no eco-burial site",
+            actual=has_site,
+            required=True,
+            comparator=Comparator.EQ,
+            period=ctx.period(self.site),
         )
 
+    def columns(self, frame: col.Frame) -> pl.DataFrame:
+        site = frame.fact(self.site)
+        has = site.flag()
+        town = frame.column(pl.col("level") == Level.TOWNSHIP.value)
+        out = {
+            "status": pl.when(has).then(col.lit("met")).otherwise(col.lit("not_met")),
+            "message_zh": pl.when(has).then(col.lit("已建节地生态安葬点"))
+            .otherwise(col.lit("未建节地生态安葬点")),
+            "message_en": pl.when(has).then(col.lit("has an eco-burial site"))
+            .otherwise(col.lit("has no eco-burial site")),
+            "actual_flag": has,
+            "required_flag": pl.lit(True),
+            "comparator": col.lit("=="),
+            "period": site.period,
+        }  # fmt: skip
+        gone = col.unknown(frame.indicators, [(site.missing, self.site)])
+        cases, default = self.cases(frame)
+        return frame.outcome([(town & site.missing, gone), (town, out), *cases], default)
 
+
+@rule_kind("songming_provincial_average")
 @frozen(kw_only=True)
 class ProvincialAverageRule(Rule):
     """S-relief-dynamic: each figure is at least the provincial average the user gives.
@@ -130,44 +117,59 @@ class ProvincialAverageRule(Rule):
     makes the finding unknown, unless a known shortfall already makes it not met.
     """
 
-    kind: ClassVar[str | None] = "songming_provincial_average"
-
-    pairs: tuple[tuple[str, str], ...]
-
-    def reads(self) -> tuple[str, ...]:
-        return tuple(i for pair in self.pairs for i in pair)
+    pairs: tuple[tuple[str, str], ...] = field(metadata=FACT)
 
     def check(self, ctx: UnitContext) -> Outcome:
+        found = [(ctx.get(i), ctx.period(i), ctx.inherited(a)) for i, a in self.pairs]
+        return self.judge(ctx.indicator, [(v, p, None if f is None else f[1]) for v, p, f in found])
+
+    def judge(
+        self,
+        indicators: Callable[[str], Indicator],
+        values: Sequence[tuple[object, str | None, object]],
+    ) -> Outcome:
+        """``values``: for each pair, the figure, its period and the average (or None)."""
         parts: list[Outcome] = []
         missing: list[str] = []
         no_average: list[str] = []
-        for indicator, average in self.pairs:
-            found = ctx.inherited(average)
+        for (indicator, average), (value, period, found) in zip(self.pairs, values, strict=True):
             if found is None:
                 no_average.append(average)  # not supplied: this pair is not compared
                 continue
-            value = ctx.get(indicator)
             if value is None:
                 missing.append(indicator)
                 continue
-            ind = ctx.indicator(indicator)
+            ind = indicators(indicator)
             parts.append(
                 compare(
                     _number(value, indicator),
                     Comparator.GE,
-                    _number(found[1], average),
+                    _number(found, average),
                     what_zh=f"{ind.name_zh}(对比全省平均)",
                     what_en=f"{ind.name_en} (against the provincial average)",
                     measure=ind.measure,
                     measure_zh=ind.measure_zh,
-                    period=ctx.period(indicator),
+                    period=period,
                 )
             )
         if not parts and not missing:
             raise MissingFact(*no_average)
         return combine(parts, missing)
 
+    def columns(self, frame: col.Frame) -> pl.DataFrame:
+        inputs: dict[str, col.Fact | pl.Expr] = {}
+        for n, (indicator, average) in enumerate(self.pairs):
+            fact = frame.fact(indicator)
+            inputs |= {f"v{n}": fact, f"p{n}": fact.period, f"a{n}": frame.inherited(average)[0]}
 
+        def judge(**kw: object) -> Outcome:
+            values = [(kw[f"v{n}"], kw[f"p{n}"], kw[f"a{n}"]) for n in range(len(self.pairs))]
+            return self.judge(frame.indicators.__getitem__, values)  # type: ignore[arg-type]
+
+        return frame.outcome([], frame.apply(judge, **inputs))
+
+
+@rule_kind("songming_quarterly_visits")
 @frozen(kw_only=True)
 class QuarterlyVisitsRule(Rule):
     """S-child-visits: every child in difficulty visited every quarter.
@@ -175,33 +177,20 @@ class QuarterlyVisitsRule(Rule):
     For the assessment year Y, ``quarters`` (the number of quarters of Y in which every
     child in difficulty was visited, 0–4) must reach the number of quarters of Y that
     have ended by the assessment date. A village with no children in difficulty: not
-    applicable.
+    applicable. Checked over columns by expressions alone (it applies to every village).
     """
 
-    kind: ClassVar[str | None] = "songming_quarterly_visits"
-
-    children: str
-    quarters: str
-
-    def reads(self) -> tuple[str, ...]:
-        return (self.children, self.quarters)
+    children: str = field(metadata=FACT)
+    quarters: str = field(metadata=FACT)
 
     def check(self, ctx: UnitContext) -> Outcome:
         children = _number(ctx.value(self.children), self.children)
         if children == 0:
-            return Outcome(
-                status=Status.NOT_APPLICABLE,
-                message_zh="无困境儿童",
-                message_en="no children in difficulty",
-            )
+            return _NO_CHILDREN
         year = ctx.on.year
         ended = _quarters_ended(ctx.on)
         if ended == 0:
-            return Outcome(
-                status=Status.NOT_APPLICABLE,
-                message_zh=f"{year}年尚无已结束的季度",
-                message_en=f"no quarter of {year} has ended yet",
-            )
+            return _none_ended(year)
         visited = _number(ctx.value_in(self.quarters, year), self.quarters)
         return compare(
             visited,
@@ -213,7 +202,52 @@ class QuarterlyVisitsRule(Rule):
             period=str(year),
         )
 
+    def columns(self, frame: col.Frame) -> pl.DataFrame:
+        year = frame.on.year
+        children = frame.fact(self.children)
+        visited = frame.fact_in(self.quarters, year)
+        ended = _quarters_ended(frame.on)
+        out = col.compare(
+            visited.number(), Comparator.GE, col.Num.const(ended),
+            what_zh=f"{year}年按季走访的季度数", what_en=f"quarters of {year} with every child visited",
+            measure="quarter", period=col.lit(str(year)),
+        )  # fmt: skip
+        return frame.outcome(
+            [
+                (children.missing, col.unknown(frame.indicators, [(pl.lit(True), self.children)])),
+                (children.number().value == 0, _columns_of(_NO_CHILDREN)),
+                (pl.lit(ended == 0), _columns_of(_none_ended(year))),
+                (visited.missing, col.unknown(frame.indicators, [(pl.lit(True), self.quarters)], str(year))),
+            ],
+            out,
+        )  # fmt: skip
 
+
+_NO_CHILDREN = Outcome(
+    status=Status.NOT_APPLICABLE,
+    message_zh="无困境儿童",
+    message_en="no children in difficulty",
+)
+
+
+def _none_ended(year: int) -> Outcome:
+    return Outcome(
+        status=Status.NOT_APPLICABLE,
+        message_zh=f"{year}年尚无已结束的季度",
+        message_en=f"no quarter of {year} has ended yet",
+    )
+
+
+def _columns_of(outcome: Outcome) -> dict[str, pl.Expr]:
+    """A fixed outcome's status and messages, as columns."""
+    return {
+        "status": col.lit(outcome.status.value),
+        "message_zh": col.lit(outcome.message_zh),
+        "message_en": col.lit(outcome.message_en),
+    }
+
+
+@rule_kind("songming_dibao_gap")
 @frozen(kw_only=True)
 class DibaoGapRule(Rule):
     """S-dibao-gap: the rural/urban dibao ratio does not fall from one year to the next.
@@ -225,28 +259,32 @@ class DibaoGapRule(Rule):
     difference urban − rural of both years, for a reader who takes the other one.
     """
 
-    kind: ClassVar[str | None] = "songming_dibao_gap"
+    rural: str = field(metadata=FACT)
+    urban: str = field(metadata=FACT)
 
-    rural: str
-    urban: str
-
-    def reads(self) -> tuple[str, ...]:
-        return (self.rural, self.urban)
-
-    def _standards(self, ctx: UnitContext, year: int) -> tuple[Decimal, Decimal]:
-        rural = _number(ctx.value_in(self.rural, year), self.rural)
-        urban = _number(ctx.value_in(self.urban, year), self.urban)
-        if urban == 0:
+    def _standards(self, year: int, rural: object, urban: object) -> tuple[Decimal, Decimal]:
+        if rural is None:
+            raise MissingFact(self.rural, period=str(year))
+        if urban is None:
+            raise MissingFact(self.urban, period=str(year))
+        r, u = _number(rural, self.rural), _number(urban, self.urban)
+        if u == 0:
             raise ValueError(f"the urban dibao standard for {year} is 0")
-        return rural, urban
+        return r, u
 
     def check(self, ctx: UnitContext) -> Outcome:
         year = ctx.on.year
-        (rural, urban), (rural_0, urban_0) = (
-            self._standards(ctx, year),
-            self._standards(ctx, year - 1),
+        return self.judge(year, *(ctx.get_in(i, y) for y in (year, year - 1)
+                                  for i in (self.rural, self.urban)))  # fmt: skip
+
+    def judge(
+        self, year: int, rural: object, urban: object, rural_0: object, urban_0: object
+    ) -> Outcome:
+        (r, u), (r0, u0) = (
+            self._standards(year, rural, urban),
+            self._standards(year - 1, rural_0, urban_0),
         )
-        now, before = Fraction(rural) / Fraction(urban), Fraction(rural_0) / Fraction(urban_0)
+        now, before = Fraction(r) / Fraction(u), Fraction(r0) / Fraction(u0)
         shown_now, shown_before = _four_places(now), _four_places(before)
         met = now >= before
         return Outcome(
@@ -264,12 +302,20 @@ class DibaoGapRule(Rule):
             details=(
                 "reading: the gap is the ratio rural ÷ urban standard, which must not fall "
                 "(差距 read as a ratio) / 差距按农村与城市低保标准之比计,比值不得下降",
-                f"absolute difference urban − rural: {format_decimal(urban_0 - rural_0)} yuan "
-                f"in {year - 1}, {format_decimal(urban - rural)} yuan in {year} / "
-                f"城乡低保标准绝对差:{year - 1}年 {format_decimal(urban_0 - rural_0)} 元,"
-                f"{year}年 {format_decimal(urban - rural)} 元",
+                f"absolute difference urban − rural: {format_decimal(u0 - r0)} yuan "
+                f"in {year - 1}, {format_decimal(u - r)} yuan in {year} / "
+                f"城乡低保标准绝对差:{year - 1}年 {format_decimal(u0 - r0)} 元,"
+                f"{year}年 {format_decimal(u - r)} 元",
             ),
         )
+
+    def columns(self, frame: col.Frame) -> pl.DataFrame:
+        year = frame.on.year
+        return frame.outcome([], frame.apply(
+            lambda r, u, r0, u0: self.judge(year, r, u, r0, u0),
+            r=frame.fact_in(self.rural, year), u=frame.fact_in(self.urban, year),
+            r0=frame.fact_in(self.rural, year - 1), u0=frame.fact_in(self.urban, year - 1),
+        ))  # fmt: skip
 
 
 def _four_places(ratio: Fraction) -> Decimal:

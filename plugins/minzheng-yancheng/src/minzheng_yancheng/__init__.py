@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from minzheng import DataPack, Document, PackInfo, RegionInfo, Rule, hookimpl
 
-from .rules import default_table, kinds, table_in_use
+from . import rules  # registers the pack's own rule kinds (yancheng_*)
+from .rules import default_table, table_in_use
 
-__all__ = ["DOCUMENTS", "KINDS", "default_table", "pack", "table_in_use"]
+__all__ = ["DOCUMENTS", "default_table", "pack", "rules", "table_in_use"]
 
 #: The seeds this pack encodes.
 DOCUMENTS = (
@@ -40,9 +41,6 @@ DOCUMENTS = (
     ),
 )
 
-#: The pack's own rule kinds, by the name ``data/rules.yaml`` uses.
-KINDS: dict[str, type[Rule]] = {cls.kind: cls for cls in kinds() if cls.kind}
-
 
 class _Pack(DataPack):
     """The data pack, which also checks the shipped table when it loads its rules."""
@@ -63,5 +61,4 @@ pack = _Pack(
         region=RegionInfo("盐城市", "Yancheng City", ("3209",)),
         documents=DOCUMENTS,
     ),
-    kinds=KINDS,
 )

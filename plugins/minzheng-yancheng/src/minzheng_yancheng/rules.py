@@ -10,15 +10,16 @@ on the official table.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from importlib.resources import files
-from typing import ClassVar
 
-from attrs import frozen
+import polars as pl
+from attrs import field, frozen
 
 from minzheng import (
+    FACT,
     Attribute,
     Comparator,
     Level,
@@ -32,12 +33,13 @@ from minzheng import (
     Status,
     UnitContext,
     load_score_table,
+    rule_kind,
 )
+from minzheng import columns as col
 from minzheng.values import format_decimal
 
 __all__ = [
     "CityReviewRule",
-    "CoverageRule",
     "DualAssessmentRule",
     "Milestone",
     "SelfAssessmentRule",
@@ -54,14 +56,16 @@ def default_table() -> ScoreTable:
     return load_score_table(files(__package__) / "data" / "table.yaml")
 
 
-def table_in_use(ctx: UnitContext) -> ScoreTable:
+def table_in_use(options: Mapping[str, object]) -> ScoreTable:
     """The ``score_table`` option when given, else the shipped table."""
-    table = ctx.options.get("score_table")
+    table = options.get("score_table")
     return table if isinstance(table, ScoreTable) else default_table()
 
 
-def _sheet(ctx: UnitContext, indicator: str, year: int) -> Scores:
-    value = ctx.value_in(indicator, year)
+def _sheet(value: object, indicator: str, year: int) -> Scores:
+    """A score sheet of ``year``; :class:`MissingFact` naming the year when there is none."""
+    if value is None:
+        raise MissingFact(indicator, period=str(year))
     if not isinstance(value, Scores):
         raise TypeError(f"fact {indicator!r} is not a score sheet: {value!r}")
     return value
@@ -134,6 +138,7 @@ def _category_text(card: Scorecard) -> tuple[str, str]:
     return zh, en
 
 
+@rule_kind("yancheng_table_structure")
 @frozen(kw_only=True)
 class TableStructureRule(Rule):
     """Y-categories, Y-six-systems, Y-five-izations, Y-four-izations: the table in use
@@ -144,15 +149,19 @@ class TableStructureRule(Rule):
     city, which runs the creation work.
     """
 
-    kind: ClassVar[str | None] = "yancheng_table_structure"
-
     categories: tuple[str, ...] = ()
     bonus_category: str | None = None
     category: str | None = None
     items: tuple[str, ...] = ()
 
     def check(self, ctx: UnitContext) -> Outcome:
-        table = table_in_use(ctx)
+        return self.judge(table_in_use(ctx.options))
+
+    def columns(self, frame: col.Frame) -> pl.DataFrame:
+        table = table_in_use(frame.options)
+        return frame.outcome([], frame.apply(lambda: self.judge(table)))
+
+    def judge(self, table: ScoreTable) -> Outcome:
         missing: list[str] = [f"category {c}" for c in self.categories if table.category(c) is None]
         if self.bonus_category:
             bonus = table.category(self.bonus_category)
@@ -185,6 +194,7 @@ class TableStructureRule(Rule):
         )
 
 
+@rule_kind("yancheng_self_assessment")
 @frozen(kw_only=True)
 class SelfAssessmentRule(Rule):
     """Y-apply-threshold: the self-assessed score reaches the threshold (90) and every
@@ -198,18 +208,23 @@ class SelfAssessmentRule(Rule):
     document count above 0 in ``evidence``); those without are listed.
     """
 
-    kind: ClassVar[str | None] = "yancheng_self_assessment"
-
-    scores: str
-    evidence: str
-
-    def reads(self) -> tuple[str, ...]:
-        return (self.scores, self.evidence)
+    scores: str = field(metadata=FACT)
+    evidence: str = field(metadata=FACT)
 
     def check(self, ctx: UnitContext) -> Outcome:
-        table = table_in_use(ctx)
         year = ctx.on.year
-        sheet = _sheet(ctx, self.scores, year)
+        return self.judge(table_in_use(ctx.options), year,
+                          ctx.get_in(self.scores, year), ctx.get_in(self.evidence, year))  # fmt: skip
+
+    def columns(self, frame: col.Frame) -> pl.DataFrame:
+        table, year = table_in_use(frame.options), frame.on.year
+        return frame.outcome([], frame.apply(
+            lambda sheet, evidence: self.judge(table, year, sheet, evidence),
+            sheet=frame.fact_in(self.scores, year), evidence=frame.fact_in(self.evidence, year),
+        ))  # fmt: skip
+
+    def judge(self, table: ScoreTable, year: int, scores: object, evidence: object) -> Outcome:
+        sheet = _sheet(scores, self.scores, year)
         card = table.score(sheet)
         invalid = _invalid(card, "自评得分", "self-assessment scores")
         if invalid:
@@ -243,7 +258,6 @@ class SelfAssessmentRule(Rule):
                 details=tuple(f"not scored: {i.id}" for i in card.missing),
                 **common,  # type: ignore[arg-type]
             )
-        evidence = ctx.get_in(self.evidence, year)
         if evidence is None:
             raise MissingFact(self.evidence, period=str(year))
         if not isinstance(evidence, Scores):
@@ -275,6 +289,7 @@ class SelfAssessmentRule(Rule):
         )
 
 
+@rule_kind("yancheng_city_review")
 @frozen(kw_only=True)
 class CityReviewRule(Rule):
     """Y-city-review: the city's review score decides.
@@ -284,17 +299,20 @@ class CityReviewRule(Rule):
     (in table order on ties), in ``details`` and ``parts``.
     """
 
-    kind: ClassVar[str | None] = "yancheng_city_review"
-
-    scores: str
-
-    def reads(self) -> tuple[str, ...]:
-        return (self.scores,)
+    scores: str = field(metadata=FACT)
 
     def check(self, ctx: UnitContext) -> Outcome:
-        table = table_in_use(ctx)
         year = ctx.on.year
-        sheet = _sheet(ctx, self.scores, year)
+        return self.judge(table_in_use(ctx.options), year, ctx.get_in(self.scores, year))
+
+    def columns(self, frame: col.Frame) -> pl.DataFrame:
+        table, year = table_in_use(frame.options), frame.on.year
+        return frame.outcome([], frame.apply(
+            lambda sheet: self.judge(table, year, sheet), sheet=frame.fact_in(self.scores, year)
+        ))  # fmt: skip
+
+    def judge(self, table: ScoreTable, year: int, scores: object) -> Outcome:
+        sheet = _sheet(scores, self.scores, year)
         card = table.score(sheet)
         invalid = _invalid(card, "市局审核得分", "city review scores")
         if invalid:
@@ -333,6 +351,7 @@ class CityReviewRule(Rule):
         )
 
 
+@rule_kind("yancheng_dual_assessment")
 @frozen(kw_only=True)
 class DualAssessmentRule(Rule):
     """Y-dual-assessment: the self score and the city's score, side by side.
@@ -342,21 +361,30 @@ class DualAssessmentRule(Rule):
     when the city scored higher).
     """
 
-    kind: ClassVar[str | None] = "yancheng_dual_assessment"
-
-    self_scores: str
-    city_scores: str
-
-    def reads(self) -> tuple[str, ...]:
-        return (self.self_scores, self.city_scores)
+    self_scores: str = field(metadata=FACT)
+    city_scores: str = field(metadata=FACT)
 
     def check(self, ctx: UnitContext) -> Outcome:
-        table = table_in_use(ctx)
         year = ctx.on.year
-        missing = [i for i in (self.self_scores, self.city_scores) if ctx.get_in(i, year) is None]
+        return self.judge(table_in_use(ctx.options), year, ctx.get_in(self.self_scores, year),
+                          ctx.get_in(self.city_scores, year))  # fmt: skip
+
+    def columns(self, frame: col.Frame) -> pl.DataFrame:
+        table, year = table_in_use(frame.options), frame.on.year
+        return frame.outcome([], frame.apply(
+            lambda own, city: self.judge(table, year, own, city),
+            own=frame.fact_in(self.self_scores, year), city=frame.fact_in(self.city_scores, year),
+        ))  # fmt: skip
+
+    def judge(self, table: ScoreTable, year: int, own_sheet: object, city_sheet: object) -> Outcome:
+        sheets = ((self.self_scores, own_sheet), (self.city_scores, city_sheet))
+        missing = [i for i, sheet in sheets if sheet is None]
         if missing:
             raise MissingFact(*missing, period=str(year))
-        own, city = _sheet(ctx, self.self_scores, year), _sheet(ctx, self.city_scores, year)
+        own, city = (
+            _sheet(own_sheet, self.self_scores, year),
+            _sheet(city_sheet, self.city_scores, year),
+        )
         own_card, city_card = table.score(own), table.score(city)
         for card, zh, en in (
             (own_card, "自评得分", "self-assessment scores"),
@@ -407,6 +435,16 @@ class Milestone:
     attribute: Attribute = Attribute.BINDING
 
 
+@frozen
+class _County:
+    """A county under the city, with its dated score sheets (oldest first)."""
+
+    code: str
+    name: str
+    sheets: tuple[tuple[str, object], ...]
+
+
+@rule_kind("yancheng_timeline")
 @frozen(kw_only=True)
 class TimelineRule(Rule):
     """Y-timeline: the share of the city's counties that meet the standard by each date.
@@ -422,18 +460,13 @@ class TimelineRule(Rule):
     milestone is missed, and compares with the next milestone before any is due.
     """
 
-    kind: ClassVar[str | None] = "yancheng_timeline"
-
-    scores: str
+    scores: str = field(metadata=FACT)
     milestones: tuple[Milestone, ...]
-    count: str
+    count: str = field(metadata=FACT)
     declared_count: int | None = None
 
-    def reads(self) -> tuple[str, ...]:
-        return (self.scores, self.count)
-
-    def _met_by(self, county: UnitContext, table: ScoreTable, year: int) -> bool:
-        for period, sheet in county.series(self.scores).items():
+    def _met_by(self, sheets: Sequence[tuple[str, object]], table: ScoreTable, year: int) -> bool:
+        for period, sheet in sheets:
             if int(period[:4]) > year or not isinstance(sheet, Scores):
                 continue
             card = table.score(sheet)
@@ -441,9 +474,37 @@ class TimelineRule(Rule):
                 return True
         return False
 
-    def _total(self, ctx: UnitContext, present: int) -> int:
+    def check(self, ctx: UnitContext) -> Outcome:
+        counties = [
+            _County(c.unit.code, c.unit.name, tuple(c.series(self.scores).items()))
+            for c in ctx.descendants(Level.COUNTY)
+        ]
+        return self.judge(table_in_use(ctx.options), ctx.on, counties, ctx.get(self.count))
+
+    def columns(self, frame: col.Frame) -> pl.DataFrame:
+        table, on = table_in_use(frame.options), frame.on
+        indicator = frame.indicators.get(self.scores)
+        from minzheng.tables import value_of_text
+
+        def judge(
+            units: list[dict[str, str]], history: list[dict[str, str]], count: object
+        ) -> Outcome:
+            sheets: dict[str, list[tuple[str, object]]] = {}
+            for h in history:
+                value = h["value"] if indicator is None else value_of_text(indicator, h["value"])
+                sheets.setdefault(h["code"], []).append((h["period"], value))
+            counties = [
+                _County(u["code"], u["name"], tuple(sheets.get(u["code"], ()))) for u in units
+            ]
+            return self.judge(table, on, counties, count)
+
+        return frame.outcome([], frame.apply(
+            judge, units=frame.units_below(Level.COUNTY),
+            history=frame.history_below(self.scores, Level.COUNTY), count=frame.fact(self.count),
+        ))  # fmt: skip
+
+    def _total(self, given: object, present: int) -> int:
         """The city's number of county-level units (its fact, else the declared one)."""
-        given = ctx.get(self.count)
         total = given if isinstance(given, int) else self.declared_count
         if total is None:
             raise MissingFact(self.count)
@@ -455,18 +516,17 @@ class TimelineRule(Rule):
         return total
 
     def _milestone(
-        self, milestone: Milestone, counties: list[UnitContext], total: int, ctx: UnitContext
+        self, milestone: Milestone, counties: list[_County], total: int, table: ScoreTable, on: date
     ) -> tuple[int, int, list[str], Part, str]:
-        table = table_in_use(ctx)
-        met = [c for c in counties if self._met_by(c, table, milestone.by.year)]
+        met = [c for c in counties if self._met_by(c.sheets, table, milestone.by.year)]
         needed = int(
             (Decimal(total) * milestone.share / 100).to_integral_value(rounding="ROUND_CEILING")
         )
-        missing = [c.unit.name for c in counties if c not in met]
+        missing = [c.name for c in counties if c not in met]
         if total > len(counties):
             missing.append(f"{total - len(counties)} not in the dataset")
         ok = len(met) >= needed
-        state = ("met" if ok else "not met") if ctx.on >= milestone.by else "not yet due"
+        state = ("met" if ok else "not met") if on >= milestone.by else "not yet due"
         note = state + (f"; missing: {', '.join(missing)}" if missing and not ok else "")
         line = (
             f"by {milestone.by.isoformat()}: {len(met)}/{total} counties, {needed} needed "
@@ -483,12 +543,11 @@ class TimelineRule(Rule):
         )
         return len(met), needed, missing, part, line
 
-    def check(self, ctx: UnitContext) -> Outcome:
-        counties = ctx.descendants(Level.COUNTY)
-        total = self._total(ctx, len(counties))
-        results = {m: self._milestone(m, counties, total, ctx) for m in self.milestones}
+    def judge(self, table: ScoreTable, on: date, counties: list[_County], count: object) -> Outcome:
+        total = self._total(count, len(counties))
+        results = {m: self._milestone(m, counties, total, table, on) for m in self.milestones}
         # judged against the first missed milestone, else the latest one due, else the next
-        due = [m for m in self.milestones if ctx.on >= m.by]
+        due = [m for m in self.milestones if on >= m.by]
         missed = [m for m in due if results[m][0] < results[m][1]]
         milestone = missed[0] if missed else due[-1] if due else self.milestones[0]
         count, needed, missing, _, _ = results[milestone]
@@ -512,71 +571,3 @@ class TimelineRule(Rule):
             deadline=milestone.by,
             attribute=milestone.attribute,
         )
-
-
-@frozen(kw_only=True)
-class CoverageRule(Rule):
-    """Y-livelihood-officer: the share of a county's villages and communities with a
-    livelihood officer (民生主任), which should be all of them.
-
-    From the county's own counts (``total`` and ``covered``) when given, else from its
-    village-level units' ``flag``; a village without the flag makes the share unknown.
-    """
-
-    kind: ClassVar[str | None] = "yancheng_coverage"
-
-    flag: str
-    total: str
-    covered: str
-    share: Decimal = Decimal(100)
-
-    def reads(self) -> tuple[str, ...]:
-        return (self.flag, self.total, self.covered)
-
-    def check(self, ctx: UnitContext) -> Outcome:
-        total, covered = ctx.get(self.total), ctx.get(self.covered)
-        lacking: tuple[str, ...] = ()
-        if isinstance(total, int) and isinstance(covered, int):
-            count, have = total, covered
-            if have > count:
-                raise ValueError(f"{self.covered} ({have}) exceeds {self.total} ({count})")
-        else:
-            villages = ctx.descendants(Level.VILLAGE)
-            if not villages:
-                raise MissingFact(self.total, self.covered)
-            flags = [(v, v.get(self.flag)) for v in villages]
-            if any(flag is None for _, flag in flags):
-                raise MissingFact(self.flag)
-            count, have = len(villages), sum(1 for _, f in flags if f is True)
-            lacking = tuple(v.unit.code for v, f in flags if f is not True)
-        if count == 0:
-            return Outcome(
-                status=Status.NOT_APPLICABLE,
-                message_zh="无村(居)",
-                message_en="no villages or communities",
-            )
-        shown = (Decimal(have) * 100 / Decimal(count)).quantize(Decimal("0.01"))
-        met = have * 100 >= self.share * count
-        return Outcome(
-            status=Status.MET if met else Status.NOT_MET,
-            message_zh=f"设立民生主任的村(居):{have}/{count}({shown}%)",
-            message_en=f"villages and communities with a livelihood officer: {have} of {count} ({shown}%)",
-            actual=shown,
-            required=self.share,
-            comparator=Comparator.GE,
-            gap=Decimal(0) if met else self.share - shown,
-            measure="%",
-            details=lacking,
-        )
-
-
-def kinds() -> Iterable[type[Rule]]:
-    """The rule kinds of this module."""
-    return (
-        TableStructureRule,
-        SelfAssessmentRule,
-        CityReviewRule,
-        DualAssessmentRule,
-        TimelineRule,
-        CoverageRule,
-    )
