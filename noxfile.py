@@ -83,7 +83,6 @@ def bench(session: nox.Session) -> None:
     _install_all(session, editable=False)
     session.install("openfisca-core>=41")
     session.run("python", "benchmarks/run.py", *session.posargs)
-    session.run("python", "benchmarks/columnar.py")
     session.run("python", "benchmarks/peers/compare.py")
     session.run("python", "benchmarks/peers/compare.py", "--townships", "500000")
     # what any pure-Python program could reach on compare.py's job (README: The floor)

@@ -31,90 +31,40 @@ def registry() -> Registry:
 
 @pytest.fixture
 def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
-    """``benchmarks/run.py``, writing its datasets into ``tmp_path / "data"``."""
-    generate = load("generate", BENCHMARKS / "generate.py")
-    generate.DATA = tmp_path / "data"
-    monkeypatch.setitem(sys.modules, "generate", generate)  # run.py imports it by name
-    monkeypatch.setattr(sys, "path", list(sys.path))  # and puts benchmarks/ on the path
-    return load("bench_run", BENCHMARKS / "run.py")
+    """``benchmarks/run.py``, generating and writing into ``tmp_path``."""
+    module = load("bench_run", BENCHMARKS / "run.py")
+    monkeypatch.setattr(module, "HERE", tmp_path)
+    generate = tmp_path / "generate.py"
+    generate.write_text(
+        "import sys\n"
+        f"sys.path.insert(0, {str(BENCHMARKS)!r})\n"
+        "import generate\n"
+        f"generate.DATA = __import__('pathlib').Path({str(tmp_path / 'data')!r})\n"
+        "sys.exit(generate.main())\n",
+        encoding="utf-8",
+    )
+    return module
 
 
-def test_the_benchmark_prints_a_row_a_scale_with_what_the_engine_finds(
+def test_the_benchmark_prints_one_table_with_the_baseline_beside(
     registry: Registry, run: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert run.main(["--scales", "county", "--runs", "1", "--instructions", ""]) == 0
-    scales, verdicts = capsys.readouterr().out.strip().split("\n\nIssue #7's targets")
-    header, rule, row = scales.splitlines()
-    names = [c.strip() for c in header.strip("|").split("|")]
-    values = [c.strip() for c in row.strip("|").split("|")]
-    assert len(values) == len(names)
-    assert rule == "|---" * len(names) + "|"
-    cells = dict(zip(names, values, strict=True))  # the last of the "MiB" columns
-    peaks = [float(v) for n, v in zip(names, values, strict=True) if n == "MiB"]
-    assert len(peaks) == 4  # one a phase
-    dataset = load_dataset(tmp_path / "data" / "county-csv", registry.indicators)
-    findings = list(Engine(registry).iter_assess(dataset, on=run.ON, what_if=True))
-    assert cells["scale"] == "county"
-    assert cells["units"] == f"{len(dataset.units):,}"
-    assert cells["findings"] == f"{len(findings):,}"
-    for timed in ("read s", "end to end s"):
-        assert float(cells[timed]) > 0
-    assert float(cells["assess s"]) >= 0  # what assessing adds: never below nothing
-    assert float(cells["assess ÷ read (CPU)"]) >= 0
-    assert all(peak > 0 for peak in peaks)
-    assert cells["output"].endswith(" MiB")
-    assert not list((tmp_path / "data").glob("*findings*"))  # the findings are removed
-    # the targets that were measured, judged: here the ratio at county by CPU time
-    rows = [
-        [c.strip() for c in line.strip("|").split("|")]
-        for line in verdicts.splitlines()
-        if line.startswith("| ")
-    ]
-    ratio = cells["assess ÷ read (CPU)"]
-    assert rows[1:] == [
-        [
-            "assessing costs no more than reading, by CPU time (noisy: see the README)",
-            f"county {ratio}",
-            rows[1][2] if ratio == "1.00" else "yes" if float(ratio) < 1 else "NO",
-        ],  # (judged before rounding: "1.00" may be either)
-        ["national, end to end", "not run (--scales without national)", "—"],
-    ]
-    assert rows[1][2] in ("yes", "NO")
+    args = ["--scale", "county", "--runs", "1", "--only", "declarative → jsonl"]
+    assert run.main([*args, "--baseline", sys.executable]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[0] == "county, medians of 1 interleaved runs"
+    names = [c.strip() for c in lines[2].strip("|").split("|")]
+    assert names == ["variant", "seconds", "peak MiB", "baseline s", "baseline MiB"]
+    cells = [c.strip() for c in lines[4].strip("|").split("|")]
+    assert cells[0] == "declarative → jsonl, 1 thread"
+    assert all(float(c) > 0 for c in cells[1:])
+    assert not list((tmp_path / "data" / "out").glob("findings*"))  # the findings are removed
 
 
-def test_the_targets_are_judged_as_the_issue_sets_them(run: Any) -> None:
-    rows = run.targets({"county": 1.08, "city": 0.97}, {"county": 0.96, "city": 0.93}, (172.4, 358))
-    assert rows == [
-        ("assessing costs no more than reading, by instructions", "county 0.96, city 0.93", "yes"),
-        (
-            "assessing costs no more than reading, by CPU time (noisy: see the README)",
-            "county 1.08, city 0.97",
-            "NO",
-        ),
-        ("national, end to end, under 30 s", "172.4 s", "NO"),
-        ("national, peak memory under 1 GiB", "358 MiB", "yes"),
-    ]
-    assert [holds for _, _, holds in run.targets({"a": 1.0}, {"a": 1.01}, (29.9, 1024))] == [
-        "NO",  # by instructions: 1.01 is more
-        "yes",  # no more than reading: 1.0 holds
-        "yes",  # under 30 s
-        "NO",  # 1,024 MiB is not under 1 GiB
-    ]
-
-
-def test_with_jobs_the_benchmark_checks_that_several_processes_write_the_same_output(
-    registry: Registry, run: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    args = ["--scales", "county", "--runs", "1", "--instructions", "", "--jobs", "2"]
-    assert run.main(args) == 0
-    lines = capsys.readouterr().out.strip().split("\n\nIssue #7's targets")[0].splitlines()
-    assert lines[-5].startswith("End to end in one process and with --jobs 2")
-    names = [c.strip() for c in lines[-3].strip("|").split("|")]
-    cells = dict(zip(names, [c.strip() for c in lines[-1].strip("|").split("|")], strict=True))
-    assert cells["scale"] == "county"
-    assert cells["the same output"] == "yes"
-    assert float(cells["2 processes s"]) > 0
-    assert not list((tmp_path / "data").glob("*findings*"))
+def test_the_declarative_variant_runs_only_the_core_kinds(registry: Registry, run: Any) -> None:
+    ids = run.declarative()
+    assert "J-staff-by-pop" in ids  # a bracket
+    assert "J-office-name" not in ids  # a kind of the Ji'an pack's own
 
 
 def test_the_comparison_feeds_both_sides_the_same_file_and_minzheng_agrees_with_the_peer(

@@ -8,6 +8,7 @@ import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -27,9 +28,9 @@ from minzheng import (
     Level,
     PackInfo,
     Registry,
+    Rule,
     ThresholdRule,
     TrajectoryRule,
-    UnitContext,
     compare,
     hookimpl,
     load_indicators,
@@ -37,8 +38,10 @@ from minzheng import (
     measure_zh,
     read_dataset,
 )
+from minzheng.columns import Facts, Frame
 from minzheng.html import report_to_html
 from minzheng.models import Bracket
+from minzheng.tables import tables_from_dataset
 from minzheng.testing import make_registry
 from minzheng.values import format_quantity
 
@@ -170,7 +173,13 @@ def test_the_core_kinds_use_the_indicators_chinese_measure() -> None:
         ],
     }  # fmt: skip
     ds = read_dataset(json.dumps(data, ensure_ascii=False), "json", indicators)
-    ctx = UnitContext(ds.units["990101"], ds, date(2022, 12, 31), indicators)
+    tables = tables_from_dataset(ds, indicators)
+    facts = Facts(tables.units, tables.facts, date(2022, 12, 31), indicators)
+
+    def outcome(rule: Rule) -> dict[str, Any]:
+        [row] = rule.columns(Frame(tables.units, facts)).to_dicts()
+        return row
+
     head = {
         "title_zh": "站点",
         "title_en": "stations",
@@ -181,15 +190,15 @@ def test_the_core_kinds_use_the_indicators_chinese_measure() -> None:
     threshold = ThresholdRule(
         id="T", indicator="stations", comparator=Comparator.GE, value=Decimal(4), **head
     )
-    assert threshold.check(ctx).message_zh == "站点:实际 3 个站点,要求不少于 4 个站点,差 1 个站点"
+    assert outcome(threshold)["message_zh"] == "站点:实际 3 个站点,要求不少于 4 个站点,差 1 个站点"
     bracket = BracketRule(
         id="B", indicator="stations", base="people", comparator=Comparator.GE, **head,
         brackets=(Bracket(upper=Decimal(50000), upper_inclusive=False, required=Decimal(2)),
                   Bracket(lower=Decimal(50000), upper=None, required=Decimal(4))),
     )  # fmt: skip
-    outcome = bracket.check(ctx)
-    assert outcome.message_zh == "站点:实际 3 个站点,要求不少于 4 个站点,差 1 个站点"
-    assert outcome.details[0].startswith("人口 50000 人 / people 50000 people")
+    found = outcome(bracket)
+    assert found["message_zh"] == "站点:实际 3 个站点,要求不少于 4 个站点,差 1 个站点"
+    assert found["details"][0].startswith("人口 50000 人 / people 50000 people")
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,6 @@ from minzheng import (
     Schedule,
     Severity,
     Status,
-    Target,
     Unit,
 )
 from minzheng.models import check_code, natural_parent
@@ -120,20 +119,6 @@ def test_derivation(
     base: int | Decimal, factor: str, rounding: Rounding, expected: Decimal
 ) -> None:
     assert Derivation("x", Decimal(factor), rounding).apply(base) == expected
-
-
-def test_target_has_a_value_or_a_derivation() -> None:
-    derived = Target(
-        "social_workers",
-        Comparator.GE,
-        derived=Derivation("resident_population", Decimal("0.001"), Rounding.UP),
-    )
-    assert derived.required({"resident_population": 412345}) == 413
-    assert Target("beds", Comparator.GE, value=Decimal(65)).required({}) == 65
-    with pytest.raises(ValueError, match="not both or neither"):
-        Target("x", Comparator.GE)
-    with pytest.raises(KeyError):
-        derived.required({})
 
 
 @pytest.mark.parametrize(

@@ -1,8 +1,7 @@
 """The ``minzheng`` command line.
 
 Exit status, like a linter: 0 when everything assessed is met, 1 when something is not
-met (or a rule or plugin failed), 2 for bad input or usage (or a worker process of
-``--jobs`` that ended without reporting, which is named). A user's mistake is
+met (or a rule or plugin failed), 2 for bad input or usage. A user's mistake is
 reported in one message per problem, naming the file, the unit and the field — never
 with a traceback.
 """
@@ -13,8 +12,6 @@ import contextlib
 import json
 import os
 import sys
-import time
-import warnings
 from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from decimal import Decimal
@@ -25,10 +22,9 @@ import click
 
 from . import __version__
 from .dataset import Dataset, load_dataset
-from .engine import Engine, Tally, resolve_date
-from .engine._unitwise import _counting_units
-from .errors import JobWarning, MinzhengError
-from .models import Finding, Report, Severity, Status, TargetValue, measure_zh
+from .engine import Engine, resolve_date
+from .errors import MinzhengError
+from .models import Report, Severity, Status, TargetValue, measure_zh
 from .newpack import new_pack
 from .plugins import Registry
 from .render import (
@@ -56,9 +52,6 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 LANG_ENV = "MINZHENG_LANG"
-_PROGRESS_MIN_UNITS = 2000
-#: seconds between two drawings of the bar, at the least
-_PROGRESS_REDRAW = 0.1
 
 
 class _Exit(Exception):
@@ -387,61 +380,11 @@ def _output(path: Path | None) -> Iterator[IO[str]]:
         partial.unlink(missing_ok=True)
 
 
-@contextlib.contextmanager
-def _progress_bar(total: int) -> Iterator[Callable[[int], None] | None]:
-    """A bar on stderr of the ``total`` units assessed, for a long run in a terminal:
-    gives a function to call with the number done so far (``None``: no bar).
-
-    The bar is redrawn when it is told, at most ten times a second, not by a thread of
-    its own: ``--jobs`` forks its workers while the bar is shown, and a thread running
-    at a fork may hold a lock that then stays locked in the workers (Python 3.12 and
-    later warn of it)."""
-    if total < _PROGRESS_MIN_UNITS or not sys.stderr.isatty():
-        yield None
-        return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    with Progress(
-        TextColumn("assessing"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=_stderr(),
-        transient=True,
-        auto_refresh=False,
-    ) as progress:
-        task = progress.add_task("units", total=total)
-        drawn = time.monotonic()
-
-        def show(done: int) -> None:
-            nonlocal drawn
-            progress.update(task, completed=done)
-            now = time.monotonic()
-            if now - drawn >= _PROGRESS_REDRAW:
-                progress.refresh()
-                drawn = now
-
-        yield show
-
-
-def _progress(findings: Iterator[Finding], total: int) -> Iterator[Finding]:
-    """Show progress by units on stderr for a long run in a terminal."""
-    with _progress_bar(total) as show:
-        yield from findings if show is None else _counting_units(findings, show)
-
-
 _stream_option = click.option(
     "--stream/--no-stream",
     default=None,
     help="Read a CSV dataset county by county as it is assessed, so memory does not grow "
     "with its facts (needs facts.csv in code order). Default: stream CSV for --format jsonl.",
-)
-_assess_stream_option = click.option(
-    "--stream/--no-stream",
-    default=None,
-    help="Read a CSV dataset county by county and assess it unit by unit, so memory does not "
-    "grow with its facts (needs facts.csv in code order). Default: with --jobs; otherwise "
-    "the dataset is read and assessed by column.",
 )
 
 
@@ -458,47 +401,6 @@ def _streaming(file: str, stream: bool | None, fmt: str, whole: tuple[str, ...] 
     return is_csv and fmt == "jsonl" if stream is None else stream
 
 
-def _check_jobs(jobs: int, stream: bool, fmt: str) -> None:
-    """``--jobs`` other than 1 only for a streamed dataset written as JSON lines."""
-    if jobs != 1 and not (stream and fmt == "jsonl"):
-        raise click.UsageError(
-            "--jobs assesses a streamed CSV dataset written as JSON lines: "
-            "give --format jsonl and a CSV dataset (without --no-stream)"
-        )
-
-
-def _job_note(warning: JobWarning, zh: bool) -> str:
-    if not zh:
-        return f"note: {warning}"
-    if warning.reason == "fork":
-        return "注意:多进程需要 fork(),本平台不支持:已在一个进程中评估"
-    if warning.reason == "cut":
-        return (
-            f"注意:{warning.file} 无法按字节切分给多个进程(带引号的单元格中有换行,"
-            "或回车后没有换行):已在一个进程中评估"
-        )
-    return f"注意:{warning}"
-
-
-@contextlib.contextmanager
-def _notes(lang: str) -> Iterator[None]:
-    """A :class:`~minzheng.JobWarning` raised within as a note on stderr (the work was
-    done, in one process), in ``lang``; other warnings shown as usual."""
-    caught: list[warnings.WarningMessage] = []
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", JobWarning)
-            yield
-    finally:  # out of catch_warnings, whose recorder would take what is shown here
-        for warning in caught:
-            if isinstance(warning.message, JobWarning):
-                click.echo(_job_note(warning.message, lang == "zh"), err=True)
-            else:
-                warnings.showwarning(
-                    warning.message, warning.category, warning.filename, warning.lineno
-                )
-
-
 @main.command()
 @click.argument("file", type=click.Path(dir_okay=True, path_type=str))
 @_common_assess_options
@@ -512,23 +414,12 @@ def _notes(lang: str) -> Iterator[None]:
     "typed columns), html (a self-contained report with charts) and xlsx (a workbook "
     "coloured by status) need -o FILE.",
 )
-@_assess_stream_option
 @click.option(
     "--fail-on",
     type=click.Choice(["not-met", "failure", "never"]),
     default="not-met",
     show_default=True,
     help="What makes the exit status 1: any finding not met, only failures (binding and due), or nothing.",
-)
-@click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(min=0),
-    default=None,
-    metavar="N",
-    help="Assess a CSV dataset as a stream (--format jsonl) in N processes, county by county "
-    "(0: one per CPU; default: no stream, by column). The output is that of one process "
-    "with --stream.",
 )
 @_lang_option
 def assess(
@@ -540,9 +431,7 @@ def assess(
     table: Path | None,
     output: Path | None,
     fmt: str,
-    stream: bool | None,
     fail_on: str,
-    jobs: int | None,
     lang: str,
 ) -> None:
     """Assess the units of a dataset FILE against the installed packs.
@@ -552,65 +441,30 @@ def assess(
     """
     if fmt in ("html", "xlsx", "parquet") and output is None:
         raise click.UsageError(f"--format {fmt} writes a file: give -o FILE.{fmt}")
-    if stream is None:  # --jobs, even 1, reads a CSV dataset as a stream
-        stream = jobs is not None and _is_csv(file) and fmt == "jsonl"
-    jobs = 1 if jobs is None else jobs
-    stream = _streaming(file, stream, fmt, whole=("html", "xlsx", "parquet"))
-    _check_jobs(jobs, stream, fmt)
     registry = _registry()
     options = _options(table)
     engine = Engine(registry)
     names = list(packs) or None
     rules = rule_ids or None
-    if not stream and fmt in ("jsonl", "parquet"):
+    if fmt in ("jsonl", "parquet"):
         args = {"what_if": what_if, "options": options, "rules": rules}
         by_status, failed = _findings_file(engine, file, names, on, args, fmt, output)
         click.echo(_summary_counts(by_status, lang), err=True)
         raise _Exit(_exit_status(by_status, failed, fail_on, bool(registry.errors)))
-    if not stream:
-        # a CSV or Parquet dataset by polars' readers; any other file as loaded (kept for
-        # the html and xlsx reports, which show its units)
-        by_column = _is_csv(file) or file.lower().endswith(".parquet") or Path(file).is_dir()
-        data = read_tables(file, registry.indicators) if by_column else _load(file, registry)
-        on = resolve_date(data, on)
-        report = engine.assess(data, names, on, what_if=what_if, options=options, rules=rules)
-        if isinstance(data, Dataset) or fmt not in ("html", "xlsx"):
-            dataset = data if isinstance(data, Dataset) else None
-        else:
-            dataset = dataset_from_tables(data, registry.indicators)
-        _write_report(report, dataset, registry, fmt, output, lang)
-        failures = sum(1 for f in report if f.severity is Severity.FAILURE)
-        summary = {s.value: n for s, n in report.summary.items()}
-        raise _Exit(_exit_status(summary, failures, fail_on, bool(registry.errors)))
-    stream_of = DatasetStream(file, registry.indicators)
-    on = resolve_date(stream_of, on)
-    tally = Tally(stream_of, rollups=fmt != "jsonl")
-    if fmt == "jsonl":
-        with _notes(lang), _output(output) as out, _progress_bar(len(stream_of)) as show:
-            engine.write_jsonl(
-                stream_of, out, names, on, what_if=what_if, tally=tally, options=options,
-                rules=rules, jobs=jobs, progress=show,
-                scratch=None if output is None else output.parent,
-            )  # fmt: skip
-        click.echo(_summary(tally, lang), err=True)
-        raise _Exit(_exit_code(tally, fail_on, bool(registry.errors)))
-    findings = _progress(
-        engine.iter_assess(
-            stream_of, names, on, what_if=what_if, tally=tally, options=options, rules=rules
-        ),
-        len(stream_of),
-    )
-    report = Report(
-        on=on,
-        dataset=stream_of.name or stream_of.source,
-        packs=tuple(names or [p.name for p in registry.packs.values() if p.rules]),
-        findings=tuple(findings),
-        rollups=tally.rollups(),
-        summary=tally.summary,
-        errors=tuple(str(e) for e in registry.errors),
-    )
-    _write_report(report, None, registry, fmt, output, lang)
-    raise _Exit(_exit_code(tally, fail_on, bool(registry.errors)))
+    # a CSV or Parquet dataset by polars' readers; any other file as loaded (kept for
+    # the html and xlsx reports, which show its units)
+    by_column = _is_csv(file) or file.lower().endswith(".parquet") or Path(file).is_dir()
+    data = read_tables(file, registry.indicators) if by_column else _load(file, registry)
+    on = resolve_date(data, on)
+    report = engine.assess(data, names, on, what_if=what_if, options=options, rules=rules)
+    if isinstance(data, Dataset) or fmt not in ("html", "xlsx"):
+        dataset = data if isinstance(data, Dataset) else None
+    else:
+        dataset = dataset_from_tables(data, registry.indicators)
+    _write_report(report, dataset, registry, fmt, output, lang)
+    failures = sum(1 for f in report if f.severity is Severity.FAILURE)
+    summary = {s.value: n for s, n in report.summary.items()}
+    raise _Exit(_exit_status(summary, failures, fail_on, bool(registry.errors)))
 
 
 def _findings_file(
@@ -721,20 +575,11 @@ def _opt_decimal(value: Decimal | None) -> str | None:
     return None if value is None else format_decimal(value)
 
 
-def _summary(tally: Tally, lang: str) -> str:
-    return _summary_counts({s.value: n for s, n in tally.summary.items()}, lang)
-
-
 def _summary_counts(by_status: Mapping[str, int], lang: str) -> str:
     """The summary line: findings by status, every status named."""
     return f"{label('summary', lang)}: " + ", ".join(
         f"{label(s.value, lang)} {by_status.get(s.value, 0)}" for s in Status
     )
-
-
-def _exit_code(tally: Tally, fail_on: str, plugin_errors: bool) -> int:
-    counts = {s.value: n for s, n in tally.by_status.items()}
-    return _exit_status(counts, tally.failures, fail_on, plugin_errors)
 
 
 def _exit_status(

@@ -158,9 +158,9 @@ def after(measure: str, number: pl.Expr) -> pl.Expr:
 
 class NoColumns(NotImplementedError):
     """A rule that columns cannot say — a kind without a columnar form, or one reading a
-    fact of a kind its columns do not take. The engine then checks it unit by unit
-    (with :meth:`~minzheng.rules.Rule.check`, which names the problem where there is
-    one); any other exception from a rule's columns is an ``error`` finding."""
+    fact of a kind its columns do not take (a number that is declared yes/no). Like any
+    exception from a rule's columns, it gives ``error`` findings naming the rule, its
+    pack and the reason."""
 
 
 # ----------------------------------------------------------------------------- numbers

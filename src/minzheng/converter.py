@@ -9,7 +9,6 @@ ISO strings, and a checklist's items are a sorted list.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 from collections.abc import Mapping
 from datetime import date
@@ -111,13 +110,10 @@ def _unstructure_finding(converter: cattrs.Converter) -> Any:
     return unstructure
 
 
-def make_converter(*, detailed_validation: bool = True) -> cattrs.Converter:
-    """A new converter with minzheng's hooks (see the module docstring).
-
-    ``detailed_validation`` (cattrs') makes a failure say which field it is in, at the
-    cost of larger generated code: :func:`structure` uses a converter without it first.
-    """
-    converter = cattrs.Converter(forbid_extra_keys=True, detailed_validation=detailed_validation)
+def make_converter() -> cattrs.Converter:
+    """A new converter with minzheng's hooks (see the module docstring); a failure says
+    which field it is in (cattrs' detailed validation)."""
+    converter = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
     converter.register_structure_hook(Decimal, _structure_decimal)
     converter.register_structure_hook(date, _structure_date)
     converter.register_structure_hook(str, _structure_str)
@@ -153,21 +149,9 @@ def get_converter() -> cattrs.Converter:
     return make_converter()
 
 
-@functools.cache
-def _quick_converter() -> cattrs.Converter:
-    return make_converter(detailed_validation=False)
-
-
 def structure(raw: object, cls: type[T]) -> T:
-    """``raw`` as a ``cls``; a failure is the shared converter's detailed error.
-
-    Data is structured first by a converter without detailed validation, whose generated
-    code compiles several times faster (about 40 ms of every start-up, for the packs'
-    rules); only data that fails goes through :func:`get_converter` again, for an error
-    that :func:`describe_error` can point to the field with.
-    """
-    with contextlib.suppress(Exception):  # explained below, by the detailed converter
-        return _quick_converter().structure(raw, cls)
+    """``raw`` as a ``cls``; a failure is the shared converter's detailed error, which
+    :func:`describe_error` points to the field with."""
     return get_converter().structure(raw, cls)
 
 

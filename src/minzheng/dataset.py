@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import csv
 import functools
-import io
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
@@ -570,31 +569,6 @@ def _csv_paths(path: Path) -> tuple[Path, Path]:
     return path.parent / "units.csv", path
 
 
-class _Slice(io.RawIOBase):
-    """Bytes ``start`` to ``end`` of a file, read as if they were the whole file."""
-
-    def __init__(self, path: Path, start: int, end: int) -> None:
-        super().__init__()
-        self._file = path.open("rb", buffering=0)
-        self._file.seek(start)
-        self._left = end - start
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        size = min(len(buffer), self._left)
-        if size <= 0:
-            return 0
-        got = self._file.readinto(memoryview(buffer)[:size]) or 0
-        self._left -= got
-        return got
-
-    def close(self) -> None:
-        self._file.close()
-        super().close()
-
-
 class _CsvRows:
     """The rows of one CSV file, read as they are needed (the header is checked at once).
 
@@ -641,18 +615,6 @@ class _CsvRows:
         return Problem(
             str(self.path), None, None, "UTF-8 text", "undecodable bytes here or below", row=row
         )
-
-    def restrict(self, start: int, end: int, first_row: int) -> None:
-        """Read only the rows in bytes ``start`` to ``end`` of the file, which hold whole
-        lines, the first of them row ``first_row`` (the header is already read)."""
-        self._file.close()
-        self._file = io.TextIOWrapper(
-            io.BufferedReader(_Slice(self.path, start, end), 1 << 16),
-            encoding="utf-8",
-            newline="",
-        )
-        self._reader = csv.reader(self._file, strict=True)
-        self._first = first_row
 
     def __iter__(self) -> Iterator[tuple[int, list[str]]]:
         width = len(self.header)
@@ -766,11 +728,6 @@ class _FactRows:
     def unit_column(self) -> int:
         """Where the unit's code is in each row."""
         return self._rows.column["unit"]
-
-    def restrict(self, start: int, end: int, first_row: int) -> None:
-        """Read only the rows in bytes ``start`` to ``end`` of the file (whole lines, the
-        first of them row ``first_row``): one of several processes' stretch."""
-        self._rows.restrict(start, end, first_row)
 
     def __iter__(self) -> Iterator[_FactRow]:
         return self.values(self._rows)

@@ -1,20 +1,16 @@
 """Errors a user can cause, each with a message that says what to fix.
 
 None of these is a bug in minzheng: the CLI prints them without a traceback and exits
-with status 2. :class:`JobWarning` is not an error: the work was done, in one process.
+with status 2.
 """
 
 from __future__ import annotations
-
-from typing import Literal
 
 from attrs import frozen
 
 __all__ = [
     "DatasetError",
     "InputError",
-    "JobError",
-    "JobWarning",
     "MinzhengError",
     "Problem",
     "UnknownNameError",
@@ -94,27 +90,3 @@ class UnknownNameError(MinzhengError, LookupError):
 
     def __str__(self) -> str:
         return str(self.args[0])
-
-
-class JobError(MinzhengError):
-    """A worker process of :meth:`Engine.write_jsonl <minzheng.Engine.write_jsonl>`
-    (``minzheng assess --jobs``) ended without reporting: killed, out of memory, or a
-    bug in minzheng. Nothing was written."""
-
-
-class JobWarning(UserWarning):
-    """Several processes were asked for (``jobs`` of :meth:`Engine.write_jsonl
-    <minzheng.Engine.write_jsonl>`, ``minzheng assess --jobs``) but one did the work, with
-    the same output: the platform cannot ``fork``, or ``facts.csv`` cannot be cut by
-    bytes. The message says which, and so does :attr:`reason`."""
-
-    def __init__(
-        self, message: str, reason: Literal["fork", "cut", ""] = "", file: str = ""
-    ) -> None:
-        super().__init__(message)
-        #: ``"fork"``: the platform cannot fork; ``"cut"``: :attr:`file` cannot be cut by
-        #: bytes (a quoted cell holds a line break, or a carriage return has no line feed
-        #: after it)
-        self.reason = reason
-        #: the facts file's name, for ``"cut"``
-        self.file = file

@@ -59,7 +59,6 @@ __all__ = [
     "Severity",
     "Standard",
     "Status",
-    "Target",
     "TargetValue",
     "Trajectory",
     "Unit",
@@ -710,39 +709,6 @@ class Bracket:
         return f"{lo}x{hi}"
 
 
-@frozen
-class Target:
-    """What an indicator must reach: a comparator and a fixed or derived value.
-
-    Exactly one of ``value`` and ``derived`` is given. ``deadline`` is the date by which
-    it must hold (``None``: always).
-    """
-
-    indicator: str
-    comparator: Comparator
-    value: Decimal | None = None
-    derived: Derivation | None = None
-    deadline: date | None = None
-    attribute: Attribute = Attribute.EXPECTED
-
-    def __attrs_post_init__(self) -> None:
-        if (self.value is None) == (self.derived is None):
-            raise ValueError(
-                "a target has either a fixed value or a derivation, not both or neither"
-            )
-
-    def required(self, facts: Mapping[str, Decimal | int]) -> Decimal:
-        """The required value, given the facts a derivation reads.
-
-        Raises :class:`KeyError` naming the base indicator when a derivation's base is
-        missing from ``facts``.
-        """
-        if self.value is not None:
-            return self.value
-        assert self.derived is not None
-        return self.derived.apply(facts[self.derived.base])
-
-
 def _check_changes(
     instance: Schedule,
     attribute: attrs.Attribute[tuple[tuple[date, Decimal], ...]],
@@ -842,12 +808,7 @@ class Part:
     group: str = ""  #: a grouping of parts, e.g. a scorecard's category
 
 
-# Not slotted: attrs fills a frozen class's instance dictionary directly, while each
-# field of a frozen slotted class goes through object.__setattr__; a finding is made
-# for every rule on every unit, and this halves the cost of making it (about 110 bytes
-# more each, and reading a field costs a little more: on balance a run is cheaper, see
-# benchmarks/README.md).
-@frozen(slots=False)
+@frozen
 class Finding:
     """What a rule says about one unit (the DESIGN contract).
 
@@ -906,7 +867,6 @@ class TargetValue:
     ``trajectory`` gives the value expected in each year from baseline to target.
     """
 
-    pack: str
     rule: str
     unit: str
     indicator: str
@@ -919,6 +879,7 @@ class TargetValue:
     inputs: tuple[tuple[str, Decimal | int], ...] = ()
     trajectory: tuple[tuple[int, Decimal], ...] = ()
     missing: tuple[str, ...] = ()  #: facts needed to derive it that the dataset lacks
+    pack: str = ""  #: the pack whose rule derives it (the engine fills it in)
 
 
 @frozen

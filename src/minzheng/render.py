@@ -7,17 +7,12 @@ every number is a string of an exact decimal, dates are ISO strings.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
-from datetime import date
+from collections.abc import Iterable
 from decimal import Decimal
-from enum import Enum
-from json.encoder import encode_basestring
 from typing import IO, TYPE_CHECKING, Any
 
-import attrs
-
 from .converter import to_plain
-from .models import Attribute, Comparator, Finding, Report, RollUp, Severity, Status, TargetValue
+from .models import Finding, Report, RollUp, Status, TargetValue
 from .values import format_decimal
 
 if TYPE_CHECKING:  # rich is imported when a table is drawn: start-up of the rest is quicker
@@ -108,132 +103,16 @@ def targets_to_json(targets: Iterable[TargetValue]) -> list[dict[str, Any]]:
     return [to_plain(t) for t in targets]
 
 
-_JSON_LITERAL: dict[object, str] = {None: "null", True: "true", False: "false"}
-#: The JSON of every value of the enums a finding holds (and of None).
-_ENUM_JSON: dict[object, str] = {
-    None: "null",
-    **{m: f'"{m.value}"' for e in (Status, Comparator, Attribute, Severity) for m in e},
-}
-
-
-#: The JSON of the plain values a finding holds most, by their exact type.
-_PLAIN: dict[type, Callable[[Any], str]] = {
-    str: encode_basestring,
-    type(None): lambda _: "null",
-    bool: lambda b: "true" if b else "false",
-    int: lambda i: f'"{i}"',
-    Decimal: lambda d: f'"{format_decimal(d)}"',
-    date: lambda d: f'"{d.isoformat()}"',
-    frozenset: lambda items: (  # a checklist: its items sorted, as the converter writes it
-        f"[{', '.join(map(encode_basestring, sorted(items)))}]"
-        if all(type(i) is str for i in items)
-        else json.dumps(to_plain(items), ensure_ascii=False)
-    ),
-}
-
-
-class _LineEncoder:
-    """Findings as JSON lines: the same text as ``json.dumps(finding_to_json(f),
-    ensure_ascii=False)``, written field by field (several times faster). Each rule's
-    citation is encoded once; values other than text, numbers, dates and enums go
-    through the converter. ``tests/test_jsonl.py`` holds it to ``finding_to_json``."""
-
-    #: Finding's fields in the order the converter writes them; checked at import.
-    FIELDS = (
-        "pack", "rule", "unit", "status", "message_zh", "message_en", "actual", "required",
-        "comparator", "gap", "measure", "deadline", "citation", "attribute", "due", "period",
-        "missing", "details", "trajectory", "parts",
-    )  # fmt: skip
-
-    def __init__(self) -> None:
-        self._citations: dict[int, tuple[object, str]] = {}
-        #: (pack, rule) → the line's text up to the unit's code
-        self._heads: dict[tuple[str, str], str] = {}
-        #: (measure, deadline, id(citation), attribute, due) → (the citation, their
-        #: JSON, status → the severity's JSON): one per rule, mostly, so a rule's
-        #: citation and deadline are encoded once per run. Keyed by the citation's
-        #: identity (hashing it would run attrs' __hash__ for every line); the entry
-        #: keeps the citation alive, so its id cannot be reused while it is cached.
-        self._middles: dict[tuple[object, ...], tuple[object, str, dict[object, str]]] = {}
-
-    @staticmethod
-    def _any(value: object) -> str:
-        plain = _PLAIN.get(type(value))
-        if plain is not None:
-            return plain(value)
-        if isinstance(value, Enum):
-            return encode_basestring(str(value.value))
-        if isinstance(value, str):
-            return encode_basestring(value)
-        return json.dumps(to_plain(value), ensure_ascii=False)
-
-    def _citation(self, citation: object) -> str:
-        cached = self._citations.get(id(citation))
-        if cached is None or cached[0] is not citation:
-            cached = self._citations[id(citation)] = (citation, self._any(citation))
-        return cached[1]
-
-    def _head(self, f: Finding) -> str:
-        head = self._heads[(f.pack, f.rule)] = (
-            f'{{"pack": {encode_basestring(f.pack)}, "rule": {encode_basestring(f.rule)}, "unit": '
-        )
-        return head
-
-    def _middle(self, key: tuple[object, ...], f: Finding) -> tuple[object, str, dict[object, str]]:
-        deadline = f.deadline
-        middle = self._middles[key] = (
-            f.citation,
-            f'"measure": {encode_basestring(f.measure)}, '
-            f'"deadline": {"null" if deadline is None else chr(34) + deadline.isoformat() + chr(34)}, '
-            f'"citation": {"null" if f.citation is None else self._citation(f.citation)}, '
-            f'"attribute": {_ENUM_JSON[f.attribute]}, "due": {_JSON_LITERAL[f.due]}, ',
-            {},  # a finding's severity follows from its status, due and attribute
-        )
-        return middle
-
-    def line(self, f: Finding) -> str:
-        text, any_, enum = encode_basestring, self._any, _ENUM_JSON
-        head = self._heads.get((f.pack, f.rule)) or self._head(f)
-        citation, status = f.citation, f.status
-        key = (f.measure, f.deadline, id(citation), f.attribute, f.due)
-        middle = self._middles.get(key)
-        if middle is None or middle[0] is not citation:
-            middle = self._middle(key, f)
-        severities = middle[2]
-        severity = severities.get(status) or severities.setdefault(status, enum[f.severity])
-        gap, period, missing, details = f.gap, f.period, f.missing, f.details
-        return (
-            f"{head}{text(f.unit)}, "
-            f'"status": {enum[status]}, "message_zh": {text(f.message_zh)}, '
-            f'"message_en": {text(f.message_en)}, "actual": {any_(f.actual)}, '
-            f'"required": {any_(f.required)}, "comparator": {enum[f.comparator]}, '
-            f'"gap": {"null" if gap is None else chr(34) + format_decimal(gap) + chr(34)}, '
-            f"{middle[1]}"
-            f'"period": {"null" if period is None else text(period)}, '
-            f'"missing": [{", ".join(map(text, missing)) if missing else ""}], '
-            f'"details": [{", ".join(map(text, details)) if details else ""}], '
-            f'"trajectory": {"null" if f.trajectory is None else any_(f.trajectory)}, '
-            f'"parts": {any_(f.parts) if f.parts else "[]"}, '
-            f'"severity": {severity}}}'
-        )
-
-
-if tuple(field.name for field in attrs.fields(Finding)) != _LineEncoder.FIELDS:  # pragma: no cover
-    raise ImportError("Finding's fields changed: update render._LineEncoder with them")
-
-
 def finding_to_json_line(finding: Finding) -> str:
     """One finding as one line of JSON (no newline): ``finding_to_json`` as text."""
-    return _LineEncoder().line(finding)
+    return json.dumps(finding_to_json(finding), ensure_ascii=False)
 
 
 def write_jsonl(findings: Iterable[Finding], out: IO[str]) -> int:
     """Write one finding per line as they come; returns how many were written."""
     count = 0
-    line = _LineEncoder().line
-    write = out.write
     for finding in findings:
-        write(line(finding) + "\n")
+        out.write(finding_to_json_line(finding) + "\n")
         count += 1
     return count
 

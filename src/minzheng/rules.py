@@ -2,15 +2,15 @@
 
 A rule pack returns :class:`Rule` objects from its ``minzheng_rules`` hook. A rule knows
 which units it applies to (levels, types, urban or rural), the clause it encodes
-(:class:`~minzheng.models.Citation`), our reading of it, and how to check one unit:
-:meth:`Rule.check` reads facts through a :class:`UnitContext` and returns an
-:class:`Outcome`. The engine turns the outcome into a
-:class:`~minzheng.models.Finding`, adding the pack, the unit, the citation, the deadline
-and whether it is due.
+(:class:`~minzheng.models.Citation`), our reading of it, and how to check every unit it
+applies to at once, over columns (:meth:`Rule.columns`, built from the primitives of
+:mod:`minzheng.columns`). The engine adds the pack, the unit, the citation, the
+deadline and whether it is due to each finding.
 
-Reading a fact that the dataset does not have raises :class:`MissingFact`; the engine
-turns it into an ``unknown`` finding that names the missing facts. A rule therefore
-cannot report ``met`` on missing data by accident.
+A fact the dataset does not have gives an ``unknown`` finding that names it (a
+judgement over values raises :class:`MissingFact` to say so). A rule therefore cannot
+report ``met`` on missing data by accident. Targets (:meth:`Rule.targets`) are still
+derived unit by unit, through a :class:`UnitContext`.
 
 Most requirements fit one of the declarative kinds below, which a pack can write in a
 YAML file and load with :func:`load_rules`:
@@ -42,7 +42,6 @@ A requirement that fits none of them is a subclass of :class:`Rule` in the pack'
 
 from __future__ import annotations
 
-import abc
 import functools
 import itertools
 from collections.abc import Callable, Iterable, Mapping
@@ -83,7 +82,7 @@ from .models import (
 )
 from .models import measure_plural as _measure_plural
 from .models import measure_zh as _measure_zh
-from .values import _after_number, closest, format_decimal, period_end, period_year
+from .values import _after_number, closest, format_decimal, period_end
 from .values import format_quantity as _show
 
 if TYPE_CHECKING:
@@ -265,8 +264,7 @@ class UnitContext:
         return found
 
 
-# Not slotted, like Finding: made once per finding, and cheaper to make this way.
-@frozen(kw_only=True, slots=False)
+@frozen(kw_only=True)
 class Outcome:
     """What a rule found for one unit; the engine adds the rest of the finding."""
 
@@ -370,8 +368,8 @@ def compare(
 
 
 @frozen(kw_only=True)
-class Rule(abc.ABC):
-    """A requirement of a document, checked on one unit at a time.
+class Rule:
+    """A requirement of a document, checked on every unit it applies to at once.
 
     ``levels`` (and optionally ``types`` and ``area``) choose the units it applies to.
     ``deadline`` is the date by which it must hold: before it, a shortfall is still
@@ -410,21 +408,17 @@ class Rule(abc.ABC):
         with :data:`~minzheng.models.FACT`), then ``inputs``."""
         return _unique((*named_facts(self), *self.inputs))
 
-    @abc.abstractmethod
-    def check(self, ctx: UnitContext) -> Outcome:
-        """Check one unit. Raise :class:`MissingFact` (or let a context call raise it)
-        when a fact the rule needs is missing."""
-
     def columns(self, frame: Frame) -> pl.DataFrame:
         """Check every unit of ``frame`` at once, over columns: one row per unit with
         the columns of :data:`minzheng.columns.OUTCOME_SCHEMA` (see
-        :mod:`minzheng.columns` for the primitives a kind is built from).
+        :mod:`minzheng.columns` for the primitives a kind is built from, and
+        :meth:`~minzheng.columns.Frame.apply` for a judgement that needs the values).
 
-        Every declarative kind has this form. A kind without one raises
-        :class:`~minzheng.columns.NoColumns` (a :class:`NotImplementedError`), as does
-        one reading a fact of a kind its columns cannot take: the engine then checks it
-        unit by unit with :meth:`check`, which is correct but much slower. Any other
-        exception gives ``error`` findings naming the pack and the rule.
+        The declarative kinds of this module are found by their exact class; a kind of
+        a pack's own overrides this method. An exception — including
+        :class:`~minzheng.columns.NoColumns` for a kind without a columnar form, or one
+        reading a fact of a kind its columns cannot take — gives ``error`` findings
+        naming the pack and the rule; the run goes on.
         """
         from ._kinds import columnar
 
@@ -461,24 +455,9 @@ class ThresholdRule(Rule):
     comparator: Comparator
     value: Decimal
 
-    def check(self, ctx: UnitContext) -> Outcome:
-        period, value = ctx._found(self.indicator)
-        zh, en, measure, mzh = _indicator_name(ctx, self.indicator)
-        return compare(
-            _as_number(self.indicator, value),
-            self.comparator,
-            self.value,
-            what_zh=zh,
-            what_en=en,
-            measure=measure,
-            measure_zh=mzh,
-            period=period,
-        )
-
     def targets(self, ctx: UnitContext) -> Iterable[TargetValue]:
         measure = _indicator_name(ctx, self.indicator)[2]
         yield TargetValue(
-            pack="",
             rule=self.id,
             unit=ctx.unit.code,
             indicator=self.indicator,
@@ -508,46 +487,6 @@ class ShareRule(Rule):
     comparator: Comparator
     value: Decimal
 
-    def check(self, ctx: UnitContext) -> Outcome:
-        part, whole = (
-            _as_number(i, v)
-            for i, v in zip(
-                (self.numerator, self.denominator),
-                ctx.values(self.numerator, self.denominator),
-                strict=True,
-            )
-        )
-        nzh, nen, _, _ = _indicator_name(ctx, self.numerator)
-        dzh, den, _, _ = _indicator_name(ctx, self.denominator)
-        if whole == 0:
-            return Outcome(
-                status=Status.NOT_APPLICABLE,
-                message_zh=f"{dzh}为0,无法计算比例",
-                message_en=f"{den} is 0: there is no share to compare",
-            )
-        exact = Fraction(part) * 100 / Fraction(whole)
-        shown = (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"))
-        met = self.comparator.holds(exact, self.value)
-        gap = Decimal(0) if met else abs(Decimal(self.value) - shown)
-        words_zh = f"{nzh}占{dzh}的比例"
-        words_en = f"share of {nen} in {den}"
-        zh = f"{words_zh}:{shown}%({part}/{whole}),要求{_COMPARATOR_ZH[self.comparator]} {_show(self.value, '%')}"
-        en = f"{words_en}: {shown}% ({part}/{whole}), required {_COMPARATOR_EN[self.comparator]} {_show(self.value, '%')}"
-        if not met:
-            zh += f",差 {_show(gap, '%')}"
-            en += f"; short by {_show(gap, '%')}"
-        return Outcome(
-            status=Status.MET if met else Status.NOT_MET,
-            message_zh=zh,
-            message_en=en,
-            actual=shown,
-            required=self.value,
-            comparator=self.comparator,
-            gap=gap,
-            measure="%",
-            period=ctx.period(self.numerator),
-        )
-
     def targets(self, ctx: UnitContext) -> Iterable[TargetValue]:
         """The count of ``numerator`` the share asks for, given the denominator: at
         least ⌈value% × denominator⌉ (rounded up) or at most ⌊value% × denominator⌋."""
@@ -561,7 +500,6 @@ class ShareRule(Rule):
         dzh, den, dmeasure, dmzh = _indicator_name(ctx, self.denominator)
         pct = _show(self.value, "%")
         yield TargetValue(
-            pack="",
             rule=self.id,
             unit=ctx.unit.code,
             indicator=self.numerator,
@@ -596,28 +534,6 @@ class ThresholdsRule(Rule):
     kind: ClassVar[str | None] = "thresholds"
 
     conditions: tuple[Condition, ...] = field(metadata=FACT)
-
-    def check(self, ctx: UnitContext) -> Outcome:
-        parts: list[Outcome] = []
-        missing: list[str] = []
-        for condition in self.conditions:
-            value = ctx.get(condition.indicator)
-            if value is None:
-                missing.append(condition.indicator)
-                continue
-            zh, en, measure, mzh = _indicator_name(ctx, condition.indicator)
-            parts.append(
-                compare(
-                    _as_number(condition.indicator, value),
-                    condition.comparator,
-                    condition.value,
-                    what_zh=zh,
-                    what_en=en,
-                    measure=measure,
-                    measure_zh=mzh,
-                )
-            )
-        return combine(parts, missing)
 
 
 def combine(parts: Iterable[Outcome], missing: Iterable[str] = ()) -> Outcome:
@@ -655,41 +571,6 @@ class ObservedRule(Rule):
     baseline_year: int | None = None
     baseline: Decimal | None = None
 
-    def check(self, ctx: UnitContext) -> Outcome:
-        value = ctx.number(self.indicator)
-        period = ctx.period(self.indicator)
-        zh, en, measure, mzh = _indicator_name(ctx, self.indicator)
-        history: dict[str, Decimal] = {
-            p: _as_number(self.indicator, v)
-            for p, v in ctx.series(self.indicator).items()
-            if period is None or period_end(p) < period_end(period)
-        }
-        if (
-            self.baseline_year is not None
-            and self.baseline is not None
-            and (period is None or self.baseline_year < period_year(period))
-        ):
-            history.setdefault(str(self.baseline_year), self.baseline)  # the plan's own figure
-        when_zh = f"{period}年" if period and len(period) == 4 else (period or "")
-        text_zh = f"{zh}:{when_zh} {_show(value, mzh)}"
-        text_en = f"{en}: {_show(value, measure)}" + (f" in {period}" if period else "")
-        if history:
-            before_period = max(history, key=period_end)
-            change = value - history[before_period]
-            trend_zh = "上升" if change > 0 else "下降" if change < 0 else "持平"
-            trend_en = "up" if change > 0 else "down" if change < 0 else "unchanged"
-            sign = "+" if change > 0 else ""
-            text_zh += f"(较{before_period}年 {sign}{format_decimal(change)},{trend_zh})"
-            text_en += f" ({trend_en}, {sign}{format_decimal(change)} since {before_period})"
-        return Outcome(
-            status=Status.NOT_APPLICABLE,
-            message_zh=f"{text_zh};规划未设定目标值",
-            message_en=f"{text_en}; the plan sets no number",
-            actual=value,
-            measure=measure,
-            period=period,
-        )
-
 
 @frozen(kw_only=True)
 class DerivedRule(Rule):
@@ -719,29 +600,11 @@ class DerivedRule(Rule):
             f"{ben} {_show(base, bmeasure)} × {factor}{rounding_en}",
         )
 
-    def check(self, ctx: UnitContext) -> Outcome:
-        actual, base = ctx.values(self.indicator, self.derivation.base)
-        zh, en, measure, mzh = _indicator_name(ctx, self.indicator)
-        base_number = _as_number(self.derivation.base, base)
-        basis_zh, basis_en = self._basis(ctx, base_number)
-        return compare(
-            _as_number(self.indicator, actual),
-            self.comparator,
-            self.derivation.apply(base_number),
-            what_zh=zh,
-            what_en=en,
-            measure=measure,
-            measure_zh=mzh,
-            period=ctx.period(self.indicator),
-            details=(f"{basis_zh} / {basis_en}",),
-        )
-
     def targets(self, ctx: UnitContext) -> Iterable[TargetValue]:
         base = ctx.number(self.derivation.base)
         measure = _indicator_name(ctx, self.indicator)[2]
         basis_zh, basis_en = self._basis(ctx, base)
         yield TargetValue(
-            pack="",
             rule=self.id,
             unit=ctx.unit.code,
             indicator=self.indicator,
@@ -794,34 +657,12 @@ class BracketRule(Rule):
                 return bracket
         return self.brackets[0]
 
-    def check(self, ctx: UnitContext) -> Outcome:
-        actual, base = ctx.values(self.indicator, self.base)
-        zh, en, measure, mzh = _indicator_name(ctx, self.indicator)
-        base_number = _as_number(self.base, base)
-        band = self.band(base_number)
-        bzh, ben, bmeasure, bmzh = _indicator_name(ctx, self.base)
-        one, many, zh_after = _after(bmeasure, bmzh)
-        shown = format_decimal(base_number)
-        en_after = one if shown == "1" else many
-        return compare(
-            _as_number(self.indicator, actual),
-            self.comparator,
-            band.required,
-            what_zh=zh,
-            what_en=en,
-            measure=measure,
-            measure_zh=mzh,
-            period=ctx.period(self.indicator),
-            details=(f"{bzh} {shown}{zh_after} / {ben} {shown}{en_after}: {band.describe()}",),
-        )
-
     def targets(self, ctx: UnitContext) -> Iterable[TargetValue]:
         base = ctx.number(self.base)
         band = self.band(base)
         measure = _indicator_name(ctx, self.indicator)[2]
         bzh, ben, bmeasure, bmzh = _indicator_name(ctx, self.base)
         yield TargetValue(
-            pack="",
             rule=self.id,
             unit=ctx.unit.code,
             indicator=self.indicator,
@@ -847,35 +688,6 @@ class ChecklistRule(Rule):
     indicator: str = field(metadata=FACT)
     items: tuple[str, ...] = ()
 
-    def check(self, ctx: UnitContext) -> Outcome:
-        present = ctx.value(self.indicator)
-        if not isinstance(present, frozenset):
-            raise TypeError(f"fact {self.indicator!r} is not a checklist: {present!r}")
-        ind = ctx.indicator(self.indicator)
-        wanted = self.items or tuple(i.id for i in ind.items)
-        missing = [i for i in wanted if i not in present]
-        names = [ind.item(i) for i in missing]
-        zh_list = "、".join(n.name_zh if n else i for n, i in zip(names, missing, strict=True))
-        en_list = ", ".join(n.name_en if n else i for n, i in zip(names, missing, strict=True))
-        have = len(wanted) - len(missing)
-        if missing:
-            zh = f"{ind.name_zh}:{have}/{len(wanted)} 项具备,缺少:{zh_list}"
-            en = f"{ind.name_en}: {have} of {len(wanted)} present; missing: {en_list}"
-        else:
-            zh = f"{ind.name_zh}:{len(wanted)} 项全部具备"
-            en = f"{ind.name_en}: all {len(wanted)} present"
-        return Outcome(
-            status=Status.NOT_MET if missing else Status.MET,
-            message_zh=zh,
-            message_en=en,
-            actual=frozenset(i for i in present if i in wanted),
-            required=frozenset(wanted),
-            gap=Decimal(len(missing)),
-            measure="item",
-            period=ctx.period(self.indicator),
-            details=tuple(missing),
-        )
-
 
 @frozen(kw_only=True)
 class FlagRule(Rule):
@@ -889,26 +701,6 @@ class FlagRule(Rule):
     #: Read the value of the assessment year itself (a yearly requirement), not the
     #: latest value known.
     annual: bool = False
-
-    def check(self, ctx: UnitContext) -> Outcome:
-        value = (
-            ctx.value_in(self.indicator, ctx.on.year) if self.annual else ctx.value(self.indicator)
-        )
-        if not isinstance(value, bool):
-            raise TypeError(f"fact {self.indicator!r} is not yes/no: {value!r}")
-        zh, en, _, _ = _indicator_name(ctx, self.indicator)
-        met = value is self.expected
-        yes_zh, yes_en = ("是", "yes") if value else ("否", "no")
-        want_zh, want_en = ("是", "yes") if self.expected else ("否", "no")
-        return Outcome(
-            status=Status.MET if met else Status.NOT_MET,
-            message_zh=f"{zh}:{yes_zh}" + ("" if met else f",要求:{want_zh}"),
-            message_en=f"{en}: {yes_en}" + ("" if met else f", required: {want_en}"),
-            actual=value,
-            required=self.expected,
-            comparator=Comparator.EQ,
-            period=str(ctx.on.year) if self.annual else ctx.period(self.indicator),
-        )
 
 
 @frozen(kw_only=True)
@@ -952,63 +744,6 @@ class CoverageRule(Rule):
     def own(self) -> tuple[str, ...]:
         """The unit's own facts that can stand for the share (named when unknown)."""
         return tuple(i for i in (self.rate, self.total, self.covered) if i)
-
-    def counts(self, have: int, count: int, lacking: tuple[str, ...] = ()) -> Outcome:
-        """The outcome of ``have`` units of ``count`` with the flag."""
-        if count == 0:
-            return Outcome(
-                status=Status.NOT_APPLICABLE,
-                message_zh=f"{self.what_zh or self.title_zh}:无{self.below.zh}",
-                message_en=f"{self.what_en or self.title_en}: no units of level {self.below.value}",
-            )
-        shown = (Decimal(have) * 100 / Decimal(count)).quantize(Decimal("0.01"))
-        met = have * 100 >= self.value * count
-        gap = _ZERO if met else self.value - shown
-        pct = format_decimal(self.value)
-        zh = f"{self.what_zh or self.title_zh}:{have}/{count}({shown}%),要求不少于 {pct}%"
-        en = f"{self.what_en or self.title_en}: {have} of {count} ({shown}%), required at least {pct}%"
-        return Outcome(
-            status=Status.MET if met else Status.NOT_MET,
-            message_zh=zh + ("" if met else f",差 {format_decimal(gap)}%"),
-            message_en=en + ("" if met else f"; short by {format_decimal(gap)}%"),
-            actual=shown,
-            required=self.value,
-            comparator=Comparator.GE,
-            gap=gap,
-            measure="%",
-            details=lacking,
-        )
-
-    def check(self, ctx: UnitContext) -> Outcome:
-        if self.rate and ctx.get(self.rate) is not None:
-            return compare(
-                ctx.number(self.rate),
-                Comparator.GE,
-                self.value,
-                what_zh=self.what_zh or self.title_zh,
-                what_en=self.what_en or self.title_en,
-                measure="%",
-                period=ctx.period(self.rate),
-            )
-        total = ctx.get(self.total) if self.total else None
-        covered = ctx.get(self.covered) if self.covered else None
-        if isinstance(total, int) and isinstance(covered, int):
-            if covered > total:
-                raise ValueError(f"{self.covered} ({covered}) exceeds {self.total} ({total})")
-            return self.counts(covered, total)
-        units = [
-            u
-            for u in ctx.descendants(self.below)
-            if (self.below_area is None or u.unit.area is self.below_area)
-            and u.unit.type not in self.below_except
-        ]
-        if not units:
-            raise MissingFact(*self.own())
-        flags = [(u, u.get(self.flag)) for u in units]
-        if any(flag is None for _, flag in flags):
-            raise MissingFact(*self.own(), self.flag)
-        lacking = tuple(u.unit.code for u, flag in flags if flag is not True)
-        return self.counts(len(units) - len(lacking), len(units), lacking)
 
 
 def trajectory(
@@ -1084,50 +819,6 @@ class TrajectoryRule(Rule):
                 f"target_year {self.target_year} must come after baseline_year {self.baseline_year}"
             )
 
-    def check(self, ctx: UnitContext) -> Outcome:
-        actual = ctx.number(self.indicator)
-        period = ctx.period(self.indicator)
-        year = period_year(period) if period else ctx.on.year
-        zh, en, measure, mzh = _indicator_name(ctx, self.indicator)
-        outcome = compare(
-            actual,
-            self.comparator,
-            self.target,
-            what_zh=zh,
-            what_en=en,
-            measure=measure,
-            measure_zh=mzh,
-            period=period,
-        )
-        line = trajectory(
-            baseline_year=self.baseline_year,
-            baseline=self.baseline,
-            target_year=self.target_year,
-            target=self.target,
-            year=year,
-            actual=actual,
-            direction=self.direction,
-        )
-        words = {
-            Position.BEHIND: ("落后于进度", "behind the trajectory"),
-            Position.ON_TRACK: ("符合进度", "on track"),
-            Position.AHEAD: ("快于进度", "ahead of the trajectory"),
-        }
-        assert line.position is not None
-        wzh, wen = words[line.position]
-        return Outcome(
-            status=outcome.status,
-            message_zh=f"{outcome.message_zh};{year}年进度值 {_show(line.expected, mzh)},{wzh}",
-            message_en=f"{outcome.message_en}; expected {_show(line.expected, measure)} in {year}, {wen}",
-            actual=actual,
-            required=self.target,
-            comparator=self.comparator,
-            gap=outcome.gap,
-            measure=measure,
-            period=period,
-            trajectory=line,
-        )
-
     def targets(self, ctx: UnitContext) -> Iterable[TargetValue]:
         _, _, measure, mzh = _indicator_name(ctx, self.indicator)
         points = tuple(
@@ -1145,7 +836,6 @@ class TrajectoryRule(Rule):
             for year in range(self.baseline_year, self.target_year + 1)
         )
         yield TargetValue(
-            pack="",
             rule=self.id,
             unit=ctx.unit.code,
             indicator=self.indicator,

@@ -1,51 +1,39 @@
-"""Streaming a CSV dataset county by county, for data too large to hold at once.
+"""Reading a CSV dataset county by county, for data too large to hold at once.
 
-A national platform's dataset — 600,000 villages and communities, millions of facts —
-need not be held in memory to be assessed. :class:`DatasetStream` reads ``units.csv``
-whole, so the tree of units is checked before anything is assessed, and then
-``facts.csv`` block by block. A *block* is a county with the townships, villages and
-facilities below it. When a block's facts are all in, its units are assessed and its
-facts dropped; the facts of the units at county level and above stay, because rules
-below them read standards set higher up and a city's rules read its counties. The
-units above county level are assessed last, when every county has been seen.
+:class:`DatasetStream` reads ``units.csv`` whole, so the tree of units is checked first,
+and then ``facts.csv`` block by block. A *block* is a county with the townships,
+villages and facilities below it. When a block's facts are all in, its units are
+yielded and its facts dropped; the facts of the units at county level and above stay,
+because rules below them read standards set higher up and a city's rules read its
+counties. The units above county level come last, when every county has been seen.
 
-Pass a stream wherever :meth:`Engine.iter_assess <minzheng.Engine.iter_assess>` takes
-a dataset::
-
-    stream = minzheng.DatasetStream("national/")   # a CSV folder
-    for finding in minzheng.Engine().iter_assess(stream, on=date(2026, 6, 30)):
-        ...
-
-Memory then grows with the number of units (about 0.4 KiB each) and the largest
-block, not with the facts or the findings. The findings are those of the loaded
-dataset; only their order differs: block by block (each county, then the units below
-it, in file order), then the units above county level.
+``minzheng validate`` checks a CSV dataset this way (:meth:`DatasetStream.check`), and
+:meth:`Engine.iter_targets <minzheng.Engine.iter_targets>` derives targets county by
+county from a stream. (The engine assesses findings by column: given a stream, it reads
+the stream's files with :func:`minzheng.tables.read_tables`.) Memory then grows with the
+number of units (about 0.4 KiB each) and the largest block, not with the facts.
 
 What it needs of ``facts.csv``: the rows of one county's townships, villages and
 facilities together, and the rows of a unit at county level or above before the
 rows of the units below it have ended — which is how a file sorted by unit code, or
 written by :func:`~minzheng.write_dataset`, is laid out. A file in another order is
 an :class:`OrderError` (a :class:`~minzheng.DatasetError`) naming the row: sort it by
-its first column, or load it whole. A rule above county level that reads facts below county level cannot be
-streamed: it gives an ``error`` finding that says so.
+its first column, or load it whole. A target of a unit above county level that
+reads facts below county level cannot be streamed: it names the error.
 
-A value that does not fit its indicator is found when its block is read, after the
-findings of earlier blocks have been produced; the stream then assesses nothing
-more, checks the rest of the file and raises one :class:`~minzheng.DatasetError`
-with every problem (the command line writes ``-o FILE`` only when the whole run
-succeeds).
+A value that does not fit its indicator is found when its block is read; the stream
+then yields nothing more, checks the rest of the file and raises one
+:class:`~minzheng.DatasetError` with every problem.
 """
 
 from __future__ import annotations
 
 import csv
 import functools
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any, BinaryIO
-
-from attrs import frozen
 
 from .dataset import (
     Dataset,
@@ -85,7 +73,7 @@ class DroppedFactError(LookupError):
         super().__init__(
             f"the facts of unit {code} were dropped once its county was assessed: a rule "
             "above county level that reads below it needs the dataset loaded whole "
-            "(minzheng.load_dataset, or minzheng assess --no-stream)"
+            "(minzheng.load_dataset, or minzheng targets --no-stream)"
         )
         self.code = code
 
@@ -176,9 +164,6 @@ class DatasetStream:
         #: How many values :meth:`blocks` has read (known once it has read them all).
         self.facts_read = 0
         #: Called with a block's key just before its units are yielded.
-        self._on_block: Callable[[str | None], None] | None = None
-        #: For one of several processes each reading a stretch of ``facts.csv``: which.
-        self._stretch: _Stretch | None = None
         self._order_problems = 0
 
     def _key(self, unit: Unit, units: Mapping[str, Unit]) -> str | None:
@@ -237,7 +222,6 @@ class DatasetStream:
         if self._read:
             raise RuntimeError("a DatasetStream is read once; create another to read again")
         self._read = True
-        stretch = self._stretch
         facts = self._facts
         rows = _FactRows(self.facts_path, self.indicators)
         builder = _Builder(str(self.facts_path), self.indicators)
@@ -246,14 +230,6 @@ class DatasetStream:
         add_fact = builder.add_fact
         #: the units (and their ancestors) whose blocks have been assessed
         settled: set[str] = set()
-        if stretch is not None:
-            # the state one process is in when it reaches the stretch's first row
-            builder.facts = facts.kept
-            for fact in rows.values(stretch.kept_rows):
-                add_fact(*fact[1:], row=fact[0])
-            for ended in stretch.before:
-                self._close(ended, settled)
-            rows.restrict(stretch.start, stretch.end, stretch.first_row)
         current: str | None = None
         failed = False
         for number, code, indicator, period, value in rows:
@@ -286,16 +262,12 @@ class DatasetStream:
         self.facts_read += _count(facts.block) + _count(facts.kept)
         if current is not None:
             yield from self._end_block(current, settled)
-        if stretch is not None and not stretch.last:
-            return  # the blocks without facts and the units above: the last stretch's
         for key in self._blocks:
             if key not in facts.done:
                 facts.block = {}
                 yield from self._end_block(key, settled)
         facts.block = {}
         if self._upper:
-            if self._on_block is not None:
-                self._on_block(None)
             yield tuple(self._upper)
 
     def check(self) -> int:
@@ -311,8 +283,6 @@ class DatasetStream:
         """A block's facts are all in: yield its units to be assessed (unless ``skip``),
         then close it."""
         if not skip:
-            if self._on_block is not None:
-                self._on_block(key)
             yield tuple(self._blocks[key])
         self._close(key, settled)
 
@@ -336,25 +306,6 @@ class DatasetStream:
             "sort facts.csv by its first column, or load the dataset whole (--no-stream)",
             row=row,
         )
-
-
-@frozen
-class _Stretch:
-    """The rows of ``facts.csv`` one of several processes reads (:mod:`minzheng._jobs`),
-    and what it needs to know of the rows before them to be where one process would be
-    on reaching them. The stretch begins with the first row of a block."""
-
-    #: the stretch's bytes in the file (whole lines), and the number of its first row
-    start: int
-    end: int
-    first_row: int
-    #: the rows before it of units at county level and above (row number, cells)
-    kept_rows: tuple[tuple[int, list[str]], ...]
-    #: the blocks with rows before it (ended before it begins)
-    before: frozenset[str]
-    #: whether it ends the file: its process then also assesses the blocks without
-    #: facts and the units above county level, as one process does at the end
-    last: bool
 
 
 def _count(table: _Facts) -> int:

@@ -2,13 +2,13 @@
 
 from attrs import frozen
 
-from minzheng import Citation, Outcome, PackInfo, RegionInfo, Rule, UnitContext, hookimpl
+from minzheng import Citation, PackInfo, RegionInfo, Rule, UnitContext, hookimpl
 from minzheng.models import Level
 
 
 @frozen(kw_only=True)
 class Exploding(Rule):
-    def check(self, ctx: UnitContext) -> Outcome:
+    def columns(self, frame: object) -> object:
         raise ZeroDivisionError("division by zero in a pack's rule")
 
     def targets(self, ctx: UnitContext):  # type: ignore[no-untyped-def]

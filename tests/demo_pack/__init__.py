@@ -10,21 +10,23 @@ from __future__ import annotations
 from decimal import Decimal
 from importlib.resources import files
 
+import polars as pl
 from attrs import frozen
 
 from minzheng import (
     Citation,
     Document,
+    MissingFact,
     Outcome,
     PackInfo,
     RegionInfo,
     Rule,
-    UnitContext,
     compare,
     hookimpl,
     load_indicators,
     load_rules,
 )
+from minzheng.columns import Frame
 from minzheng.models import Comparator, Level
 
 _DATA = files(__name__)
@@ -35,11 +37,19 @@ DOCUMENT = Document("demo.txt", "演示文件(虚构)", "demo document (invented
 class CarersRule(Rule):
     """A code-only rule: carers ≥ ⌈disabled residents / 4⌉ (like J-home-staff)."""
 
-    def check(self, ctx: UnitContext) -> Outcome:
-        carers, disabled = ctx.values("carers", "disabled_residents")
-        required = (Decimal(disabled) / 4).to_integral_value(rounding="ROUND_CEILING")
+    def columns(self, frame: Frame) -> pl.DataFrame:
+        return frame.outcome([], frame.apply(self.judge, carers=frame.fact("carers"),
+                                             disabled=frame.fact("disabled_residents")))  # fmt: skip
+
+    def judge(self, carers: object, disabled: object) -> Outcome:
+        missing = [
+            i for i, v in (("carers", carers), ("disabled_residents", disabled)) if v is None
+        ]
+        if missing:
+            raise MissingFact(*missing)
+        required = (Decimal(disabled) / 4).to_integral_value(rounding="ROUND_CEILING")  # type: ignore[arg-type]
         return compare(
-            Decimal(carers),
+            Decimal(carers),  # type: ignore[arg-type]
             Comparator.GE,
             required,
             what_zh="护理人员",

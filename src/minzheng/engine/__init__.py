@@ -1,64 +1,67 @@
 """The engine: apply rule packs to a dataset and report findings and targets.
 
-:class:`Engine` evaluates every rule over whole columns (polars) where the rule has a
-columnar form — every declarative kind of :mod:`minzheng.rules` — and checks the rest
-(the packs' own kinds, until they are ported) unit by unit, then gives every finding
-in one order: by unit (file order), pack and rule.
+:class:`Engine` evaluates every rule over whole columns (polars): for each chosen pack
+and each of its rules, the units the rule speaks of at once, then every finding in one
+order: by unit (file order), pack and rule. It writes nothing.
 
 * :meth:`Engine.assess_table` returns the findings as one polars DataFrame
-  (:data:`minzheng.findings.FINDINGS_SCHEMA`); it writes nothing.
+  (:data:`minzheng.findings.FINDINGS_SCHEMA`).
 * :meth:`Engine.assess` returns a :class:`~minzheng.models.Report`: iterating it, or
   its ``findings``, gives :class:`~minzheng.models.Finding` objects; ``table`` the
-  DataFrame.
+  DataFrame; ``summary`` and ``rollups`` the counts.
 * :meth:`Engine.iter_assess` yields the findings one by one.
+* :meth:`Engine.iter_targets` yields the targets each rule derives, unit by unit.
 
 The statuses are those of the contract: a missing fact gives ``unknown`` naming it,
 never ``met``; a rule not yet in force gives ``not_applicable``; a rule that raises
 gives ``error`` findings naming the pack and the rule, and the run goes on; a rule whose
 deadline has not come still reports its gap, with ``due`` false.
-
-A :class:`~minzheng.DatasetStream` (a CSV dataset read county by county) is still
-assessed unit by unit, as are targets (:meth:`Engine.iter_targets`).
 """
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from typing import TYPE_CHECKING
 
 from ..dataset import Dataset
-from ..models import Finding, Report
+from ..models import Finding, Report, TargetValue
+from ..plugins import LoadedPack, Registry
 from ..stream import DatasetStream
-from ._unitwise import Tally, UnitEngine, iter_targets, resolve_date
+from ._tally import Tally, resolve_date
 
 if TYPE_CHECKING:
     import polars as pl
 
-    from ..models import Indicator
-    from ..plugins import Registry
     from ..tables import Tables
-    from ._columnar import Planned
 
-__all__ = [
-    "Engine",
-    "Tally",
-    "UnitEngine",
-    "assess",
-    "iter_assess",
-    "iter_targets",
-    "resolve_date",
-]
+__all__ = ["Engine", "Tally", "assess", "iter_assess", "iter_targets", "resolve_date"]
 
 
-class Engine(UnitEngine):
-    """Applies the packs of one :class:`~minzheng.plugins.Registry` to datasets, over
-    columns where a rule can be (see the module's docstring)."""
+class Engine:
+    """Applies the packs of one :class:`~minzheng.plugins.Registry` (its own plugin
+    manager) to datasets, over columns (see the module's docstring)."""
+
+    def __init__(self, registry: Registry | None = None) -> None:
+        self.registry = registry if registry is not None else Registry.discover()
+
+    def _chosen(self, packs: Iterable[str] | None) -> list[LoadedPack]:
+        if packs is None:
+            return [p for p in self.registry.packs.values() if p.rules]
+        return [self.registry.pack(name) for name in packs]
+
+    def _only(self, rules: Iterable[str] | None) -> frozenset[str] | None:
+        """The rule ids asked for, each checked to exist (``None``: every rule)."""
+        if rules is None:
+            return None
+        wanted = frozenset(rules)
+        for rule_id in wanted:
+            self.registry.rule(rule_id)  # UnknownNameError, with a suggestion
+        return wanted
 
     def assess_table(
         self,
-        data: Dataset | Tables,
+        data: Dataset | DatasetStream | Tables,
         packs: Iterable[str] | None = None,
         on: date | None = None,
         *,
@@ -67,65 +70,44 @@ class Engine(UnitEngine):
         rules: Iterable[str] | None = None,
     ) -> pl.DataFrame:
         """Every finding as one DataFrame (:data:`~minzheng.findings.FINDINGS_SCHEMA`),
-        ordered by unit, pack and rule. The arguments are those of :meth:`assess`;
-        ``data`` may be a :class:`~minzheng.Dataset` or :class:`~minzheng.tables.Tables`
-        (e.g. from :func:`~minzheng.tables.read_tables`, which reads CSV and Parquet by
-        column)."""
-        table, _ = self._run(
-            data, packs, on, what_if=what_if, options=options, rules=rules, keep=False
+        ordered by unit, pack and rule.
+
+        ``packs`` names the packs to apply (default: every installed pack with rules);
+        ``what_if`` applies them to units outside their region too; ``on`` is the
+        assessment date (default: the dataset's ``as_of``, else the end of its latest
+        period); ``options`` are handed to every rule (``Frame.options``), e.g.
+        ``{"score_table": table}`` for the packs that score against an indicator table;
+        ``rules`` keeps only the rules with these ids. ``data`` may be a
+        :class:`~minzheng.Dataset`, :class:`~minzheng.tables.Tables` or a
+        :class:`~minzheng.DatasetStream` (whose files are read by column)."""
+        return self._run(data, packs, on, what_if=what_if, options=options, rules=rules).drop(
+            "_idx", "_pack", "_rule"
         )
-        return table.drop("_idx", "_pack", "_rule", "_kept")
 
     def _run(
         self,
-        data: Dataset | Tables,
+        data: Dataset | DatasetStream | Tables,
         packs: Iterable[str] | None,
         on: date | None,
         *,
         what_if: bool,
         options: Mapping[str, object] | None,
         rules: Iterable[str] | None,
-        keep: bool = True,
-    ) -> tuple[pl.DataFrame, list[Finding]]:
-        """The ordered findings table, with its order columns and ``_kept``: with
-        ``keep``, the place in the returned list of each finding made unit by unit (the
-        objects themselves); without, those findings are only rows of the table, made a
-        block at a time, so that national data never holds them all as objects."""
-        import polars as pl
-
-        from ..tables import tables_from_dataset
+    ) -> pl.DataFrame:
+        """The ordered findings table, with its order columns."""
+        from ..tables import read_tables, tables_from_dataset
         from ._columnar import assess_columns, plan
 
         indicators = self.registry.indicators
-        tables = tables_from_dataset(data, indicators) if isinstance(data, Dataset) else data
-        day = resolve_date(data, on)
+        if isinstance(data, DatasetStream):
+            tables = read_tables(data.facts_path, indicators)
+        elif isinstance(data, Dataset):
+            tables = tables_from_dataset(data, indicators)
+        else:
+            tables = data
         planned = plan(self._chosen(packs), self._only(rules))
-        table, unitwise = assess_columns(
-            tables, planned, day, indicators, what_if=what_if, options=options
-        )
-        table = table.with_columns(pl.lit(None, pl.Int64).alias("_kept"))
-        if not unitwise:
-            return table, []
-        dataset = data if isinstance(data, Dataset) else _dataset(tables, indicators, unitwise)
-        findings = UnitEngine.iter_assess(
-            self, dataset, sorted({p.pack.name for p in unitwise}), day, what_if=what_if,
-            options=options, rules={p.rule.id for p in unitwise},
-        )  # fmt: skip
-        order = {(p.pack.name, p.rule.id): (p.pack_order, p.rule_order) for p in planned}
-        index = dict(
-            zip(tables.units["code"].to_list(), tables.units["idx"].to_list(), strict=True)
-        )
-        kept: list[Finding] = []
-        blocks = [table]
-        for block in _batched(findings):
-            start = len(kept) if keep else None
-            blocks.append(_keyed(block, index, order, start))
-            if keep:
-                kept.extend(block)
-        merged = pl.concat(blocks, how="vertical").sort(
-            ["_idx", "_pack", "_rule"], maintain_order=True
-        )
-        return merged, kept
+        day = resolve_date(tables, on)
+        return assess_columns(tables, planned, day, indicators, what_if=what_if, options=options)
 
     def iter_assess(
         self,
@@ -138,18 +120,13 @@ class Engine(UnitEngine):
         options: Mapping[str, object] | None = None,
         rules: Iterable[str] | None = None,
     ) -> Iterator[Finding]:
-        """Every finding, unit by unit (see :meth:`UnitEngine.iter_assess
-        <minzheng.engine.UnitEngine.iter_assess>` for the arguments). A
-        :class:`~minzheng.DatasetStream` is assessed unit by unit, county by county."""
-        if isinstance(dataset, DatasetStream):
-            yield from super().iter_assess(
-                dataset, packs, on, what_if=what_if, tally=tally, options=options, rules=rules
-            )
-            return
+        """Every finding as a :class:`~minzheng.models.Finding`, in order (the
+        arguments are those of :meth:`assess_table`); ``tally`` counts them and rolls
+        them up as they pass."""
         from ..findings import finding_objects
 
-        table, kept = self._run(dataset, packs, on, what_if=what_if, options=options, rules=rules)
-        for finding in finding_objects(table, kept):
+        table = self.assess_table(dataset, packs, on, what_if=what_if, options=options, rules=rules)
+        for finding in finding_objects(table):
             if tally is not None:
                 tally.add(finding)
             yield finding
@@ -164,16 +141,15 @@ class Engine(UnitEngine):
         options: Mapping[str, object] | None = None,
         rules: Iterable[str] | None = None,
     ) -> Report:
-        """Assess every unit and collect a :class:`~minzheng.models.Report`, whose
-        ``table`` is the findings' DataFrame."""
-        if isinstance(dataset, DatasetStream):
-            return super().assess(dataset, packs, on, what_if=what_if, options=options, rules=rules)
+        """Assess every unit and collect a :class:`~minzheng.models.Report` (the
+        arguments are those of :meth:`assess_table`), whose ``table`` is the findings'
+        DataFrame."""
         from ..findings import finding_objects
 
         packs = list(packs) if packs is not None else None
-        table, kept = self._run(dataset, packs, on, what_if=what_if, options=options, rules=rules)
+        table = self.assess_table(dataset, packs, on, what_if=what_if, options=options, rules=rules)
         tally = Tally(_as_dataset(dataset))
-        findings = tuple(finding_objects(table, kept))
+        findings = tuple(finding_objects(table))
         for finding in findings:
             tally.add(finding)
         return Report(
@@ -184,59 +160,41 @@ class Engine(UnitEngine):
             rollups=tally.rollups(),
             summary=tally.summary,
             errors=tuple(str(e) for e in self.registry.errors),
-            table=table.drop("_idx", "_pack", "_rule", "_kept"),
+            table=table,
         )
 
+    def iter_targets(
+        self,
+        dataset: Dataset | DatasetStream,
+        packs: Iterable[str] | None = None,
+        on: date | None = None,
+        *,
+        what_if: bool = False,
+        options: Mapping[str, object] | None = None,
+        rules: Iterable[str] | None = None,
+    ) -> Iterator[TargetValue]:
+        """The targets each applicable rule derives for each unit, unit by unit (a
+        stream county by county); the arguments are those of :meth:`assess_table`.
 
-#: Findings made unit by unit turned into table rows at a time.
-_BLOCK = 50_000
+        A target that cannot be derived because a fact is missing comes with
+        ``required`` ``None`` and the missing facts named."""
+        from ._targets import derive_targets
 
-
-def _batched(findings: Iterable[Finding]) -> Iterator[tuple[Finding, ...]]:
-    """The findings in tuples of :data:`_BLOCK` (``itertools.batched``, from 3.12)."""
-    it = iter(findings)
-    while block := tuple(itertools.islice(it, _BLOCK)):
-        yield block
-
-
-def _keyed(
-    block: Sequence[Finding],
-    index: Mapping[str, int],
-    order: Mapping[tuple[str, str], tuple[int, int]],
-    start: int | None,
-) -> pl.DataFrame:
-    """Findings as table rows with their order columns (``_kept``: their place from
-    ``start`` in the kept list, or null)."""
-    import polars as pl
-
-    from ..findings import findings_frame
-
-    keys = [
-        (index[f.unit], *order[(f.pack, f.rule)], None if start is None else start + i)
-        for i, f in enumerate(block)
-    ]
-    schema = dict.fromkeys(("_idx", "_pack", "_rule", "_kept"), pl.Int64)
-    return findings_frame(block).with_columns(pl.DataFrame(keys, schema=schema, orient="row"))
+        return derive_targets(
+            dataset, self._chosen(packs), resolve_date(dataset, on), only=self._only(rules),
+            what_if=what_if, indicators=self.registry.indicators, options=options,
+        )  # fmt: skip
 
 
-def _as_dataset(data: Dataset | Tables) -> Dataset:
+def _as_dataset(data: Dataset | DatasetStream | Tables) -> Dataset:
     """A dataset of the units (without facts) for the roll-ups' tree."""
     if isinstance(data, Dataset):
         return data
+    if isinstance(data, DatasetStream):
+        return data.dataset
     from ..tables import units_of
 
     return Dataset(units=units_of(data.units), facts={}, name=data.name, source=data.source)
-
-
-def _dataset(
-    tables: Tables, indicators: Mapping[str, Indicator], unitwise: Sequence[Planned]
-) -> Dataset:
-    """The dataset the per-unit engine needs for the rules left to it: every unit, and
-    the facts those rules read."""
-    from ..tables import dataset_from_tables
-
-    reads = {i for p in unitwise for i in p.rule.reads()}
-    return dataset_from_tables(tables, indicators, reads)
 
 
 def assess(
@@ -270,3 +228,16 @@ def iter_assess(
     return Engine(registry).iter_assess(
         dataset, packs, on, what_if=what_if, tally=tally, options=options, rules=rules
     )
+
+
+def iter_targets(
+    dataset: Dataset | DatasetStream,
+    packs: Iterable[str] | None = None,
+    on: date | None = None,
+    *,
+    what_if: bool = False,
+    registry: Registry | None = None,
+    options: Mapping[str, object] | None = None,
+) -> Iterator[TargetValue]:
+    """Stream derived targets (see :meth:`Engine.iter_targets`)."""
+    return Engine(registry).iter_targets(dataset, packs, on, what_if=what_if, options=options)

@@ -6,12 +6,11 @@ and the pack's region unless ``what_if`` — as one :class:`~minzheng.columns.Fr
 and asks the rule for its findings' columns (:meth:`~minzheng.rules.Rule.columns`).
 It then adds what comes from the rule itself (pack, rule, unit, citation, deadline,
 attribute, whether it is due, severity) and orders every finding by unit (file order),
-pack and rule — the order of the per-unit engine.
+pack and rule.
 
-As in the per-unit engine: a rule not yet in force gives ``not_applicable``; a rule
-that raises gives ``error`` findings naming the pack and the rule, and the run goes
-on. A rule with no columnar form (a pack's own kind, or a kind that cannot read the
-facts it names as columns) is returned to the caller, which checks it unit by unit.
+A rule not yet in force gives ``not_applicable``; a rule that raises — including one
+without a columnar form (:class:`~minzheng.columns.NoColumns`) — gives ``error``
+findings naming the pack and the rule, and the run goes on.
 """
 
 from __future__ import annotations
@@ -53,26 +52,18 @@ def assess_columns(
     *,
     what_if: bool,
     options: Mapping[str, object] | None = None,
-) -> tuple[pl.DataFrame, list[Planned]]:
-    """The findings of every planned rule that has a columnar form (ordered, with the
-    :data:`ORDER` columns), and the planned rules that have none."""
+) -> pl.DataFrame:
+    """The findings of every planned rule, ordered, with the :data:`ORDER` columns."""
     facts = Facts(tables.units, tables.facts, on, indicators)
     options = options or {}
     parts: list[pl.DataFrame] = []
-    unitwise: list[Planned] = []
     for item in planned:
         rows = tables.units.filter(_applies(item, what_if))
-        if not rows.height:
-            continue
-        found = _findings(item, rows, facts, on, options)
-        if found is None:
-            unitwise.append(item)
-        else:
-            parts.append(found)
+        if rows.height:
+            parts.append(_findings(item, rows, facts, on, options))
     if not parts:
-        return pl.DataFrame(schema={**FINDINGS_SCHEMA, **dict.fromkeys(ORDER, pl.Int64)}), unitwise
-    table = pl.concat(parts, how="vertical").sort(list(ORDER), maintain_order=True)
-    return table, unitwise
+        return pl.DataFrame(schema={**FINDINGS_SCHEMA, **dict.fromkeys(ORDER, pl.Int64)})
+    return pl.concat(parts, how="vertical").sort(list(ORDER), maintain_order=True)
 
 
 def _applies(item: Planned, what_if: bool) -> pl.Expr:
@@ -93,8 +84,8 @@ def _applies(item: Planned, what_if: bool) -> pl.Expr:
 
 def _findings(
     item: Planned, rows: pl.DataFrame, facts: Facts, on: date, options: Mapping[str, object]
-) -> pl.DataFrame | None:
-    """One rule's findings over ``rows``; ``None`` when it has no columnar form."""
+) -> pl.DataFrame:
+    """One rule's findings over ``rows``."""
     rule, pack = item.rule, item.pack
     if rule.effective is not None and on < rule.effective:
         since = rule.effective.isoformat()
@@ -102,8 +93,6 @@ def _findings(
     else:
         try:
             out = rule.columns(Frame(rows, facts, options=options, rule=rule.id, pack=pack.name))
-        except NotImplementedError:  # NoColumns, or a kind's own: checked unit by unit
-            return None
         except Exception as exc:  # one failing rule must not stop the run
             what = f"{type(exc).__name__}: {exc}"
             out = _plain(

@@ -90,10 +90,6 @@ class OfficeNameRule(Rule):
     office_name: str = field(default="office_name", metadata=FACT)
     suffix: str = "民政所"
 
-    def check(self, ctx: UnitContext) -> Outcome:
-        return self.judge(ctx.unit.name, ctx.get(self.has_office), ctx.get(self.office_name),
-                          ctx.period(self.office_name))  # fmt: skip
-
     def judge(self, unit: str, has: object, name: object, period: str | None) -> Outcome:
         expected = f"{unit}{self.suffix}"
         if has is False:
@@ -149,10 +145,6 @@ class HomeStaffRule(Rule):
     residents_per_worker: int
     disabled_per_carer: int
 
-    def check(self, ctx: UnitContext) -> Outcome:
-        return self.judge(*(ctx.get(i) for i in (self.workers, self.carers, self.residents,
-                                                 self.disabled)))  # fmt: skip
-
     def _required(self, residents: object, disabled: object) -> tuple[Decimal, Decimal]:
         _present(**{self.residents: residents, self.disabled: disabled})
         return (
@@ -191,7 +183,6 @@ class HomeStaffRule(Rule):
         residents, disabled = ctx.values(self.residents, self.disabled)
         need_workers, need_carers = self._required(residents, disabled)
         yield TargetValue(
-            pack="",
             rule=self.id,
             unit=ctx.unit.code,
             indicator=self.workers,
@@ -204,7 +195,6 @@ class HomeStaffRule(Rule):
             inputs=((self.residents, _number(residents, self.residents)),),
         )
         yield TargetValue(
-            pack="",
             rule=self.id,
             unit=ctx.unit.code,
             indicator=self.carers,
@@ -263,20 +253,6 @@ class PayFloorRule(Rule):
             f"the floor of {format_decimal(self.floor)} yuan/month",
         )
 
-    def check(self, ctx: UnitContext) -> Outcome:
-        pay = _number(ctx.value(self.indicator), self.indicator)
-        required, basis_zh, basis_en = self._required(ctx)
-        return compare(
-            pay,
-            Comparator.GE,
-            required,
-            what_zh="民政专干工作报酬",
-            what_en="officer's pay",
-            measure="yuan/month",
-            period=ctx.period(self.indicator),
-            details=(f"{basis_zh} / {basis_en}",),
-        )
-
     def columns(self, frame: col.Frame) -> pl.DataFrame:
         pay = frame.fact(self.indicator)
         found, source, source_name = frame.inherited(self.standard)
@@ -307,7 +283,6 @@ class PayFloorRule(Rule):
     def targets(self, ctx: UnitContext) -> Iterable[TargetValue]:
         required, basis_zh, basis_en = self._required(ctx)
         yield TargetValue(
-            pack="",
             rule=self.id,
             unit=ctx.unit.code,
             indicator=self.indicator,
@@ -349,10 +324,6 @@ class BudgetShareRule(Rule):
             return f"{format_decimal(per_mille.normalize())}‰"
         return f"{format_decimal((self.share * 100).normalize())}%"
 
-    def check(self, ctx: UnitContext) -> Outcome:
-        year = ctx.on.year
-        return self.judge(year, ctx.get_in(self.base, year - 1), ctx.get_in(self.indicator, year))
-
     def judge(self, year: int, transfers: object, budget: object) -> Outcome:
         transfers, required = self._required(year, transfers)
         if budget is None:
@@ -384,7 +355,6 @@ class BudgetShareRule(Rule):
         transfers, required = self._required(year, ctx.get_in(self.base, year - 1))
         share = self._share_text()
         yield TargetValue(
-            pack="",
             rule=self.id,
             unit=ctx.unit.code,
             indicator=self.indicator,
@@ -420,11 +390,6 @@ class PerCapitaFundingRule(Rule):
         people, amount = _number(population, self.population), _number(standard, self.standard)
         return people, amount, _money(people * amount)
 
-    def check(self, ctx: UnitContext) -> Outcome:
-        found = ctx.inherited(self.standard)
-        return self.judge(ctx.on.year, ctx.get_in(self.indicator, ctx.on.year),
-                          ctx.get(self.population), None if found is None else found[1])  # fmt: skip
-
     def judge(self, year: int, funds: object, population: object, standard: object) -> Outcome:
         if funds is None:
             raise MissingFact(self.indicator, period=str(year))
@@ -457,7 +422,6 @@ class PerCapitaFundingRule(Rule):
             ctx.get(self.population), None if found is None else found[1]
         )
         yield TargetValue(
-            pack="",
             rule=self.id,
             unit=ctx.unit.code,
             indicator=self.indicator,
@@ -482,9 +446,6 @@ class HiringRule(Rule):
 
     hires: str = field(default="new_hires", metadata=FACT)
     qualified: str = field(default="new_hires_qualified", metadata=FACT)
-
-    def check(self, ctx: UnitContext) -> Outcome:
-        return self.judge(ctx.get(self.hires), ctx.get(self.qualified), ctx.period(self.hires))
 
     def judge(self, hires: object, qualified: object, period: str | None) -> Outcome:
         _present(**{self.hires: hires, self.qualified: qualified})
@@ -526,15 +487,6 @@ class AnnualTrainingRule(Rule):
     rotation: str = field(default="rotation_training", metadata=FACT)
     pre_job: str = field(default="pre_job_training", metadata=FACT)
     hires: str = field(default="new_hires", metadata=FACT)
-
-    def check(self, ctx: UnitContext) -> Outcome:
-        year = ctx.on.year
-        return self.judge(
-            ctx.on,
-            ctx.get_in(self.rotation, year),
-            ctx.get_in(self.hires, year),
-            ctx.get_in(self.pre_job, year),
-        )
 
     def judge(self, on: date, rotation: object, hires: object, pre_job: object) -> Outcome:
         year = on.year

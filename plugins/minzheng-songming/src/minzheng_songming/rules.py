@@ -30,7 +30,6 @@ from minzheng import (
     Outcome,
     Rule,
     Status,
-    UnitContext,
     combine,
     compare,
     rule_kind,
@@ -71,20 +70,6 @@ class EcoBurialRule(CoverageRule):
 
     site: str = field(metadata=FACT)
 
-    def check(self, ctx: UnitContext) -> Outcome:
-        if ctx.unit.level is not Level.TOWNSHIP:
-            return super().check(ctx)
-        has_site = ctx.value(self.site)
-        return Outcome(
-            status=Status.MET if has_site is True else Status.NOT_MET,
-            message_zh="已建节地生态安葬点" if has_site else "未建节地生态安葬点",
-            message_en="has an eco-burial site" if has_site else "has no eco-burial site",
-            actual=has_site,
-            required=True,
-            comparator=Comparator.EQ,
-            period=ctx.period(self.site),
-        )
-
     def columns(self, frame: col.Frame) -> pl.DataFrame:
         site = frame.fact(self.site)
         has = site.flag()
@@ -118,10 +103,6 @@ class ProvincialAverageRule(Rule):
     """
 
     pairs: tuple[tuple[str, str], ...] = field(metadata=FACT)
-
-    def check(self, ctx: UnitContext) -> Outcome:
-        found = [(ctx.get(i), ctx.period(i), ctx.inherited(a)) for i, a in self.pairs]
-        return self.judge(ctx.indicator, [(v, p, None if f is None else f[1]) for v, p, f in found])
 
     def judge(
         self,
@@ -182,25 +163,6 @@ class QuarterlyVisitsRule(Rule):
 
     children: str = field(metadata=FACT)
     quarters: str = field(metadata=FACT)
-
-    def check(self, ctx: UnitContext) -> Outcome:
-        children = _number(ctx.value(self.children), self.children)
-        if children == 0:
-            return _NO_CHILDREN
-        year = ctx.on.year
-        ended = _quarters_ended(ctx.on)
-        if ended == 0:
-            return _none_ended(year)
-        visited = _number(ctx.value_in(self.quarters, year), self.quarters)
-        return compare(
-            visited,
-            Comparator.GE,
-            Decimal(ended),
-            what_zh=f"{year}年按季走访的季度数",
-            what_en=f"quarters of {year} with every child visited",
-            measure="quarter",
-            period=str(year),
-        )
 
     def columns(self, frame: col.Frame) -> pl.DataFrame:
         year = frame.on.year
@@ -271,11 +233,6 @@ class DibaoGapRule(Rule):
         if u == 0:
             raise ValueError(f"the urban dibao standard for {year} is 0")
         return r, u
-
-    def check(self, ctx: UnitContext) -> Outcome:
-        year = ctx.on.year
-        return self.judge(year, *(ctx.get_in(i, y) for y in (year, year - 1)
-                                  for i in (self.rural, self.urban)))  # fmt: skip
 
     def judge(
         self, year: int, rural: object, urban: object, rural_0: object, urban_0: object

@@ -31,7 +31,6 @@ from minzheng import (
     Scores,
     ScoreTable,
     Status,
-    UnitContext,
     load_score_table,
     rule_kind,
 )
@@ -154,9 +153,6 @@ class TableStructureRule(Rule):
     category: str | None = None
     items: tuple[str, ...] = ()
 
-    def check(self, ctx: UnitContext) -> Outcome:
-        return self.judge(table_in_use(ctx.options))
-
     def columns(self, frame: col.Frame) -> pl.DataFrame:
         table = table_in_use(frame.options)
         return frame.outcome([], frame.apply(lambda: self.judge(table)))
@@ -210,11 +206,6 @@ class SelfAssessmentRule(Rule):
 
     scores: str = field(metadata=FACT)
     evidence: str = field(metadata=FACT)
-
-    def check(self, ctx: UnitContext) -> Outcome:
-        year = ctx.on.year
-        return self.judge(table_in_use(ctx.options), year,
-                          ctx.get_in(self.scores, year), ctx.get_in(self.evidence, year))  # fmt: skip
 
     def columns(self, frame: col.Frame) -> pl.DataFrame:
         table, year = table_in_use(frame.options), frame.on.year
@@ -301,10 +292,6 @@ class CityReviewRule(Rule):
 
     scores: str = field(metadata=FACT)
 
-    def check(self, ctx: UnitContext) -> Outcome:
-        year = ctx.on.year
-        return self.judge(table_in_use(ctx.options), year, ctx.get_in(self.scores, year))
-
     def columns(self, frame: col.Frame) -> pl.DataFrame:
         table, year = table_in_use(frame.options), frame.on.year
         return frame.outcome([], frame.apply(
@@ -363,11 +350,6 @@ class DualAssessmentRule(Rule):
 
     self_scores: str = field(metadata=FACT)
     city_scores: str = field(metadata=FACT)
-
-    def check(self, ctx: UnitContext) -> Outcome:
-        year = ctx.on.year
-        return self.judge(table_in_use(ctx.options), year, ctx.get_in(self.self_scores, year),
-                          ctx.get_in(self.city_scores, year))  # fmt: skip
 
     def columns(self, frame: col.Frame) -> pl.DataFrame:
         table, year = table_in_use(frame.options), frame.on.year
@@ -473,13 +455,6 @@ class TimelineRule(Rule):
             if card.valid and _decide(table, card)[1]:
                 return True
         return False
-
-    def check(self, ctx: UnitContext) -> Outcome:
-        counties = [
-            _County(c.unit.code, c.unit.name, tuple(c.series(self.scores).items()))
-            for c in ctx.descendants(Level.COUNTY)
-        ]
-        return self.judge(table_in_use(ctx.options), ctx.on, counties, ctx.get(self.count))
 
     def columns(self, frame: col.Frame) -> pl.DataFrame:
         table, on = table_in_use(frame.options), frame.on
