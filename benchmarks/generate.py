@@ -32,11 +32,12 @@ from pathlib import Path
 
 import yaml
 
-import minzheng.dataset
-import minzheng.values
-from minzheng import Indicator, Kind, Level, Registry, Scores, Unit, Value
-from minzheng.dataset import csv_cell, unit_row
-from minzheng.values import dump_value
+import minzheng.io.dataset
+import minzheng.model.values
+from minzheng import Indicator, Kind, Level, Registry, Scores, Unit
+from minzheng.io.dataset import csv_cell, unit_row
+from minzheng.model import Value
+from minzheng.model.values import dump_value
 
 #: counties, townships per county and villages per township on average (facilities: one
 #: home per township). The counties are spread over prefectures of 5 to 15 (a scale of at
@@ -181,7 +182,7 @@ def fingerprint(scale: str, fmt: str, registry: Registry) -> str:
     generator's code and the core's code that writes values and rows, the scale, the
     format, and each pack's version, rules (what they read, where) and indicators."""
     digest = hashlib.sha256()
-    for source in (__file__, minzheng.dataset.__file__, minzheng.values.__file__):
+    for source in (__file__, minzheng.io.dataset.__file__, minzheng.model.values.__file__):
         digest.update(Path(source).read_bytes())
     digest.update(f"{scale} {fmt} {SEED}".encode())
     for pack in sorted(registry.packs.values(), key=lambda p: p.name):

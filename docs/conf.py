@@ -24,7 +24,7 @@ extensions = [
 autodoc_typehints = "description"
 autodoc_member_order = "bysource"
 autodoc_default_options = {"members": True, "show-inheritance": True}
-autodoc_type_aliases = {"Value": "minzheng.models.Value"}
+autodoc_type_aliases = {"Value": "minzheng.model.Value"}
 # Every cross-reference must resolve (-W makes a broken one an error), except to the
 # standard library, whose inventory would need the network (no intersphinx).
 nitpicky = True
@@ -35,7 +35,7 @@ nitpick_ignore_regex = [
     ),
     # names in type hints that autodoc cannot link: standard library names imported
     # bare, rich's Console, a private TypeVar, and the Value alias (documented in prose)
-    ("py:class", r"date|Path|Console|_F|minzheng\.rules\.R|TypeAliasForwardRef|'minzheng\.models\.Value'"),
+    ("py:class", r"date|Path|Console|_F|minzheng\.rules\.R|TypeAliasForwardRef|'minzheng\.model\.Value'"),
     # polars' types (no network here for its inventory): named in the text instead
     ("py:class", r"(polars|pl)\.[\w.]+"),
 ]

@@ -19,11 +19,12 @@ import polars as pl
 import pytest
 
 from benchmark_scripts import BENCHMARKS, load
-from minzheng import Dataset, Engine, Registry, Status, load_dataset, resolve_date
-from minzheng.models import Kind, Value
-from minzheng.render import finding_to_json, finding_to_json_line
-from minzheng.tables import read_tables, tables_from_dataset
-from minzheng.writers import write_findings_jsonl, write_findings_parquet
+from minzheng import Dataset, Engine, Registry, Status, load_dataset
+from minzheng.engine import resolve_date
+from minzheng.io.tables import read_tables, tables_from_dataset
+from minzheng.model import Kind, Value
+from minzheng.report.render import finding_to_json, finding_to_json_line
+from minzheng.report.writers import write_findings_jsonl, write_findings_parquet
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
@@ -132,7 +133,7 @@ def test_same_findings_on_a_county_with_holes(
 def test_tables_give_back_the_dataset(registry: Registry, generated: dict[str, Dataset]) -> None:
     """Tables from a dataset, and a dataset from those tables (for the rules left to the
     per-unit engine): the same facts, of the same types (a rate of 0.8 % included)."""
-    from minzheng.tables import dataset_from_tables
+    from minzheng.io.tables import dataset_from_tables
 
     dataset = _holes(generated["county"], registry, 5)
     back = dataset_from_tables(
@@ -177,8 +178,9 @@ def test_a_report_is_its_findings_and_its_table(registry: Registry) -> None:
     assert list(report) == list(report.findings)
     assert report.table.height == len(report)
     assert report.table.get_column("unit").to_list() == [f.unit for f in report]
-    by_hand = type(report)(report.on, report.dataset, report.packs, report.findings)
-    assert by_hand.table.equals(report.table)  # made from the findings when asked for
+    from minzheng.engine.findings import findings_frame
+
+    assert findings_frame(report.findings).equals(report.table)  # the same, from objects
 
 
 def test_parquet_holds_the_table(registry: Registry, tmp_path: Path) -> None:
@@ -217,7 +219,7 @@ def test_tables_from_csv_and_parquet_are_those_of_the_dataset(
 def test_a_rule_not_yet_in_force_and_a_rule_that_raises(registry: Registry) -> None:
     import attrs
 
-    from minzheng.plugins import LoadedPack
+    from minzheng.packs.registry import LoadedPack
     from minzheng.rules import ThresholdRule
 
     dataset = load_dataset(EXAMPLES[0], registry.indicators)
@@ -251,7 +253,7 @@ def test_a_bug_in_a_kinds_columns_is_an_error_not_a_quiet_fallback(registry: Reg
     """A TypeError from a rule's columns is a bug: error findings naming it."""
     import attrs
 
-    from minzheng.plugins import LoadedPack
+    from minzheng.packs.registry import LoadedPack
     from minzheng.rules import ThresholdRule
 
     dataset = load_dataset(EXAMPLES[0], registry.indicators)
@@ -280,7 +282,7 @@ def test_a_kind_reading_a_fact_its_columns_cannot_take_is_an_error(
     """A threshold on a yes/no fact: error findings saying so (NoColumns), not a guess."""
     import attrs
 
-    from minzheng.plugins import LoadedPack
+    from minzheng.packs.registry import LoadedPack
 
     dataset = load_dataset(EXAMPLES[0], registry.indicators)
     pack, rule = registry.rule("J-village-officer")
@@ -324,7 +326,7 @@ def _own_kinds() -> tuple[Registry, type, type]:
         Rule,
         hookimpl,
     )
-    from minzheng.columns import Frame, Num, compare, lit, unknown
+    from minzheng.rules.columns import Frame, Num, compare, lit, unknown
 
     @attrs.frozen(kw_only=True)
     class PayFloor(Rule):
@@ -479,7 +481,7 @@ def test_a_dataset_of_several_provinces_is_assessed_a_province_at_a_time(
 
     from minzheng import write_dataset
     from minzheng.cli import main
-    from minzheng.tables import read_blocks
+    from minzheng.io.tables import read_blocks
 
     units: dict[str, object] = {}
     facts: dict[str, object] = {}

@@ -17,10 +17,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from minzheng._kinds import _hundredths
-from minzheng.columns import Facts, Frame, Num, _places, holds
-from minzheng.models import Comparator
-from minzheng.values import format_decimal
+from minzheng.model import Comparator
+from minzheng.model.values import format_decimal
+from minzheng.rules._kinds import _hundredths
+from minzheng.rules.columns import Facts, Frame, Num, _places, holds
 
 LARGEST = Decimal("9" * 28 + "." + "9" * 10)
 

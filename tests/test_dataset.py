@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from minzheng import Dataset, DatasetError, Level, Registry, Unit, load_dataset, write_dataset
-from minzheng.dataset import dump_dataset, read_dataset
+from minzheng.io.dataset import dump_dataset, read_dataset
 
 
 def _write_yaml(tmp_path: Path, data: Any, name: str = "data.yaml") -> Path:
@@ -226,10 +226,10 @@ def test_parent_cycle(tmp_path: Path, registry: Registry) -> None:
 def test_every_cycle_of_parents_is_reported_once(parents: list[int]) -> None:
     """Counties whose parents are other counties (wrong, but it makes any graph): each
     cycle of parents is one problem, wherever the walk enters it."""
-    from minzheng.dataset import _Builder
+    from minzheng.io.dataset import DatasetBuilder
 
     codes = [f"9901{i:02d}" for i in range(len(parents))]
-    builder = _Builder("units", {})
+    builder = DatasetBuilder("units", {})
     for code, parent in zip(codes, parents, strict=True):
         builder.units[code] = Unit(code, code, Level.COUNTY, codes[parent % len(codes)])
     builder.check_tree()
@@ -439,7 +439,7 @@ def test_units_csv_reads_alike_by_the_direct_path_and_the_general_one(
     """A ``units.csv`` with the usual header is read row by row on a direct path that
     hands any row it cannot take to the general one; with its columns in another order
     every row takes the general path. Both give the same units and the same problems."""
-    from minzheng.dataset import _UNIT_COLUMNS, _Builder, _read_units_csv
+    from minzheng.io.dataset import _UNIT_COLUMNS, DatasetBuilder, read_units_csv
 
     builders = []
     for header in (_UNIT_COLUMNS, tuple(reversed(_UNIT_COLUMNS))):
@@ -447,8 +447,8 @@ def test_units_csv_reads_alike_by_the_direct_path_and_the_general_one(
             path = Path(folder) / "units.csv"
             lines = [",".join(header), *(",".join(row[c] for c in header) for row in rows)]
             path.write_text("\n".join(lines) + "\n", "utf-8")
-            builder = _Builder("units.csv", {})
-            _read_units_csv(path, builder)
+            builder = DatasetBuilder("units.csv", {})
+            read_units_csv(path, builder)
             builders.append(builder)
     direct, general = builders
     assert direct.units == general.units

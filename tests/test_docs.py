@@ -10,7 +10,7 @@ import click
 import pytest
 
 import minzheng.cli
-from minzheng import hookspecs
+from minzheng.packs import hookspecs
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 

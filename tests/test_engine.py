@@ -13,23 +13,13 @@ from hypothesis import strategies as st
 
 import demo_pack
 from broken_packs import bad_rule
-from minzheng import (
-    Attribute,
-    Dataset,
-    Direction,
-    Engine,
-    Finding,
-    Position,
-    Severity,
-    Status,
-    Tally,
-    UnknownNameError,
-    assess,
-    iter_assess,
-    report_to_json,
-    trajectory,
-)
-from minzheng.dataset import read_dataset
+from minzheng import Attribute, Dataset, Engine, Finding, Severity, Status, assess, iter_assess
+from minzheng.engine import Tally
+from minzheng.errors import UnknownNameError
+from minzheng.io.dataset import read_dataset
+from minzheng.model import Direction, Position
+from minzheng.report.render import report_to_json
+from minzheng.rules import trajectory
 from minzheng.testing import make_registry
 
 REGISTRY = make_registry(("demo", demo_pack))
@@ -415,7 +405,8 @@ def test_a_larger_actual_is_never_worse_for_higher_is_better(
 
 
 def test_a_fact_for_one_period_and_a_standard_from_above() -> None:
-    from minzheng import MissingFact, UnitContext
+    from minzheng import MissingFact
+    from minzheng.rules import UnitContext
 
     ds = dataset(county(county_budget={2017: 5, 2018: 6}), township(registered_population=3))
     unit_ctx = UnitContext(ds.units["990101001"], ds, date(2018, 12, 31), REGISTRY.indicators)

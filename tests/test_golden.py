@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from minzheng import DatasetStream, Engine, Registry, load_dataset, resolve_date, write_dataset
-from minzheng.render import finding_to_json
+from minzheng import DatasetStream, Engine, Registry, load_dataset, write_dataset
+from minzheng.engine import resolve_date
+from minzheng.report.render import finding_to_json
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = Path(__file__).parent / "golden"

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from minzheng import DatasetError, Engine, Registry, Status, load_dataset
-from minzheng.excel import template_workbook
-from minzheng.template import template_yaml
+from minzheng.report.xlsx import template_workbook
+from minzheng.scaffold.template import template_yaml
 
 
 @pytest.fixture(scope="module")

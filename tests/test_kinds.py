@@ -14,8 +14,6 @@ from attrs import field, frozen
 from minzheng import (
     FACT,
     Citation,
-    Condition,
-    CoverageRule,
     Dataset,
     Document,
     Engine,
@@ -29,15 +27,14 @@ from minzheng import (
     Registry,
     Rule,
     Status,
-    ThresholdsRule,
     Unit,
     hookimpl,
     rule_kind,
 )
-from minzheng.columns import Frame
-from minzheng.models import Area, Comparator
-from minzheng.render import finding_to_json
-from minzheng.rules import RULE_KINDS
+from minzheng.model import Area, Comparator
+from minzheng.report.render import finding_to_json
+from minzheng.rules import RULE_KINDS, Condition, CoverageRule, ThresholdsRule
+from minzheng.rules.columns import Frame
 
 CITE = Citation("t", "一", "测试")
 COMMON: dict[str, Any] = {

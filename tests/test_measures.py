@@ -17,9 +17,6 @@ from hypothesis import strategies as st
 
 import minzheng.cli
 from minzheng import (
-    MEASURES_PLURAL,
-    MEASURES_ZH,
-    BracketRule,
     Citation,
     Comparator,
     Engine,
@@ -29,21 +26,17 @@ from minzheng import (
     PackInfo,
     Registry,
     Rule,
-    ThresholdRule,
-    TrajectoryRule,
     compare,
     hookimpl,
-    load_indicators,
-    measure_plural,
-    measure_zh,
     read_dataset,
 )
-from minzheng.columns import Facts, Frame
-from minzheng.html import report_to_html
-from minzheng.models import Bracket
-from minzheng.tables import tables_from_dataset
+from minzheng.io.tables import tables_from_dataset
+from minzheng.model import MEASURES_PLURAL, MEASURES_ZH, Bracket, measure_plural, measure_zh
+from minzheng.model.values import format_quantity
+from minzheng.report.html import report_to_html
+from minzheng.rules import BracketRule, ThresholdRule, TrajectoryRule, load_indicators
+from minzheng.rules.columns import Facts, Frame
 from minzheng.testing import make_registry
-from minzheng.values import format_quantity
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 _LATIN = re.compile(r"[A-Za-z]")

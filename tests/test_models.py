@@ -9,21 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from minzheng import (
-    Attribute,
-    Comparator,
-    Derivation,
-    Finding,
-    Indicator,
-    Kind,
-    Level,
-    Rounding,
-    Schedule,
-    Severity,
-    Status,
-    Unit,
-)
-from minzheng.models import check_code, natural_parent
+from minzheng import Attribute, Comparator, Finding, Indicator, Kind, Level, Severity, Status, Unit
+from minzheng.model import Derivation, Rounding, Schedule, check_code, natural_parent
 
 
 @pytest.mark.parametrize(
@@ -160,7 +147,7 @@ def test_severity() -> None:
 
 
 def test_compound_growth_against_the_seed() -> None:
-    from minzheng.models import compound_growth
+    from minzheng.model import compound_growth
 
     # 农村低保标准 270 (2015) → 410 (2020): 8.7 % a year to one decimal (seed 003, 一(一)1)
     rate = compound_growth(Decimal(270), Decimal(410), 5)

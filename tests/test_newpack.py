@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 import minzheng.cli
 from minzheng import MinzhengError
-from minzheng.newpack import new_pack
+from minzheng.scaffold.newpack import new_pack
 from minzheng.testing import check_pack
 
 

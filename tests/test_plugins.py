@@ -8,10 +8,11 @@ from typing import Any
 import pytest
 
 import demo_pack
-import minzheng.plugins
+import minzheng.packs.registry
 from broken_packs import bad_rule, conflicting, misspelled, raises
-from minzheng import Registry, UnknownNameError
-from minzheng.plugins import disabled_from_env
+from minzheng import Registry
+from minzheng.errors import UnknownNameError
+from minzheng.packs.registry import disabled_from_env
 from minzheng.testing import make_registry
 
 
@@ -132,7 +133,7 @@ def installed(monkeypatch: pytest.MonkeyPatch) -> None:
         assert group == "minzheng"
         return points
 
-    monkeypatch.setattr(minzheng.plugins.importlib.metadata, "entry_points", entry_points)
+    monkeypatch.setattr(minzheng.packs.registry.importlib.metadata, "entry_points", entry_points)
     monkeypatch.delenv("MINZHENG_DISABLE_PLUGINS", raising=False)
 
 

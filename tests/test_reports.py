@@ -16,8 +16,8 @@ from openpyxl import load_workbook
 import demo_pack
 import minzheng.cli
 from minzheng import Dataset, DatasetError, Engine, Registry, Status, load_dataset
-from minzheng.excel import template_workbook
-from minzheng.html import report_to_html
+from minzheng.report.html import report_to_html
+from minzheng.report.xlsx import template_workbook
 from minzheng.testing import make_registry
 
 DATA = Path(__file__).parent / "data"
@@ -252,7 +252,7 @@ def test_html_renders_in_headless_chromium(tmp_path: Path, demo: Dataset, engine
 
 
 def test_markdown_reads_as_is(demo: Dataset, engine: Engine) -> None:
-    from minzheng.render import report_to_markdown
+    from minzheng.report.render import report_to_markdown
 
     text = report_to_markdown(engine.assess(demo), "zh")
     assert text.startswith("# 结果: demo")

@@ -9,8 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from minzheng import Indicator, InputError, Kind, Scores, load_score_table
-from minzheng.values import ValueProblem, dump_value, parse_value
+from minzheng import Indicator, InputError, Kind, Scores
+from minzheng.model.values import ValueProblem, dump_value, parse_value
+from minzheng.rules.scoring import load_score_table
 
 TABLE = """
 table:
@@ -111,7 +112,7 @@ def test_score_sheets_round_trip(points: dict[str, Decimal]) -> None:
 
 @given(st.decimals(0, 60, places=1), st.decimals(0, 25, places=1), st.decimals(0, 60, places=1))
 def test_raising_one_score_never_lowers_the_total(x: Decimal, y: Decimal, more: Decimal) -> None:
-    from minzheng import Category, ScoredItem, ScoreTable
+    from minzheng.rules.scoring import Category, ScoredItem, ScoreTable
 
     table = ScoreTable(
         "表",

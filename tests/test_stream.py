@@ -30,20 +30,19 @@ from minzheng import (
     Engine,
     Finding,
     Level,
-    OrderError,
     PackInfo,
     Registry,
-    RollUp,
     Rule,
     Status,
-    Tally,
     hookimpl,
     load_dataset,
     write_dataset,
 )
 from minzheng.cli import main
-from minzheng.columns import Frame, lit, unknown
-from minzheng.stream import _periods, _periods_csv
+from minzheng.engine import Tally
+from minzheng.io.stream import OrderError, _periods, _periods_csv
+from minzheng.model import RollUp
+from minzheng.rules.columns import Frame, lit, unknown
 from minzheng.testing import make_registry
 
 DATA = Path(__file__).parent / "data"

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from minzheng import DatasetError, Registry, load_dataset
-from minzheng.tables import read_tables, tables_from_dataset
+from minzheng.io.tables import read_tables, tables_from_dataset
 
 UNITS = [
     ["code", "name", "level", "parent", "area", "type"],

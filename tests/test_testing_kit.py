@@ -127,7 +127,8 @@ def test_make_dataset_fixture(make_dataset, minzheng_engine: Engine) -> None:  #
 
 
 def test_repeated_indicator_ids_in_a_data_file(tmp_path: Path) -> None:
-    from minzheng import InputError, load_indicators
+    from minzheng import InputError
+    from minzheng.rules import load_indicators
 
     path = tmp_path / "indicators.yaml"
     path.write_text(

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from minzheng import Indicator, Item, Kind
-from minzheng.values import (
+from minzheng.model.values import (
     ValueProblem,
     dump_value,
     format_decimal,

@@ -22,7 +22,7 @@ from minzheng import (
     write_dataset,
 )
 from minzheng.cli import main
-from minzheng.render import finding_to_json
+from minzheng.report.render import finding_to_json
 
 DATA = Path(__file__).parent / "data"
 ON = date(2022, 12, 31)

@@ -2,42 +2,36 @@
 
 Typed models of administrative units, indicators, programmes and standards; region rule
 packs published as pluggy plugins; an engine that computes compliance findings and
-targets. Everything a user or a pack author needs is importable from here::
+targets. What a user or a pack author needs most is importable from here::
 
     import minzheng
 
-    dataset = minzheng.load_dataset("examples/core-sample.yaml")
+    dataset = minzheng.load_dataset("examples/jian-2018.yaml")
     report = minzheng.assess(dataset)
+
+The rest lives in the rooms whose names say what they hold: :mod:`minzheng.model`
+(units, indicators, findings, programmes; no I/O), :mod:`minzheng.io` (reading and
+writing datasets), :mod:`minzheng.rules` (the rule kinds and the columns they are
+written with), :mod:`minzheng.packs` (hooks, registry, data packs), :mod:`minzheng.engine`
+(assessing), :mod:`minzheng.report` (every output format), :mod:`minzheng.cli` and
+:mod:`minzheng.scaffold` (new packs and data templates).
 """
 
 from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from .datapack import DataPack
-from .dataset import Dataset, dump_dataset, load_dataset, read_dataset, write_dataset
-from .engine import Engine, Tally, assess, iter_assess, iter_targets, resolve_date
-from .errors import (
-    DatasetError,
-    InputError,
-    MinzhengError,
-    Problem,
-    UnknownNameError,
-)
-from .hookspecs import hookimpl
-from .models import (
+from minzheng.engine import Engine, assess, iter_assess, iter_targets
+from minzheng.errors import DatasetError, InputError, MinzhengError, Problem
+from minzheng.io.dataset import Dataset, dump_dataset, load_dataset, read_dataset, write_dataset
+from minzheng.io.stream import DatasetStream
+from minzheng.model import (
     FACT,
-    MEASURES_PLURAL,
-    MEASURES_ZH,
     Area,
     Attribute,
-    Bracket,
     Citation,
     Comparator,
-    Derivation,
-    Direction,
     Document,
-    Fact,
     Finding,
     Indicator,
     Item,
@@ -45,52 +39,18 @@ from .models import (
     Level,
     PackInfo,
     Part,
-    Position,
-    Program,
     RegionInfo,
     Report,
-    RollUp,
-    Rounding,
-    Schedule,
     Scores,
     Severity,
-    Standard,
     Status,
     TargetValue,
-    Trajectory,
     Unit,
-    Value,
-    measure_plural,
-    measure_zh,
 )
-from .plugins import LoadedPack, PluginError, Registry
-from .render import report_to_json
-from .rules import (
-    BracketRule,
-    ChecklistRule,
-    Condition,
-    CoverageRule,
-    DerivedRule,
-    FlagRule,
-    MissingFact,
-    ObservedRule,
-    Outcome,
-    Rule,
-    ShareRule,
-    ThresholdRule,
-    ThresholdsRule,
-    TrajectoryRule,
-    UnitContext,
-    combine,
-    compare,
-    load_indicators,
-    load_programs,
-    load_rules,
-    rule_kind,
-    trajectory,
-)
-from .scoring import Category, Scorecard, ScoredItem, ScoreTable, load_score_table
-from .stream import DatasetStream, DroppedFactError, OrderError
+from minzheng.packs.datapack import DataPack
+from minzheng.packs.hookspecs import hookimpl
+from minzheng.packs.registry import LoadedPack, Registry
+from minzheng.rules import MissingFact, Outcome, Rule, compare, rule_kind
 
 try:
     __version__ = version("minzheng")
@@ -99,31 +59,17 @@ except PackageNotFoundError:  # pragma: no cover - running from a source checkou
 
 __all__ = [
     "FACT",
-    "MEASURES_PLURAL",
-    "MEASURES_ZH",
     "Area",
     "Attribute",
-    "Bracket",
-    "BracketRule",
-    "Category",
-    "ChecklistRule",
     "Citation",
     "Comparator",
-    "Condition",
-    "CoverageRule",
     "DataPack",
     "Dataset",
     "DatasetError",
     "DatasetStream",
-    "Derivation",
-    "DerivedRule",
-    "Direction",
     "Document",
-    "DroppedFactError",
     "Engine",
-    "Fact",
     "Finding",
-    "FlagRule",
     "Indicator",
     "InputError",
     "Item",
@@ -132,59 +78,28 @@ __all__ = [
     "LoadedPack",
     "MinzhengError",
     "MissingFact",
-    "ObservedRule",
-    "OrderError",
     "Outcome",
     "PackInfo",
     "Part",
-    "PluginError",
-    "Position",
     "Problem",
-    "Program",
     "RegionInfo",
     "Registry",
     "Report",
-    "RollUp",
-    "Rounding",
     "Rule",
-    "Schedule",
-    "ScoreTable",
-    "Scorecard",
-    "ScoredItem",
     "Scores",
     "Severity",
-    "ShareRule",
-    "Standard",
     "Status",
-    "Tally",
     "TargetValue",
-    "ThresholdRule",
-    "ThresholdsRule",
-    "Trajectory",
-    "TrajectoryRule",
     "Unit",
-    "UnitContext",
-    "UnknownNameError",
-    "Value",
     "__version__",
     "assess",
-    "combine",
     "compare",
     "dump_dataset",
     "hookimpl",
     "iter_assess",
     "iter_targets",
     "load_dataset",
-    "load_indicators",
-    "load_programs",
-    "load_rules",
-    "load_score_table",
-    "measure_plural",
-    "measure_zh",
     "read_dataset",
-    "report_to_json",
-    "resolve_date",
     "rule_kind",
-    "trajectory",
     "write_dataset",
 ]

@@ -1,5 +1,5 @@
 """``python -m minzheng``: the same as the ``minzheng`` command."""
 
-from .cli import main
+from minzheng.cli import main
 
 main()

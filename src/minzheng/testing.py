@@ -37,13 +37,13 @@ from typing import Any
 
 import pytest
 
-from ._files import read_structured
-from .dataset import Dataset, read_dataset
-from .engine import Engine
-from .errors import InputError
-from .models import Citation
-from .plugins import LoadedPack, Registry
-from .rules import load_indicators, load_rules
+from minzheng.engine import Engine
+from minzheng.errors import InputError
+from minzheng.io._files import read_structured
+from minzheng.io.dataset import Dataset, read_dataset
+from minzheng.model import Citation
+from minzheng.packs.registry import LoadedPack, Registry
+from minzheng.rules import load_indicators, load_rules
 
 __all__ = [
     "assert_citations_verbatim",
@@ -71,7 +71,7 @@ def check_pack(
     it applies to, has Chinese and English titles and our reading, and cites a document
     the pack lists, a locator and the original Chinese words; every fact a rule reads
     is declared as an indicator; every indicator has a Chinese name and a Chinese
-    measure (``measure_zh``, needed for a measure :data:`~minzheng.models.MEASURES_ZH`
+    measure (``measure_zh``, needed for a measure :data:`~minzheng.model.MEASURES_ZH`
     does not know); the region's
     prefixes are GB/T 2260 prefixes; every data file given loads.
     """

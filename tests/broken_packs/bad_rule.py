@@ -2,8 +2,9 @@
 
 from attrs import frozen
 
-from minzheng import Citation, PackInfo, RegionInfo, Rule, UnitContext, hookimpl
-from minzheng.models import Level
+from minzheng import Citation, PackInfo, RegionInfo, Rule, hookimpl
+from minzheng.model import Level
+from minzheng.rules import UnitContext
 
 
 @frozen(kw_only=True)

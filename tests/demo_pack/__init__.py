@@ -23,11 +23,10 @@ from minzheng import (
     Rule,
     compare,
     hookimpl,
-    load_indicators,
-    load_rules,
 )
-from minzheng.columns import Frame
-from minzheng.models import Comparator, Level
+from minzheng.model import Comparator, Level
+from minzheng.rules import load_indicators, load_rules
+from minzheng.rules.columns import Frame
 
 _DATA = files(__name__)
 DOCUMENT = Document("demo.txt", "演示文件(虚构)", "demo document (invented)")

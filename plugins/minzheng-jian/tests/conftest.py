@@ -11,7 +11,7 @@ import minzheng_jian
 import pytest
 
 from minzheng import Dataset, Engine, Finding, Registry
-from minzheng.dataset import read_dataset
+from minzheng.io.dataset import read_dataset
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import minzheng_songming
 import pytest
 
 from minzheng import Engine, Finding
-from minzheng.dataset import read_dataset
+from minzheng.io.dataset import read_dataset
 from minzheng.testing import make_registry
 
 REGISTRY = make_registry(("songming", minzheng_songming.pack))

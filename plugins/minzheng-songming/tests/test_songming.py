@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 import minzheng.cli
 from conftest import ENGINE, REGISTRY, county, dataset, finding
-from minzheng import Attribute, Position, Severity, Status, load_dataset
+from minzheng import Attribute, Severity, Status, load_dataset
+from minzheng.model import Position
 from minzheng.testing import (
     assert_citations_verbatim,
     assert_pack_conforms,

@@ -10,8 +10,9 @@ from typing import Any
 import minzheng_yancheng
 import pytest
 
-from minzheng import Engine, Finding, ScoreTable
-from minzheng.dataset import read_dataset
+from minzheng import Engine, Finding
+from minzheng.io.dataset import read_dataset
+from minzheng.rules.scoring import ScoreTable
 from minzheng.testing import make_registry
 
 REGISTRY = make_registry(("yancheng", minzheng_yancheng.pack))

@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 import minzheng.cli
 from conftest import CITY, COUNTIES, REGISTRY, county, finding, full_marks, table, with_total
-from minzheng import Attribute, Severity, Status, load_score_table
+from minzheng import Attribute, Severity, Status
+from minzheng.rules.scoring import load_score_table
 from minzheng.testing import (
     assert_citations_verbatim,
     assert_pack_conforms,

@@ -5,9 +5,9 @@ and each of its rules, the units the rule speaks of at once, then every finding 
 order: by unit (file order), pack and rule. It writes nothing.
 
 * :meth:`Engine.assess_table` returns the findings as one polars DataFrame
-  (:data:`minzheng.findings.FINDINGS_SCHEMA`).
-* :meth:`Engine.assess` returns a :class:`~minzheng.models.Report`: iterating it, or
-  its ``findings``, gives :class:`~minzheng.models.Finding` objects; ``table`` the
+  (:data:`minzheng.engine.findings.FINDINGS_SCHEMA`).
+* :meth:`Engine.assess` returns a :class:`~minzheng.model.Report`: iterating it, or
+  its ``findings``, gives :class:`~minzheng.model.Finding` objects; ``table`` the
   DataFrame; ``summary`` and ``rollups`` the counts.
 * :meth:`Engine.iter_assess` yields the findings one by one.
 * :meth:`Engine.iter_targets` yields the targets each rule derives, unit by unit.
@@ -24,22 +24,22 @@ from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from typing import TYPE_CHECKING
 
-from ..dataset import Dataset
-from ..models import Finding, Report, TargetValue
-from ..plugins import LoadedPack, Registry
-from ..stream import DatasetStream
-from ._tally import Tally, resolve_date
+from minzheng.engine._tally import Tally, resolve_date
+from minzheng.io.dataset import Dataset
+from minzheng.io.stream import DatasetStream
+from minzheng.model import Finding, Report, TargetValue
+from minzheng.packs.registry import LoadedPack, Registry
 
 if TYPE_CHECKING:
     import polars as pl
 
-    from ..tables import Tables
+    from minzheng.io.tables import Tables
 
 __all__ = ["Engine", "Tally", "assess", "iter_assess", "iter_targets", "resolve_date"]
 
 
 class Engine:
-    """Applies the packs of one :class:`~minzheng.plugins.Registry` (its own plugin
+    """Applies the packs of one :class:`~minzheng.packs.registry.Registry` (its own plugin
     manager) to datasets, over columns (see the module's docstring)."""
 
     def __init__(self, registry: Registry | None = None) -> None:
@@ -69,7 +69,7 @@ class Engine:
         options: Mapping[str, object] | None = None,
         rules: Iterable[str] | None = None,
     ) -> pl.DataFrame:
-        """Every finding as one DataFrame (:data:`~minzheng.findings.FINDINGS_SCHEMA`),
+        """Every finding as one DataFrame (:data:`~minzheng.engine.findings.FINDINGS_SCHEMA`),
         ordered by unit, pack and rule.
 
         ``packs`` names the packs to apply (default: every installed pack with rules);
@@ -78,7 +78,7 @@ class Engine:
         period); ``options`` are handed to every rule (``Frame.options``), e.g.
         ``{"score_table": table}`` for the packs that score against an indicator table;
         ``rules`` keeps only the rules with these ids. ``data`` may be a
-        :class:`~minzheng.Dataset`, :class:`~minzheng.tables.Tables` or a
+        :class:`~minzheng.Dataset`, :class:`~minzheng.io.tables.Tables` or a
         :class:`~minzheng.DatasetStream` (whose files are read by column)."""
         return self._run(data, packs, on, what_if=what_if, options=options, rules=rules).drop(
             "_idx", "_pack", "_rule"
@@ -95,8 +95,8 @@ class Engine:
         rules: Iterable[str] | None,
     ) -> pl.DataFrame:
         """The ordered findings table, with its order columns."""
-        from ..tables import read_tables, tables_from_dataset
-        from ._columnar import assess_columns, plan
+        from minzheng.engine._columnar import assess_columns, plan
+        from minzheng.io.tables import read_tables, tables_from_dataset
 
         indicators = self.registry.indicators
         if isinstance(data, DatasetStream):
@@ -120,10 +120,10 @@ class Engine:
         options: Mapping[str, object] | None = None,
         rules: Iterable[str] | None = None,
     ) -> Iterator[Finding]:
-        """Every finding as a :class:`~minzheng.models.Finding`, in order (the
+        """Every finding as a :class:`~minzheng.model.Finding`, in order (the
         arguments are those of :meth:`assess_table`); ``tally`` counts them and rolls
         them up as they pass."""
-        from ..findings import finding_objects
+        from minzheng.engine.findings import finding_objects
 
         table = self.assess_table(dataset, packs, on, what_if=what_if, options=options, rules=rules)
         for finding in finding_objects(table):
@@ -141,10 +141,10 @@ class Engine:
         options: Mapping[str, object] | None = None,
         rules: Iterable[str] | None = None,
     ) -> Report:
-        """Assess every unit and collect a :class:`~minzheng.models.Report` (the
+        """Assess every unit and collect a :class:`~minzheng.model.Report` (the
         arguments are those of :meth:`assess_table`), whose ``table`` is the findings'
         DataFrame."""
-        from ..findings import finding_objects
+        from minzheng.engine.findings import finding_objects
 
         packs = list(packs) if packs is not None else None
         table = self.assess_table(dataset, packs, on, what_if=what_if, options=options, rules=rules)
@@ -178,7 +178,7 @@ class Engine:
 
         A target that cannot be derived because a fact is missing comes with
         ``required`` ``None`` and the missing facts named."""
-        from ._targets import derive_targets
+        from minzheng.engine._targets import derive_targets
 
         return derive_targets(
             dataset, self._chosen(packs), resolve_date(dataset, on), only=self._only(rules),
@@ -192,7 +192,7 @@ def _as_dataset(data: Dataset | DatasetStream | Tables) -> Dataset:
         return data
     if isinstance(data, DatasetStream):
         return data.dataset
-    from ..tables import units_of
+    from minzheng.io.tables import units_of
 
     return Dataset(units=units_of(data.units), facts={}, name=data.name, source=data.source)
 

@@ -2,14 +2,14 @@
 
 For each chosen pack (in the registry's order) and each of its rules (in the pack's
 order), the engine picks the units the rule speaks of — level, type, urban or rural,
-and the pack's region unless ``what_if`` — as one :class:`~minzheng.columns.Frame`,
+and the pack's region unless ``what_if`` — as one :class:`~minzheng.rules.columns.Frame`,
 and asks the rule for its findings' columns (:meth:`~minzheng.rules.Rule.columns`).
 It then adds what comes from the rule itself (pack, rule, unit, citation, deadline,
 attribute, whether it is due, severity) and orders every finding by unit (file order),
 pack and rule.
 
 A rule not yet in force gives ``not_applicable``; a rule that raises — including one
-without a columnar form (:class:`~minzheng.columns.NoColumns`) — gives ``error``
+without a columnar form (:class:`~minzheng.rules.columns.NoColumns`) — gives ``error``
 findings naming the pack and the rule, and the run goes on.
 """
 
@@ -21,12 +21,12 @@ from datetime import date
 import attrs
 import polars as pl
 
-from ..columns import Facts, Frame, lit, outcome
-from ..findings import CITATION, FINDINGS_SCHEMA
-from ..models import Attribute, Indicator
-from ..plugins import LoadedPack
-from ..rules import Rule
-from ..tables import Tables
+from minzheng.engine.findings import CITATION, FINDINGS_SCHEMA
+from minzheng.io.tables import Tables
+from minzheng.model import Attribute, Indicator
+from minzheng.packs.registry import LoadedPack
+from minzheng.rules import Rule
+from minzheng.rules.columns import Facts, Frame, lit, outcome
 
 __all__ = ["Planned", "assess_columns"]
 

@@ -7,12 +7,12 @@ import collections
 from datetime import date
 from typing import TYPE_CHECKING, ClassVar
 
-from ..dataset import Dataset
-from ..models import Finding, Level, RollUp, Severity, Status
-from ..stream import DatasetStream
+from minzheng.io.dataset import Dataset
+from minzheng.io.stream import DatasetStream
+from minzheng.model import Finding, Level, RollUp, Severity, Status
 
 if TYPE_CHECKING:
-    from ..tables import Blocks, Tables
+    from minzheng.io.tables import Blocks, Tables
 
 __all__ = ["Tally", "resolve_date"]
 

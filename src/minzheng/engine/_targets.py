@@ -14,11 +14,11 @@ from datetime import date
 
 import attrs
 
-from ..dataset import Dataset
-from ..models import Comparator, Level, TargetValue, Unit
-from ..plugins import LoadedPack
-from ..rules import MissingFact, Rule, UnitContext
-from ..stream import DatasetStream
+from minzheng.io.dataset import Dataset
+from minzheng.io.stream import DatasetStream
+from minzheng.model import Comparator, Level, TargetValue, Unit
+from minzheng.packs.registry import LoadedPack
+from minzheng.rules import MissingFact, Rule, UnitContext
 
 __all__ = ["derive_targets"]
 

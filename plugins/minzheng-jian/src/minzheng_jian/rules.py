@@ -9,7 +9,7 @@ Every kind is checked over columns (:meth:`~minzheng.Rule.columns`): the facts a
 looked up for all units at once, and a kind whose judgement needs the values
 themselves (two staffing ratios, a year's budget line against last year's transfers)
 calls a plain function of those values once per distinct combination
-(:meth:`~minzheng.columns.Frame.apply`).
+(:meth:`~minzheng.rules.columns.Frame.apply`).
 """
 
 from __future__ import annotations
@@ -30,12 +30,12 @@ from minzheng import (
     Rule,
     Status,
     TargetValue,
-    UnitContext,
     compare,
     rule_kind,
 )
-from minzheng import columns as col
-from minzheng.values import format_decimal
+from minzheng.model.values import format_decimal
+from minzheng.rules import UnitContext
+from minzheng.rules import columns as col
 
 __all__ = [
     "AnnualTrainingRule",

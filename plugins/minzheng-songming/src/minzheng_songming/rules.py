@@ -4,7 +4,7 @@ Each class is a rule *kind*, registered under the name ``data/rules.yaml`` uses,
 indicators and numbers are fields filled from that file. The clause each encodes is
 cited there; the readings are in the pack's README. Every kind is checked over columns:
 by expressions for the rules on every village (quarterly visits), through
-:meth:`~minzheng.columns.Frame.apply` for those whose judgement needs the values
+:meth:`~minzheng.rules.columns.Frame.apply` for those whose judgement needs the values
 (ratios of two years, pairs against provincial averages); eco-burial coverage is the
 core ``coverage`` kind.
 """
@@ -23,19 +23,18 @@ from attrs import field, frozen
 from minzheng import (
     FACT,
     Comparator,
-    CoverageRule,
     Indicator,
     Level,
     MissingFact,
     Outcome,
     Rule,
     Status,
-    combine,
     compare,
     rule_kind,
 )
-from minzheng import columns as col
-from minzheng.values import format_decimal
+from minzheng.model.values import format_decimal
+from minzheng.rules import CoverageRule, combine
+from minzheng.rules import columns as col
 
 __all__ = ["DibaoGapRule", "EcoBurialRule", "ProvincialAverageRule", "QuarterlyVisitsRule"]
 

@@ -27,15 +27,13 @@ from minzheng import (
     Outcome,
     Part,
     Rule,
-    Scorecard,
     Scores,
-    ScoreTable,
     Status,
-    load_score_table,
     rule_kind,
 )
-from minzheng import columns as col
-from minzheng.values import format_decimal
+from minzheng.model.values import format_decimal
+from minzheng.rules import columns as col
+from minzheng.rules.scoring import Scorecard, ScoreTable, load_score_table
 
 __all__ = [
     "CityReviewRule",
@@ -459,7 +457,7 @@ class TimelineRule(Rule):
     def columns(self, frame: col.Frame) -> pl.DataFrame:
         table, on = table_in_use(frame.options), frame.on
         indicator = frame.indicators.get(self.scores)
-        from minzheng.tables import value_of_text
+        from minzheng.model.values import value_of_text
 
         def judge(
             units: list[dict[str, str]], history: list[dict[str, str]], count: object

@@ -32,11 +32,11 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from matplotlib import rcParams
 from matplotlib.figure import Figure
 
-from . import __version__
-from .dataset import Dataset
-from .models import Comparator, Finding, Report, Status, measure_zh
-from .plugins import Registry
-from .render import label
+from minzheng import __version__
+from minzheng.io.dataset import Dataset
+from minzheng.model import Comparator, Finding, Report, Status, measure_zh
+from minzheng.packs.registry import Registry
+from minzheng.report.render import label
 
 __all__ = ["report_to_html"]
 
@@ -67,7 +67,8 @@ _WORDS = {
 @functools.cache
 def _environment() -> Environment:
     return Environment(
-        loader=PackageLoader("minzheng", "_html"), autoescape=select_autoescape(["html", "j2"])
+        loader=PackageLoader("minzheng.report", "_html"),
+        autoescape=select_autoescape(["html", "j2"]),
     )
 
 

@@ -1,11 +1,11 @@
 """Reading and writing fact values and periods, exactly.
 
 A dataset file says ``38%``, ``"1‰"``, ``23000`` or ``[phone, computer]``; this module
-turns such raw values into the Python value an :class:`~minzheng.models.Indicator`
+turns such raw values into the Python value an :class:`~minzheng.model.Indicator`
 declares, or raises :class:`ValueProblem` saying what was expected and what was found.
 It never goes through binary floating point.
 
-Percentages and per-mille values (:attr:`Kind.RATE <minzheng.models.Kind.RATE>`) are
+Percentages and per-mille values (:attr:`Kind.RATE <minzheng.model.Kind.RATE>`) are
 stored in the indicator's declared measure (``%`` or ``‰``). A value with its sign
 (``"38%"``, ``"0.5‰"``) is always clear and is converted exactly. A bare number is read
 in the declared measure only when it cannot be misread: ``0``, or a number greater than
@@ -18,12 +18,12 @@ from __future__ import annotations
 import difflib
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from .models import Indicator, Kind, Scores, Value, measure_plural
+from minzheng.model import Indicator, Kind, Scores, Value, measure_plural
 
 __all__ = [
     "ValueProblem",
@@ -38,6 +38,9 @@ __all__ = [
     "period_year",
     "show",
     "tidy",
+    "value_as_of",
+    "value_of_text",
+    "value_text",
 ]
 
 
@@ -134,14 +137,14 @@ def format_quantity(value: Decimal | int, measure: str) -> str:
     ``"2 people"``, ``"1 person"``, ``"2.5 yuan"``, ``"38%"``, ``"2 人"``.
 
     An English measure after any number but 1 is written in the plural
-    (:func:`~minzheng.models.measure_plural`); ``%`` and ``‰`` follow the number
+    (:func:`~minzheng.model.measure_plural`); ``%`` and ``‰`` follow the number
     without a space. A Chinese measure has no plural and is written as it is.
     """
     shown = format_decimal(value)
-    return shown + _after_number(measure if shown == "1" else measure_plural(measure))
+    return shown + after_number(measure if shown == "1" else measure_plural(measure))
 
 
-def _after_number(measure: str) -> str:
+def after_number(measure: str) -> str:
     """What follows a number for ``measure``: ``" person"``, ``" 人"``, ``"%"`` (no
     space), or nothing for no measure. (No plural: see :func:`format_quantity`.)"""
     return measure if measure in ("", "%", "‰") else f" {measure}"
@@ -369,3 +372,57 @@ def period_end(period: str) -> date:
 def period_year(period: str) -> int:
     """The calendar year a period falls in."""
     return int(period[:4])
+
+
+def value_as_of(periods: Mapping[str | None, Value], on: date) -> tuple[str | None, Value] | None:
+    """``(period, value)`` of one fact's values (period → value) as of ``on``: the
+    latest period ending on or before it, else the undated value, else ``None``."""
+    if len(periods) == 1:  # the common case
+        [(period, value)] = periods.items()
+        if period is None or period_end(period) <= on:
+            return period, value
+        return None
+    best: str | None = None
+    best_end: date | None = None
+    for period in periods:
+        if period is None:
+            continue
+        end = period_end(period)
+        if end <= on and (best_end is None or end > best_end):
+            best, best_end = period, end
+    if best is not None:
+        return best, periods[best]
+    if None in periods:
+        return None, periods[None]
+    return None
+
+
+def value_text(indicator: Indicator, value: Value) -> str:
+    """A value in the facts table's canonical text (see the module's docstring)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | Decimal):
+        return format_decimal(value)
+    if isinstance(value, frozenset):
+        return ";".join(sorted(value))
+    if isinstance(value, Scores):
+        return ";".join(f"{k}={format_decimal(v)}" for k, v in value.points)
+    return value
+
+
+def value_of_text(indicator: Indicator, text: str) -> Value:
+    """The value a canonical text stands for (the inverse of :func:`value_text`)."""
+    match indicator.kind:
+        case Kind.COUNT:
+            return int(text)
+        case Kind.AMOUNT | Kind.RATE:
+            return Decimal(text)
+        case Kind.FLAG:
+            return text == "true"
+        case Kind.ITEMS:
+            return frozenset(text.split(";")) if text else frozenset()
+        case Kind.SCORES:
+            pairs = (p.partition("=") for p in text.split(";") if p)
+            return Scores.of({k: Decimal(v) for k, _, v in pairs})
+        case _:
+            return text

@@ -1,7 +1,7 @@
-"""Writers that take the findings table (:data:`minzheng.findings.FINDINGS_SCHEMA`).
+"""Writers that take the findings table (:data:`minzheng.engine.findings.FINDINGS_SCHEMA`).
 
 * :func:`write_findings_jsonl` — one JSON object a line, the same text as
-  :func:`minzheng.render.finding_to_json_line` gives for each finding (field order,
+  :func:`minzheng.report.render.finding_to_json_line` gives for each finding (field order,
   separators, numbers as strings of exact decimals), built by polars a block of rows at
   a time.
 * :func:`write_findings_parquet` — the table as Parquet: typed columns, the citation a
@@ -23,7 +23,7 @@ from typing import IO
 import polars as pl
 from polars.io.plugins import register_io_source
 
-from .findings import FINDINGS_SCHEMA
+from minzheng.engine.findings import FINDINGS_SCHEMA
 
 __all__ = ["status_counts", "write_findings_jsonl", "write_findings_parquet"]
 

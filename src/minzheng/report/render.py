@@ -11,9 +11,9 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import IO, TYPE_CHECKING, Any
 
-from .converter import to_plain
-from .models import Finding, Report, RollUp, Status, TargetValue
-from .values import format_decimal
+from minzheng.io.converter import to_plain
+from minzheng.model import Finding, Report, RollUp, Status, TargetValue
+from minzheng.model.values import format_decimal
 
 if TYPE_CHECKING:  # rich is imported when a table is drawn: start-up of the rest is quicker
     from rich.console import Console

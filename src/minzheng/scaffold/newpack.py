@@ -16,10 +16,10 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from string import Template
 
-from . import __version__
-from .errors import MinzhengError
-from .models import Level
-from .template import example_code
+from minzheng import __version__
+from minzheng.errors import MinzhengError
+from minzheng.model import Level
+from minzheng.scaffold.template import example_code
 
 __all__ = ["new_pack"]
 
@@ -86,7 +86,7 @@ def new_pack(
         "township_code": township,
         "minzheng_version": __version__ if __version__ != "0.0.0" else "0.1",
     }
-    root = files("minzheng") / "_template" / "pack"
+    root = files("minzheng.scaffold") / "_template" / "pack"
     for relative, template in _files(root):
         out = target / relative.replace("minzheng_PACK", f"minzheng_{name}").removesuffix(".tmpl")
         out.parent.mkdir(parents=True, exist_ok=True)

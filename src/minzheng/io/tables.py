@@ -39,16 +39,22 @@ import contextlib
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from attrs import frozen
 
-from .dataset import Dataset, _csv_name, _csv_paths, load_dataset
-from .errors import DatasetError, Problem
-from .models import Area, Indicator, Kind, Level, Scores, Unit, Value
-from .values import ValueProblem, format_decimal, parse_period, parse_value, period_end
+from minzheng.errors import DatasetError, Problem
+from minzheng.io.dataset import Dataset, csv_name, csv_paths, load_dataset
+from minzheng.model import Area, Indicator, Level, Unit, Value
+from minzheng.model.values import (
+    ValueProblem,
+    parse_period,
+    parse_value,
+    period_end,
+    value_of_text,
+    value_text,
+)
 
 if TYPE_CHECKING:
     import polars as pl
@@ -62,13 +68,15 @@ __all__ = [
     "read_tables",
     "tables_from_dataset",
     "units_of",
-    "value_of_text",
-    "value_text",
 ]
 
 _LEVELS = [level.value for level in Level]
 _UNIT_TEXT = ("code", "name", "level", "parent", "area", "type")
 _FACT_TEXT = ("unit", "indicator", "period", "value")
+
+#: What Python's ``str.strip`` removes (the row reader's), which polars' default does
+#: not all remove (the information separators U+001C to U+001F).
+_SPACE = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
 
 
 @frozen
@@ -88,37 +96,6 @@ class Tables:
         """The last day of the latest period any fact has (``None``: no dated fact)."""
         end = self.facts.get_column("end").max()
         return end if isinstance(end, date) else None
-
-
-def value_text(indicator: Indicator, value: Value) -> str:
-    """A value in the facts table's canonical text (see the module's docstring)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | Decimal):
-        return format_decimal(value)
-    if isinstance(value, frozenset):
-        return ";".join(sorted(value))
-    if isinstance(value, Scores):
-        return ";".join(f"{k}={format_decimal(v)}" for k, v in value.points)
-    return value
-
-
-def value_of_text(indicator: Indicator, text: str) -> Value:
-    """The value a canonical text stands for (the inverse of :func:`value_text`)."""
-    match indicator.kind:
-        case Kind.COUNT:
-            return int(text)
-        case Kind.AMOUNT | Kind.RATE:
-            return Decimal(text)
-        case Kind.FLAG:
-            return text == "true"
-        case Kind.ITEMS:
-            return frozenset(text.split(";")) if text else frozenset()
-        case Kind.SCORES:
-            pairs = (p.partition("=") for p in text.split(";") if p)
-            return Scores.of({k: Decimal(v) for k, _, v in pairs})
-        case _:
-            return text
 
 
 def _units_frame(units: Iterable[Unit]) -> pl.DataFrame:
@@ -240,8 +217,8 @@ def read_tables(path: str | Path, indicators: Mapping[str, Indicator]) -> Tables
 
 def _read_csv(path: Path, indicators: Mapping[str, Indicator]) -> Tables:
     """CSV by polars, checked by column; the Python reader on any doubt, for messages."""
-    units_path, facts_path = _csv_paths(path)
-    name, source = _csv_name(facts_path)
+    units_path, facts_path = csv_paths(path)
+    name, source = csv_name(facts_path)
     units = _read_csv_frame(units_path)
     facts = _read_csv_frame(facts_path)
     if units is None or facts is None or not _is_units_header(units):
@@ -385,7 +362,9 @@ def _parquet_text(file: Path, frame: pl.DataFrame, allowed: tuple[str, ...]) -> 
             )
     if problems:
         raise DatasetError(problems)
-    text = [pl.col(c).cast(pl.String).str.strip_chars() for c in frame.columns if c in allowed]
+    text = [
+        pl.col(c).cast(pl.String).str.strip_chars(_SPACE) for c in frame.columns if c in allowed
+    ]
     frame = frame.select(pl.when(e == "").then(None).otherwise(e).name.keep() for e in text)
     return frame.with_row_index("row", offset=2)
 
@@ -413,18 +392,19 @@ def _rows_dataset(
     name: str,
 ) -> Dataset:
     """The dataset checked row by row, as a CSV folder's would be: the problems named."""
-    from .dataset import _Builder, _unknown_unit
+    from minzheng.io._builder import DatasetBuilder
+    from minzheng.io.dataset import unknown_unit
 
-    unit_builder = _Builder(units_label, indicators)
+    unit_builder = DatasetBuilder(units_label, indicators)
     for raw in units.iter_rows(named=True):
         row = raw.pop("row")
         cells = {k: v for k, v in raw.items() if v is not None}
         unit_builder.add_unit(cells, cells.get("code", f"row {row}"), row=row)
     unit_builder.check_tree()
-    fact_builder = _Builder(facts_label, indicators)
+    fact_builder = DatasetBuilder(facts_label, indicators)
     for code, indicator, period, value, row in facts.iter_rows():
         if code not in unit_builder.units:
-            _unknown_unit(fact_builder, code, unit_builder.units, Path(units_label).name, row)
+            unknown_unit(fact_builder, code, unit_builder.units, Path(units_label).name, row)
             continue
         fact_builder.add_fact(code, indicator, period, value, row=row)
     problems = unit_builder.problems + fact_builder.problems
@@ -479,7 +459,7 @@ def _checked_units(units: pl.DataFrame) -> pl.DataFrame | None:
     code_ok = pl.lit(False)
     for lvl, pattern in _CODE.items():
         code_ok = pl.when(level == lvl).then(code.str.contains(pattern)).otherwise(code_ok)
-    plain = [(pl.col(c) == pl.col(c).str.strip_chars()).fill_null(True) for c in _UNIT_TEXT]
+    plain = [(pl.col(c) == pl.col(c).str.strip_chars(_SPACE)).fill_null(True) for c in _UNIT_TEXT]
     ok = (
         pl.all_horizontal(plain)
         & level.is_in(_LEVELS).fill_null(False)
@@ -553,7 +533,9 @@ def _checked_facts(
     periods = _canonical_periods(facts)
     if periods is None:
         return None
-    values = _canonical_values(periods.filter(pl.col("value").is_not_null()), indicators)
+    blank = pl.col("value").str.strip_chars(_SPACE) == ""  # no value, as in the row reader
+    periods = periods.filter(pl.col("value").is_not_null() & ~blank)
+    values = _canonical_values(periods, indicators)
     if values is None or _twice_or_mixed(values):
         return None
     return _with_end(values.drop("row", "_ind", "_idx"))
@@ -604,7 +586,7 @@ def _canonical_values(
     A plain count or amount (digits, a point, within its indicator's range: nearly every
     value) is its own canonical text, checked by column. Every other value — yes/no,
     checklists, rates, text, and numbers written otherwise — is read by
-    :func:`~minzheng.values.parse_value` once for each distinct (indicator, text) pair,
+    :func:`~minzheng.model.values.parse_value` once for each distinct (indicator, text) pair,
     and put in its place.
     """
     import polars as pl
@@ -746,8 +728,8 @@ def read_blocks(
     if _is_parquet(path) or not (path.is_dir() or path.suffix.lower() == ".csv"):
         yield None
         return
-    units_path, facts_path = _csv_paths(path)
-    name, source = _csv_name(facts_path)
+    units_path, facts_path = csv_paths(path)
+    name, source = csv_name(facts_path)
     header = _csv_header(facts_path)
     long = header is not None and {"unit", "indicator", "value"} <= set(header) <= set(_FACT_TEXT)
     keys = _block_keys(units_path) if long else None  # the codes alone: cheap
@@ -781,7 +763,9 @@ def _block_keys(units_path: Path) -> list[str] | None:
         return None
     spans = (
         codes.with_row_index("idx")
-        .group_by(pl.col("code").str.strip_chars().str.head(2).alias("key"), maintain_order=True)
+        .group_by(
+            pl.col("code").str.strip_chars(_SPACE).str.head(2).alias("key"), maintain_order=True
+        )
         .agg(pl.col("idx").min().alias("first"), pl.col("idx").max().alias("last"), pl.len())
         .sort("first")
     )

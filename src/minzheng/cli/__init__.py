@@ -20,14 +20,16 @@ from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from . import __version__
-from .dataset import Dataset, load_dataset
-from .engine import Engine, resolve_date
-from .errors import MinzhengError
-from .models import Report, Severity, Status, TargetValue, measure_zh
-from .newpack import new_pack
-from .plugins import Registry
-from .render import (
+from minzheng import __version__
+from minzheng.engine import Engine, resolve_date
+from minzheng.errors import MinzhengError
+from minzheng.io.dataset import Dataset, load_dataset
+from minzheng.io.stream import DatasetStream, OrderError
+from minzheng.io.tables import dataset_from_tables, read_tables
+from minzheng.model import Report, Severity, Status, TargetValue, measure_zh
+from minzheng.model.values import format_decimal, format_quantity
+from minzheng.packs.registry import Registry
+from minzheng.report.render import (
     label,
     report_to_json,
     report_to_markdown,
@@ -35,16 +37,14 @@ from .render import (
     targets_to_json,
     write_targets_jsonl,
 )
-from .scoring import load_score_table
-from .stream import DatasetStream, OrderError
-from .tables import dataset_from_tables, read_tables
-from .template import template_yaml
-from .values import format_decimal, format_quantity
+from minzheng.rules.scoring import load_score_table
+from minzheng.scaffold.newpack import new_pack
+from minzheng.scaffold.template import template_yaml
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from .rules import Rule
+    from minzheng.rules import Rule
 
 # rich (terminal tables, colour, progress) is imported where it is used: a run that
 # writes JSON lines to a file never draws, and starts about 30 ms sooner without it.
@@ -479,8 +479,8 @@ def _findings_file(
     """Assess ``file`` by column and write its findings as JSON lines or Parquet: a
     province at a time when it is a CSV dataset of several provinces (bounded memory),
     else whole. Returns the findings by status and the number of failures."""
-    from .tables import Doubt, read_blocks
-    from .writers import status_counts, write_findings_jsonl, write_findings_parquet
+    from minzheng.io.tables import Doubt, read_blocks
+    from minzheng.report.writers import status_counts, write_findings_jsonl, write_findings_parquet
 
     registry = engine.registry
     scratch = None if output is None else output.absolute().parent
@@ -512,7 +512,7 @@ def _counted(
     write: Callable[[Any, Any], Any], tables: Iterator[Any], target: Any
 ) -> tuple[dict[str, int], int]:
     """Write the findings tables one after another; their counts by status and failures."""
-    from .writers import status_counts
+    from minzheng.report.writers import status_counts
 
     by_status: dict[str, int] = {}
     failures = 0
@@ -540,13 +540,17 @@ def _write_report(
 ) -> None:
     """Write a whole report as ``fmt`` (the units of ``dataset`` for html and xlsx)."""
     if fmt == "xlsx":
-        from .excel import write_findings_workbook  # openpyxl: loaded only when asked for
+        from minzheng.report.xlsx import (
+            write_findings_workbook,  # openpyxl: loaded only when asked for
+        )
 
         assert output is not None
         assert dataset is not None
         write_findings_workbook(report, output, lang, dataset)
     elif fmt == "html":
-        from .html import report_to_html  # matplotlib and Jinja2: loaded only when asked for
+        from minzheng.report.html import (
+            report_to_html,  # matplotlib and Jinja2: loaded only when asked for
+        )
 
         assert output is not None
         assert dataset is not None
@@ -755,7 +759,7 @@ def template(pack: str, output: Path | None, fmt: str) -> None:
     with units."""
     registry = _registry()
     if fmt == "xlsx":
-        from .excel import template_workbook
+        from minzheng.report.xlsx import template_workbook
 
         if output is None:
             raise click.UsageError("an Excel workbook needs -o FILE.xlsx")

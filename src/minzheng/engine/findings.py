@@ -1,5 +1,5 @@
 """Findings as a table (a polars DataFrame): its schema, and the way between its rows and
-:class:`~minzheng.models.Finding` objects.
+:class:`~minzheng.model.Finding` objects.
 
 The engine returns findings as a table; the writers take the table. A number is a
 column of exact text (as Python's ``Decimal`` prints it), a date a ``Date``; a yes/no
@@ -18,9 +18,8 @@ from typing import Any
 
 import polars as pl
 
-from .columns import OUTCOME_SCHEMA, cell_value, trajectory_cell, value_cells
-from .converter import to_plain
-from .models import (
+from minzheng.io.converter import to_plain
+from minzheng.model import (
     Attribute,
     Citation,
     Comparator,
@@ -30,7 +29,8 @@ from .models import (
     Status,
     Trajectory,
 )
-from .values import format_decimal
+from minzheng.model.values import format_decimal
+from minzheng.rules.columns import OUTCOME_SCHEMA, cell_value, trajectory_cell, value_cells
 
 __all__ = ["CITATION", "FINDINGS_SCHEMA", "finding_objects", "findings_frame"]
 

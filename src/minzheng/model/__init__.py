@@ -150,7 +150,7 @@ class Level(StrEnum):
     @property
     def rank(self) -> int:
         """The level's place from the top, 0 (province) to 5 (facility); a parent's is lower."""
-        return _RANK[self]
+        return LEVEL_RANK[self]
 
     @property
     def code_length(self) -> int | None:
@@ -164,7 +164,7 @@ class Level(StrEnum):
 
 
 _LEVEL_ORDER = list(Level)
-_RANK = {level: rank for rank, level in enumerate(_LEVEL_ORDER)}
+LEVEL_RANK = {level: rank for rank, level in enumerate(_LEVEL_ORDER)}
 #: The Unicode control characters (category Cc): C0, DEL and C1.
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 _CODE_LENGTH = {
@@ -244,8 +244,8 @@ class Comparator(StrEnum):
         """Whether ``actual <comparator> required`` holds (exactly: decimals and ints
         compare exactly; a fraction brings the others to fractions)."""
         if isinstance(actual, Fraction) or isinstance(required, Fraction):
-            return _HOLDS[self](Fraction(actual), Fraction(required))
-        return _HOLDS[self](actual, required)
+            return HOLDS[self](Fraction(actual), Fraction(required))
+        return HOLDS[self](actual, required)
 
     def gap(self, actual: Decimal | int, required: Decimal | int) -> Decimal:
         """How far ``actual`` is from meeting the requirement, in its own measure.
@@ -259,7 +259,7 @@ class Comparator(StrEnum):
         return abs(r - a)
 
 
-_HOLDS: dict[Comparator, Callable[[Any, Any], bool]] = {
+HOLDS: dict[Comparator, Callable[[Any, Any], bool]] = {
     Comparator.GE: operator.ge,
     Comparator.GT: operator.gt,
     Comparator.LE: operator.le,
@@ -673,7 +673,7 @@ def round_value(value: Decimal, rounding: Rounding) -> Decimal:
 
 @frozen
 class Bracket:
-    """One band of a :class:`BracketRule`: the base's range and the value required in it.
+    """One band of a :class:`~minzheng.rules.BracketRule`: the base's range and the value required in it.
 
     In a rules file a band is written with ``min`` (≥, 以上), ``above`` (>, 超过),
     ``max`` (≤, 以下) and ``below`` (<, 不满), e.g. ``{max: 20000, required: 2}``.
@@ -917,7 +917,7 @@ class Report:
     """The result of an assessment: findings, roll-ups and a summary by status.
 
     Iterating a report gives its findings (:class:`Finding` objects); :attr:`table`
-    gives them as one polars DataFrame (:data:`minzheng.findings.FINDINGS_SCHEMA`).
+    gives them as one polars DataFrame (:data:`minzheng.engine.findings.FINDINGS_SCHEMA`).
     """
 
     on: date
@@ -927,20 +927,12 @@ class Report:
     rollups: tuple[RollUp, ...] = ()
     summary: Mapping[Status, int] = field(factory=dict)
     errors: tuple[str, ...] = ()
-    #: The findings as a table, as the engine made them (``None``: made when asked for).
-    _table: Any = field(default=None, eq=False, repr=False, alias="table")
+    #: The findings as a polars DataFrame, one row each, in order (as the engine made
+    #: them; :func:`minzheng.engine.findings.findings_frame` makes one from findings).
+    table: Any = field(default=None, eq=False, repr=False)
 
     def __iter__(self) -> Iterator[Finding]:
         return iter(self.findings)
 
     def __len__(self) -> int:
         return len(self.findings)
-
-    @property
-    def table(self) -> Any:
-        """The findings as a polars DataFrame, one row each, in order."""
-        if self._table is None:
-            from .findings import findings_frame  # polars, only when a table is asked for
-
-            object.__setattr__(self, "_table", findings_frame(self.findings))
-        return self._table

@@ -34,7 +34,6 @@ their parent.
 from __future__ import annotations
 
 import csv
-import functools
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
@@ -42,25 +41,23 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from attrs import field, frozen
 
-from ._files import parse_json, parse_yaml, read_text
-from .converter import describe_error, structure
-from .errors import DatasetError, InputError, Problem
-from .models import (
-    _RANK,
-    Area,
-    Fact,
+from minzheng.errors import DatasetError, InputError, Problem
+from minzheng.io._builder import TOP_KEYS, DatasetBuilder
+from minzheng.io._files import parse_json, parse_yaml, read_text
+from minzheng.io.converter import structure
+from minzheng.model import (
     Indicator,
-    InvalidField,
-    Kind,
-    Level,
     Unit,
     Value,
-    check_code,
-    natural_parent,
 )
-from .values import ValueProblem, closest, dump_value, parse_period, parse_value, period_end, show
+from minzheng.model.dataset import Dataset
+from minzheng.model.values import (
+    ValueProblem,
+    closest,
+    dump_value,
+    show,
+)
 
 __all__ = [
     "Dataset",
@@ -72,393 +69,11 @@ __all__ = [
     "write_dataset",
 ]
 
-#: unit code → indicator id → period (``None``: undated) → value
-FactTable = Mapping[str, Mapping[str, Mapping[str | None, Value]]]
-
-
-@functools.lru_cache(maxsize=4096)
-def _end(period: str) -> date:
-    return period_end(period)
-
-
-def _as_of(periods: Mapping[str | None, Value], on: date) -> tuple[str | None, Value] | None:
-    """``(period, value)`` of one fact's values (period → value) as of ``on``: the
-    latest period ending on or before it, else the undated value, else ``None``."""
-    if len(periods) == 1:  # the common case
-        [(period, value)] = periods.items()
-        if period is None or _end(period) <= on:
-            return period, value
-        return None
-    best: str | None = None
-    best_end: date | None = None
-    for period in periods:
-        if period is None:
-            continue
-        end = _end(period)
-        if end <= on and (best_end is None or end > best_end):
-            best, best_end = period, end
-    if best is not None:
-        return best, periods[best]
-    if None in periods:
-        return None, periods[None]
-    return None
-
-
-@frozen
-class Dataset:
-    """Units (in file order) and their facts.
-
-    Use :func:`load_dataset` to read one from a file; building one directly skips the
-    file checks but not the models' own validation.
-    """
-
-    units: Mapping[str, Unit]
-    facts: FactTable
-    name: str = ""
-    note: str = ""
-    as_of: date | None = None
-    source: str = ""
-    _children: dict[str, tuple[Unit, ...]] = field(init=False, eq=False, repr=False)
-    #: unit code → the unit and the units above it (filled as ancestors are asked for)
-    _above: dict[str, tuple[Unit, ...]] = field(init=False, eq=False, repr=False, factory=dict)
-
-    def __attrs_post_init__(self) -> None:
-        children: dict[str, list[Unit]] = {}
-        for unit in self.units.values():
-            if unit.parent is not None:
-                children.setdefault(unit.parent, []).append(unit)
-        object.__setattr__(self, "_children", {k: tuple(v) for k, v in children.items()})
-
-    def __len__(self) -> int:
-        return len(self.units)
-
-    def children(self, code: str) -> tuple[Unit, ...]:
-        """The units whose parent is ``code``, in file order."""
-        return self._children.get(code, ())
-
-    def ancestors(self, code: str) -> tuple[Unit, ...]:
-        """The units above ``code``, nearest first, as far as the dataset holds them."""
-        parent = self.units[code].parent
-        if parent is None or parent not in self.units:
-            return ()
-        found = self._above.get(parent)  # remembered for the units that have children
-        if found is None:
-            found = self._above[parent] = (self.units[parent], *self.ancestors(parent))
-        return found
-
-    def value_as_of(self, code: str, indicator: str, on: date) -> tuple[str | None, Value] | None:
-        """``(period, value)`` of the latest period ending on or before ``on``.
-
-        An undated value is used when no dated value qualifies; ``None`` when there is
-        nothing to use.
-        """
-        periods = self.facts.get(code, {}).get(indicator)
-        return _as_of(periods, on) if periods else None
-
-    def series(self, code: str, indicator: str) -> dict[str, Value]:
-        """Every dated value of one fact of one unit, oldest first."""
-        periods = self.facts.get(code, {}).get(indicator, {})
-        return {p: periods[p] for p in sorted((p for p in periods if p is not None), key=_end)}
-
-    def iter_facts(self) -> Iterator[Fact]:
-        """Every fact, unit by unit in file order."""
-        for code in self.units:
-            for indicator, periods in self.facts.get(code, {}).items():
-                for period, value in periods.items():
-                    yield Fact(code, indicator, period, value)
-
-    def latest_period_end(self) -> date | None:
-        """The last day of the latest period any fact has (``None``: no dated fact)."""
-        ends = [_end(p) for table in self.facts.values() for ps in table.values() for p in ps if p]
-        return max(ends) if ends else None
-
-
 # --------------------------------------------------------------------------- loading
 
-_UNIT_KEYS = {"code", "name", "level", "parent", "area", "type"}
-_TOP_KEYS = {"name", "note", "as_of", "units"}
 
-
-class _Builder:
-    """Collects units and facts from any format, with every problem found on the way."""
-
-    def __init__(self, label: str, indicators: Mapping[str, Indicator]) -> None:
-        self.label = label
-        self.indicators = indicators
-        self.problems: list[Problem] = []
-        self.units: dict[str, Unit] = {}
-        self.facts: dict[str, dict[str, dict[str | None, Value]]] = {}
-        #: period as written → canonical period, for the periods seen so far
-        self._periods: dict[str, str] = {}
-        #: Where in a workbook the values being read are (set by the Excel reader).
-        self.sheet: str | None = None
-        self.column: str | None = None
-
-    def problem(
-        self,
-        unit: str | None,
-        fld: str | None,
-        expected: str,
-        found: str,
-        hint: str = "",
-        row: int | None = None,
-    ) -> None:
-        self.problems.append(
-            Problem(
-                self.label,
-                unit,
-                fld,
-                expected,
-                found,
-                hint,
-                row=row,
-                sheet=self.sheet,
-                column=self.column,
-            )
-        )
-
-    def row_reported(self, code: str, row: int, field: str = "unit") -> bool:
-        """The last problem already says that this row's unit (or its period) is wrong:
-        a wide row's other values need not say it again."""
-        last = self.problems[-1] if self.problems else None
-        return last is not None and last.row == row and last.unit == code and last.field == field
-
-    def add_unit(self, raw: object, where: str, row: int | None = None) -> str | None:
-        """Validate one unit's own fields; return its code when it is usable."""
-        if not isinstance(raw, Mapping):
-            self.problem(
-                where, None, "a unit: a mapping with code, name and level", repr(raw), row=row
-            )
-            return None
-        data = {k: v for k, v in raw.items() if k != "facts"}
-        if isinstance(data.get("name"), str):
-            data["name"] = data["name"].strip()
-        for key in ("code", "parent"):  # YAML reads 360821 unquoted as a number
-            if isinstance(data.get(key), int) and not isinstance(data.get(key), bool):
-                data[key] = str(data[key])
-        code = data.get("code")
-        name = code if isinstance(code, str) and code else where
-        try:
-            level = structure(data.get("level"), Level) if "level" in data else None
-        except ValueProblem:
-            level = None  # reported with the other fields below
-        if isinstance(code, str) and level is not None:
-            problem = check_code(code, level)
-            if problem:
-                self.problem(name, "code", problem, repr(code), row=row)
-                return None
-        try:
-            unit = structure(data, Unit)
-        except Exception as exc:
-            for fld, expected, found in describe_error(exc, data):
-                self.problem(name, fld, expected, found, row=row)
-            return None
-        if unit.code in self.units:
-            self.problem(unit.code, "code", "a code used by one unit only", "a duplicate", row=row)
-            return None
-        self.units[unit.code] = unit
-        return unit.code
-
-    def add_unit_row(self, cells: list[str], row: int) -> bool:
-        """Add a well-formed ``units.csv`` row, its cells in the order of
-        ``_UNIT_COLUMNS``, directly (the common case, fast); ``False``, having added
-        nothing, when the row needs :meth:`add_unit`, which names its every problem."""
-        code, name, level_text, parent, area_text, type_ = cells
-        level = _LEVELS.get(level_text)
-        area = _AREAS.get(area_text) if area_text else None
-        if level is None or (area is None and area_text) or code in self.units:
-            return False
-        try:
-            unit = Unit(code, name, level, parent or None, area, type_ or None)
-        except (ValueError, InvalidField):
-            return False
-        self.units[code] = unit
-        return True
-
-    def known(self, code: str, indicator: str, row: int | None = None) -> Indicator | None:
-        """The declared indicator, or ``None`` after reporting it unknown."""
-        ind = self.indicators.get(indicator)
-        if ind is None:
-            guess = closest(indicator, self.indicators)
-            hint = f"did you mean {guess!r}?" if guess else "no installed pack declares it"
-            self.problem(code, indicator, "a known indicator", repr(indicator), hint, row=row)
-        return ind
-
-    def add_fact(
-        self, code: str, indicator: str, period: object, raw: object, row: int | None = None
-    ) -> None:
-        """Validate and store one value (``period`` ``None``: undated)."""
-        ind = self.indicators.get(indicator) or self.known(code, indicator, row)
-        if ind is None:
-            return
-        key: str | None = None
-        if period is not None:
-            key = self._periods.get(period)  # type: ignore[call-overload]
-            if key is None:
-                key = self.period_key(code, indicator, period, row)
-                if key is None:
-                    return
-        if raw is None:
-            return  # not known: rules that need it report unknown
-        try:
-            value = parse_value(ind, raw)
-        except ValueProblem as exc:
-            fld = indicator if key is None else f"{indicator}[{key}]"
-            self.problem(code, fld, exc.expected, show(exc.found), exc.hint, row=row)
-            return
-        periods = self.facts.setdefault(code, {}).setdefault(indicator, {})
-        if periods and (key is None) != (None in periods):
-            fld = indicator if key is None else f"{indicator}[{key}]"
-            self.problem(
-                code, fld, "values that all have a period, or one undated value", "a mix", row=row
-            )
-            return
-        if key in periods:
-            fld = indicator if key is None else f"{indicator}[{key}]"
-            self.problem(code, fld, "one value per period", "a second value", row=row)
-            return
-        periods[key] = value
-
-    def period_key(self, code: str, indicator: str, period: object, row: int | None) -> str | None:
-        """The canonical form of a period (``2018``, ``2018-06``), or ``None`` once a
-        period that is not one has been reported: under its indicator for a mapping's
-        key, as the ``period`` column (once a row) for a table's."""
-        try:
-            key = parse_period(period)
-        except ValueProblem as exc:
-            if row is None:
-                self.problem(code, indicator, exc.expected, show(exc.found))
-            elif not self.row_reported(code, row, "period"):
-                self.problem(code, "period", exc.expected, show(exc.found), row=row)
-            return None
-        if isinstance(period, str):
-            self._periods[period] = key
-        return key
-
-    def add_facts(self, code: str, raw: object) -> None:
-        if raw is None:
-            return
-        if not isinstance(raw, Mapping):
-            self.problem(code, "facts", "a mapping from indicator to value", repr(raw))
-            return
-        for indicator, value in raw.items():
-            if isinstance(value, Mapping) and self.known(code, str(indicator)) is None:
-                continue  # reported once, not once per period
-            if isinstance(value, Mapping) and not self._is_score_sheet(str(indicator), value):
-                for period, item in value.items():
-                    self.add_fact(code, str(indicator), period, item)
-            else:
-                self.add_fact(code, str(indicator), None, value)
-
-    def _is_score_sheet(self, indicator: str, value: Mapping[Any, Any]) -> bool:
-        """A mapping is a score sheet (one undated value) rather than values by period
-        when the indicator takes scores and its keys are not all periods."""
-        ind = self.indicators.get(indicator)
-        if ind is None or ind.kind is not Kind.SCORES:
-            return False
-        return not all(_is_period(k) for k in value)
-
-    def check_tree(self) -> None:
-        """Parents exist, form no cycle, sit above their children and prefix their codes."""
-        units = self.units
-        for code, unit in units.items():  # a value replaced, none added: safe to go on
-            if unit.parent is None:
-                inferred = _infer_parent(code, unit.level, units)
-                if inferred:
-                    units[code] = Unit(code, unit.name, unit.level, inferred, unit.area, unit.type)
-            elif unit.parent not in units:
-                guess = closest(unit.parent, units)
-                self.problem(
-                    code,
-                    "parent",
-                    "the code of a unit in this dataset",
-                    repr(unit.parent),
-                    f"did you mean {guess!r}?" if guess else "",
-                )
-        reported: set[str] = set()
-        ends: set[str] = set()  # units whose chain of parents is known to end
-        for code, unit in units.items():
-            parent = unit.parent
-            if parent is None or parent in ends:  # the common case: a parent seen before
-                ends.add(code)
-                continue
-            chain = [code]
-            while (
-                parent is not None
-                and parent not in ends
-                and parent in units
-                and parent not in chain
-            ):
-                chain.append(parent)
-                parent = units[parent].parent
-            if parent is not None and parent in chain and not reported & set(chain):
-                cycle = " → ".join([*chain[chain.index(parent) :], parent])
-                self.problem(code, "parent", "a chain of parents that ends", f"a cycle: {cycle}")
-                reported.update(chain)
-            elif parent is None or parent in ends or parent not in units:
-                ends.update(chain)
-        for code, unit in units.items():
-            parent = unit.parent
-            above = units.get(parent) if parent is not None else None
-            if above is None or code in reported:
-                continue
-            level = unit.level
-            if _RANK[above.level] >= _RANK[level]:
-                self.problem(
-                    code,
-                    "parent",
-                    f"a unit above the {level.value} level",
-                    f"{above.code} at the {above.level.value} level",
-                )
-            elif not _prefixed(code, level, above.code):
-                self.problem(
-                    code,
-                    "parent",
-                    f"a parent whose code is the start of {code!r}",
-                    repr(above.code),
-                    "a unit's code starts with its parent's code",
-                )
-
-    def build(self, *, name: str, note: str, as_of: date | None) -> Dataset:
-        self.check_tree()
-        if self.problems:
-            raise DatasetError(self.problems)
-        return Dataset(
-            units=dict(self.units),
-            facts=self.facts,
-            name=name,
-            note=note,
-            as_of=as_of,
-            source=self.label,
-        )
-
-
-def _is_period(key: object) -> bool:
-    try:
-        parse_period(key)
-    except ValueProblem:
-        return False
-    return True
-
-
-def _prefixed(code: str, level: Level, parent: str) -> bool:
-    if level is Level.FACILITY:
-        return code.split("-", 1)[0] == parent
-    return code.startswith(parent)
-
-
-def _infer_parent(code: str, level: Level, units: Mapping[str, Unit]) -> str | None:
-    """The nearest unit present whose code the unit's code begins with."""
-    candidate = natural_parent(code, level)
-    while candidate:
-        if candidate in units and candidate != code:
-            return candidate
-        candidate = {9: candidate[:6], 6: candidate[:4], 4: candidate[:2]}.get(len(candidate))
-    return None
-
-
-def _indicators_installed() -> Mapping[str, Indicator]:
-    from .plugins import Registry
+def indicators_installed() -> Mapping[str, Indicator]:
+    from minzheng.packs.registry import Registry
 
     return Registry.discover().indicators
 
@@ -470,13 +85,13 @@ def load_dataset(path: str | Path, indicators: Mapping[str, Indicator] | None = 
     installed pack. Raises :class:`~minzheng.errors.DatasetError` listing every problem.
     """
     path = Path(path)
-    known = _indicators_installed() if indicators is None else indicators
+    known = indicators_installed() if indicators is None else indicators
     if path.is_dir() or path.suffix.lower() == ".csv":
         return _load_csv(path, known)
     if path.suffix.lower() == ".xlsx":
         if not path.exists():
             raise DatasetError([Problem(str(path), None, None, "an existing file", "no such file")])
-        from .excel import read_workbook
+        from minzheng.io.xlsx import read_workbook
 
         return read_workbook(path, known)
     if path.suffix.lower() not in (".json", ".yaml", ".yml"):
@@ -520,10 +135,10 @@ def read_dataset(
                 )
             ]
         )
-    builder = _Builder(label, indicators)
-    for key in set(data) - _TOP_KEYS:
+    builder = DatasetBuilder(label, indicators)
+    for key in set(data) - TOP_KEYS:
         builder.problem(
-            None, str(key), f"one of the top-level fields {', '.join(sorted(_TOP_KEYS))}", repr(key)
+            None, str(key), f"one of the top-level fields {', '.join(sorted(TOP_KEYS))}", repr(key)
         )
     meta = _meta(builder, data)
     for index, raw in enumerate(data["units"]):
@@ -539,7 +154,7 @@ def _kind_of(data: object) -> str:
     return "nothing" if data is None else f"a {type(data).__name__}"
 
 
-def _meta(builder: _Builder, data: Mapping[str, Any]) -> dict[str, Any]:
+def _meta(builder: DatasetBuilder, data: Mapping[str, Any]) -> dict[str, Any]:
     meta: dict[str, Any] = {"name": "", "note": "", "as_of": None}
     for key in ("name", "note"):
         value = data.get(key, "")
@@ -555,7 +170,7 @@ def _meta(builder: _Builder, data: Mapping[str, Any]) -> dict[str, Any]:
     return meta
 
 
-def _csv_paths(path: Path) -> tuple[Path, Path]:
+def csv_paths(path: Path) -> tuple[Path, Path]:
     """``units.csv`` and the facts file of a CSV dataset given as ``path``.
 
     ``path`` is the folder (its ``units.csv`` and ``facts.csv``), its ``units.csv``, or
@@ -653,21 +268,19 @@ class _CsvRows:
 
 _UNIT_COLUMNS = ("code", "name", "level", "parent", "area", "type")
 #: a level or an area by its name, as :class:`Level` and :class:`Area` take them
-_LEVELS: dict[str, Level] = {level.value: level for level in Level}
-_AREAS: dict[str, Area] = {area.value: area for area in Area}
 _FACT_COLUMNS = ("unit", "indicator", "period", "value")
 #: A fact as a facts file gives it: row number, unit, indicator, period, value (``None``
 #: for an empty period or value).
 _FactRow = tuple[int, str, str, str | None, str | None]
 
 
-class _FactRows:
+class FactRows:
     """The values of a facts file, in either of its two forms, one by one.
 
     *Long* (header ``unit,indicator,period,value``, the period optional): a value a row.
     *Wide* (header ``unit``, optionally ``period``, then indicator ids): a unit (and
     period) a row, a value a column — the shape of a statistical table, and of the
-    sheets of :mod:`minzheng.excel`. An empty cell is not known, as an empty ``value``
+    sheets of :mod:`minzheng.io.xlsx`. An empty cell is not known, as an empty ``value``
     is in the long form. A header in neither form, or naming an unknown indicator (with
     the closest known one), is a :class:`DatasetError` at once.
 
@@ -755,7 +368,7 @@ class _FactRows:
                     yield number, code, indicator, period, value
 
 
-def _read_units_csv(units_path: Path, builder: _Builder) -> None:
+def read_units_csv(units_path: Path, builder: DatasetBuilder) -> None:
     """Add every row of ``units.csv`` to ``builder`` (problems collected, not raised)."""
     rows = _CsvRows(units_path, _UNIT_COLUMNS, ("code", "name", "level"))
     header = rows.header
@@ -767,8 +380,8 @@ def _read_units_csv(units_path: Path, builder: _Builder) -> None:
     builder.check_tree()
 
 
-def _unknown_unit(
-    builder: _Builder, code: str, units: Mapping[str, Unit], units_name: str, row: int
+def unknown_unit(
+    builder: DatasetBuilder, code: str, units: Mapping[str, Unit], units_name: str, row: int
 ) -> None:
     if builder.row_reported(code, row):
         return
@@ -784,24 +397,24 @@ def _unknown_unit(
 
 
 def _load_csv(path: Path, indicators: Mapping[str, Indicator]) -> Dataset:
-    units_path, facts_path = _csv_paths(path)
-    units = _Builder(str(units_path), indicators)
-    _read_units_csv(units_path, units)
-    facts = _Builder(str(facts_path), indicators)
+    units_path, facts_path = csv_paths(path)
+    units = DatasetBuilder(str(units_path), indicators)
+    read_units_csv(units_path, units)
+    facts = DatasetBuilder(str(facts_path), indicators)
     add_fact = facts.add_fact
-    for number, code, indicator, period, value in _FactRows(facts_path, indicators):
+    for number, code, indicator, period, value in FactRows(facts_path, indicators):
         if code not in units.units:
-            _unknown_unit(facts, code, units.units, units_path.name, number)
+            unknown_unit(facts, code, units.units, units_path.name, number)
             continue
         add_fact(code, indicator, period, value, row=number)
     problems = units.problems + facts.problems
     if problems:
         raise DatasetError(problems)
-    name, source = _csv_name(facts_path)
+    name, source = csv_name(facts_path)
     return Dataset(units=dict(units.units), facts=facts.facts, name=name, source=source)
 
 
-def _csv_name(facts_path: Path) -> tuple[str, str]:
+def csv_name(facts_path: Path) -> tuple[str, str]:
     """A CSV dataset's name and source: its folder's, or, for a facts file of its own
     name (``2018.csv``), that file's, so two tables side by side are told apart."""
     if facts_path.name == "facts.csv":
@@ -890,7 +503,7 @@ def write_dataset(dataset: Dataset, path: str | Path, indicators: Mapping[str, I
         )
         path.write_text(text, "utf-8")
     else:
-        units_path, facts_path = _csv_paths(path)
+        units_path, facts_path = csv_paths(path)
         units_path.parent.mkdir(parents=True, exist_ok=True)
         with units_path.open("w", newline="", encoding="utf-8") as out:
             writer = csv.writer(out)

@@ -20,8 +20,8 @@ import cattrs
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError
 from cattrs.gen import make_dict_unstructure_fn
 
-from .models import Bracket, Finding, InvalidField, Scores, Status
-from .values import ValueProblem, format_decimal, parse_decimal, show
+from minzheng.model import Bracket, Finding, InvalidField, Scores, Status
+from minzheng.model.values import ValueProblem, format_decimal, parse_decimal, show
 
 T = TypeVar("T")
 

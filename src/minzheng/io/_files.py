@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from .errors import InputError, Problem
+from minzheng.errors import InputError, Problem
 
 #: libyaml's parser when PyYAML was built with it (its wheels are), else PyYAML's own.
 _SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

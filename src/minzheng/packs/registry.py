@@ -23,11 +23,11 @@ import attrs
 import pluggy
 from attrs import frozen
 
-from . import hookspecs
-from .errors import UnknownNameError
-from .models import Indicator, PackInfo, Program
-from .rules import Rule
-from .values import closest
+from minzheng.errors import UnknownNameError
+from minzheng.model import Indicator, PackInfo, Program
+from minzheng.model.values import closest
+from minzheng.packs import hookspecs
+from minzheng.rules import Rule
 
 __all__ = ["DISABLE_ENV", "ENTRY_POINT_GROUP", "LoadedPack", "PluginError", "Registry"]
 
@@ -143,7 +143,7 @@ class Registry:
         registry = cls()
         registry.disabled = frozenset(disabled) if disabled is not None else disabled_from_env()
         if builtin:
-            from . import builtin as core
+            from minzheng.packs import builtin as core
 
             registry.add(core, "core", version=_own_version())
         if entry_points:
@@ -289,7 +289,7 @@ class Registry:
         return self._indicator_owner.get(indicator)
 
     def pack(self, name: str) -> LoadedPack:
-        """The loaded pack of this name (:class:`UnknownNameError` otherwise)."""
+        """The loaded pack of this name (:class:`~minzheng.errors.UnknownNameError` otherwise)."""
         try:
             return self.packs[name]
         except KeyError:
@@ -301,7 +301,7 @@ class Registry:
             ) from None
 
     def rule(self, rule_id: str) -> tuple[LoadedPack, Rule]:
-        """The pack and rule of a rule id (:class:`UnknownNameError` otherwise)."""
+        """The pack and rule of a rule id (:class:`~minzheng.errors.UnknownNameError` otherwise)."""
         owner = self._rule_owner.get(rule_id)
         if owner is None:
             raise UnknownNameError(

@@ -4,7 +4,7 @@ A rule pack is a pluggy plugin registered under the entry-point group ``minzheng
 Each hook takes no arguments and returns data; minzheng calls every hook **once per
 plugin**, separately, so that a plugin that raises is reported by name and the other
 packs still load. For each hook the calling rule below says what minzheng does with the
-results. Mark implementations with :data:`~minzheng.hookspecs.hookimpl`; a function whose name
+results. Mark implementations with :data:`~minzheng.packs.hookspecs.hookimpl`; a function whose name
 starts with ``minzheng_`` but matches no hook here is an error, so a misspelled hook
 cannot go unnoticed.
 
@@ -25,10 +25,10 @@ from typing import TYPE_CHECKING
 
 import pluggy
 
-from .models import Indicator, PackInfo, Program
+from minzheng.model import Indicator, PackInfo, Program
 
 if TYPE_CHECKING:
-    from .rules import Rule
+    from minzheng.rules import Rule
 
 #: The project name pluggy uses for the markers and the entry-point group.
 PROJECT = "minzheng"
@@ -45,7 +45,7 @@ def minzheng_pack() -> PackInfo:  # type: ignore[empty-body]
 
     **Calling rule:** collecting. Called once for each plugin; every plugin that
     provides rules or indicators must implement it and return one
-    :class:`~minzheng.models.PackInfo`. The pack's ``region`` decides which units its
+    :class:`~minzheng.model.PackInfo`. The pack's ``region`` decides which units its
     rules apply to (by GB/T 2260 code prefix) unless the user asks for a "what if".
     """
 

@@ -12,8 +12,8 @@ from collections.abc import Mapping
 
 import yaml
 
-from .models import Indicator, Kind, Level
-from .plugins import LoadedPack
+from minzheng.model import Indicator, Kind, Level
+from minzheng.packs.registry import LoadedPack
 
 __all__ = ["example_code", "template_yaml"]
 

@@ -2,8 +2,8 @@
 
 Each function here is the columnar form of one kind of :mod:`minzheng.rules`: the same
 statuses, numbers and messages as the kind's ``check``, for every unit of a
-:class:`~minzheng.columns.Frame` at once, built from the primitives of
-:mod:`minzheng.columns`. :meth:`minzheng.rules.Rule.columns` finds a rule's function by
+:class:`~minzheng.rules.columns.Frame` at once, built from the primitives of
+:mod:`minzheng.rules.columns`. :meth:`minzheng.rules.Rule.columns` finds a rule's function by
 its exact class, so a subclass with its own ``check`` is never given its parent's
 columns by mistake.
 """
@@ -17,7 +17,23 @@ from typing import Any
 
 import polars as pl
 
-from .columns import (
+from minzheng.model import Comparator, Direction, Kind
+from minzheng.model.values import after_number, format_decimal, format_quantity
+from minzheng.rules import (
+    BracketRule,
+    ChecklistRule,
+    CoverageRule,
+    DerivedRule,
+    FlagRule,
+    ObservedRule,
+    Rule,
+    ShareRule,
+    ThresholdRule,
+    ThresholdsRule,
+    TrajectoryRule,
+    trajectory,
+)
+from minzheng.rules.columns import (
     COMPARATOR_EN,
     COMPARATOR_ZH,
     Fact,
@@ -33,22 +49,6 @@ from .columns import (
     text_list,
     unknown,
 )
-from .models import Comparator, Direction, Kind
-from .rules import (
-    BracketRule,
-    ChecklistRule,
-    CoverageRule,
-    DerivedRule,
-    FlagRule,
-    ObservedRule,
-    Rule,
-    ShareRule,
-    ThresholdRule,
-    ThresholdsRule,
-    TrajectoryRule,
-    trajectory,
-)
-from .values import _after_number, format_decimal, format_quantity
 
 __all__ = ["columnar", "coverage_cases"]
 
@@ -211,7 +211,7 @@ def bracket(rule: BracketRule, frame: Frame) -> pl.DataFrame:
         per_band([format_decimal(b.required) for b in rule.brackets], pl.String()),
     )
     describe = per_band([b.describe() for b in rule.brackets], pl.String())
-    zh_after = _after_number(bmzh)
+    zh_after = after_number(bmzh)
     details = concat(
         f"{bzh} ",
         base.text,
@@ -622,7 +622,7 @@ _KINDS: dict[type[Rule], Callable[[Any, Frame], pl.DataFrame]] = {
 
 def columnar(rule: Rule, frame: Frame) -> pl.DataFrame:
     """The rule's findings' columns over ``frame``, by its exact class; a class without
-    a columnar form raises :class:`~minzheng.columns.NoColumns`."""
+    a columnar form raises :class:`~minzheng.rules.columns.NoColumns`."""
     kind = _KINDS.get(type(rule))
     if kind is None:
         raise NoColumns(f"{type(rule).__name__} has no columnar form")

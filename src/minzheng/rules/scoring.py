@@ -3,7 +3,7 @@
 Some documents assess a unit by points: an indicator table with categories, indicators
 and their maximum points, a threshold (e.g. 90 of 100), and bonus points on top. A
 :class:`ScoreTable` holds such a table; :meth:`ScoreTable.score` turns a score sheet
-(:class:`~minzheng.models.Scores`) into a :class:`Scorecard`.
+(:class:`~minzheng.model.Scores`) into a :class:`Scorecard`.
 
 A table file (YAML or JSON) has this form::
 
@@ -35,11 +35,11 @@ from pathlib import Path
 
 from attrs import evolve, field, frozen
 
-from ._files import read_structured
-from .converter import describe_error, structure
-from .errors import InputError, Problem
-from .models import InvalidField, Scores
-from .values import closest, format_decimal
+from minzheng.errors import InputError, Problem
+from minzheng.io._files import read_structured
+from minzheng.io.converter import describe_error, structure
+from minzheng.model import InvalidField, Scores
+from minzheng.model.values import closest, format_decimal
 
 __all__ = ["Category", "ScoreTable", "Scorecard", "ScoredItem", "load_score_table"]
 

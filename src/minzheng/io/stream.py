@@ -10,7 +10,7 @@ counties. The units above county level come last, when every county has been see
 ``minzheng validate`` checks a CSV dataset this way (:meth:`DatasetStream.check`), and
 :meth:`Engine.iter_targets <minzheng.Engine.iter_targets>` derives targets county by
 county from a stream. (The engine assesses findings by column: given a stream, it reads
-the stream's files with :func:`minzheng.tables.read_tables`.) Memory then grows with the
+the stream's files with :func:`minzheng.io.tables.read_tables`.) Memory then grows with the
 number of units (about 0.4 KiB each) and the largest block, not with the facts.
 
 What it needs of ``facts.csv``: the rows of one county's townships, villages and
@@ -35,19 +35,19 @@ from datetime import date
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from .dataset import (
+from minzheng.errors import DatasetError
+from minzheng.io._builder import DatasetBuilder
+from minzheng.io.dataset import (
     Dataset,
-    _Builder,
-    _csv_name,
-    _csv_paths,
-    _end,
-    _FactRows,
-    _indicators_installed,
-    _read_units_csv,
-    _unknown_unit,
+    FactRows,
+    csv_name,
+    csv_paths,
+    indicators_installed,
+    read_units_csv,
+    unknown_unit,
 )
-from .errors import DatasetError
-from .models import _RANK, Indicator, Level, Unit, Value
+from minzheng.model import LEVEL_RANK, Indicator, Level, Unit, Value
+from minzheng.model.values import period_end
 
 __all__ = ["DatasetStream", "DroppedFactError", "OrderError"]
 
@@ -128,10 +128,10 @@ class DatasetStream:
 
     def __init__(self, path: str | Path, indicators: Mapping[str, Indicator] | None = None) -> None:
         path = Path(path)
-        self.indicators = _indicators_installed() if indicators is None else indicators
-        self.units_path, self.facts_path = _csv_paths(path)
-        builder = _Builder(str(self.units_path), self.indicators)
-        _read_units_csv(self.units_path, builder)
+        self.indicators = indicators_installed() if indicators is None else indicators
+        self.units_path, self.facts_path = csv_paths(path)
+        builder = DatasetBuilder(str(self.units_path), self.indicators)
+        read_units_csv(self.units_path, builder)
         if builder.problems:
             raise DatasetError(builder.problems)
         units = builder.units
@@ -142,7 +142,7 @@ class DatasetStream:
         block_of = self._block_of
         kept: set[str] = set()  # the units at county level and above
         for code, unit in units.items():
-            below = _RANK[unit.level] > _COUNTY_RANK
+            below = LEVEL_RANK[unit.level] > _COUNTY_RANK
             if not below:
                 kept.add(code)
             # the common case at once: a unit below county level whose parent, listed
@@ -157,7 +157,7 @@ class DatasetStream:
             else:
                 self._blocks.setdefault(key, []).append(unit)
         self._facts = _StreamFacts(self._block_of, kept)
-        name, source = _csv_name(self.facts_path)
+        name, source = csv_name(self.facts_path)
         #: The units, and the facts of the block being assessed (with those kept).
         self.dataset = Dataset(units=units, facts=self._facts, name=name, source=source)
         self._read = False
@@ -201,7 +201,7 @@ class DatasetStream:
         A quick pass over the file, for the default assessment date; give the date to
         the engine to skip it.
         """
-        rows = _FactRows(self.facts_path, self.indicators)
+        rows = FactRows(self.facts_path, self.indicators)
         period_at = rows.period_column
         rows.close()
         if period_at is None:
@@ -210,7 +210,7 @@ class DatasetStream:
         ends = []
         for period in periods:
             try:
-                ends.append(_end(period))
+                ends.append(period_end(period))
             except ValueError:
                 continue  # reported when the facts are read
         return max(ends) if ends else None
@@ -223,8 +223,8 @@ class DatasetStream:
             raise RuntimeError("a DatasetStream is read once; create another to read again")
         self._read = True
         facts = self._facts
-        rows = _FactRows(self.facts_path, self.indicators)
-        builder = _Builder(str(self.facts_path), self.indicators)
+        rows = FactRows(self.facts_path, self.indicators)
+        builder = DatasetBuilder(str(self.facts_path), self.indicators)
         block_of, units = self._block_of, self.dataset.units
         kept = facts.kept_codes
         add_fact = builder.add_fact
@@ -235,7 +235,7 @@ class DatasetStream:
         for number, code, indicator, period, value in rows:
             key = block_of.get(code, "")
             if key == "":
-                _unknown_unit(builder, code, units, self.units_path.name, number)
+                unknown_unit(builder, code, units, self.units_path.name, number)
                 continue
             if code in kept:
                 if code in settled:
@@ -293,7 +293,7 @@ class DatasetStream:
         for unit in (self.dataset.units[key], *self.dataset.ancestors(key)):
             settled.add(unit.code)
 
-    def _out_of_order(self, builder: _Builder, code: str, row: int, what: str) -> None:
+    def _out_of_order(self, builder: DatasetBuilder, code: str, row: int, what: str) -> None:
         if builder.row_reported(code, row):
             return
         self._order_problems += 1

@@ -39,8 +39,8 @@ from typing import Any
 import attrs
 import polars as pl
 
-from .converter import to_plain
-from .models import (
+from minzheng.io.converter import to_plain
+from minzheng.model import (
     Comparator,
     Indicator,
     Kind,
@@ -50,9 +50,9 @@ from .models import (
     Value,
     measure_plural,
 )
-from .models import measure_zh as _measure_zh
-from .rules import _COMPARATOR_EN, _COMPARATOR_ZH, MissingFact, Outcome
-from .values import _after_number, format_decimal
+from minzheng.model import measure_zh as _measure_zh
+from minzheng.model.values import after_number, format_decimal
+from minzheng.rules import COMPARATOR_EN, COMPARATOR_ZH, MissingFact, Outcome
 
 __all__ = [
     "COMPARATOR_EN",
@@ -75,9 +75,6 @@ __all__ = [
     "unknown",
 ]
 
-#: The words of each comparator in a message, as :func:`minzheng.rules.compare` has them.
-COMPARATOR_ZH = _COMPARATOR_ZH
-COMPARATOR_EN = _COMPARATOR_EN
 
 TRAJECTORY = pl.Struct(
     {
@@ -150,7 +147,7 @@ def indicator_words(
 def after(measure: str, number: pl.Expr) -> pl.Expr:
     """What follows a number's text in English: the measure, in the plural after any
     number but 1 (``" person"`` / ``" people"``; ``"%"`` without a space)."""
-    one, many = _after_number(measure), _after_number(measure_plural(measure))
+    one, many = after_number(measure), after_number(measure_plural(measure))
     if one == many:
         return lit(one)
     return pl.when(number == "1").then(lit(one)).otherwise(lit(many))
@@ -620,7 +617,7 @@ class Frame:
         ``inputs`` — once for each distinct combination, not once per unit.
 
         A :class:`Fact` is given as its typed value (``int``, ``Decimal``, ``bool``,
-        a ``frozenset`` of items, :class:`~minzheng.models.Scores`, text), or ``None``
+        a ``frozenset`` of items, :class:`~minzheng.model.Scores`, text), or ``None``
         when missing; any other expression as its Python value. This is the columnar
         form of a requirement whose logic needs the values themselves (a score sheet
         against a table, a name against a unit's name): the lookups stay columns, the
@@ -653,7 +650,7 @@ class Frame:
         indicator = self.indicators.get(value.indicator)
         if indicator is None:
             return lambda v: v
-        from .tables import value_of_text
+        from minzheng.model.values import value_of_text
 
         return lambda v: None if v is None else value_of_text(indicator, v)
 
@@ -751,7 +748,7 @@ def compare(
 ) -> dict[str, pl.Expr]:
     """The columns of :func:`minzheng.rules.compare`: status, messages, actual,
     required, comparator and gap (zero when met, else the distance)."""
-    zh_after = lit(_after_number(_measure_zh(measure) if measure_zh is None else measure_zh))
+    zh_after = lit(after_number(_measure_zh(measure) if measure_zh is None else measure_zh))
     a, r = actual.text, required.text
     met = actual.cmp(comparator, required)
     gap = required.minus(actual).abs().text

@@ -1,16 +1,11 @@
-"""Excel in and out: a workbook a bureau fills in, read back with the same checks as any
-dataset, and findings as a workbook.
+"""Excel out: the workbook a bureau fills in (read back by :mod:`minzheng.io.xlsx`), and
+findings as a workbook.
 
 **The template** (``minzheng template PACK --format xlsx``) has a sheet of instructions
 and one sheet per level of unit the pack's rules speak of. Row 1 holds the field and
 indicator ids (what the reader goes by), row 2 the Chinese names with the unit of
 measure, row 3 the English names; data starts on row 4. Yes/no columns offer 是/否,
 rates and counts are checked by Excel's data validation as the bureau types.
-
-**Reading** (``minzheng assess FILE.xlsx``): every sheet whose row 1 starts with ``code``
-is read; a unit may take several rows, one per ``period``. Every problem names the
-file, the sheet, the row, the column, the unit and the field. A cell formatted as a
-percentage (Excel stores 38 % as 0.38) is read as that percentage.
 
 **Findings** (``minzheng assess FILE --format xlsx -o findings.xlsx``): a sheet of
 findings coloured by status (conditional formatting), the summary and the roll-ups.
@@ -21,39 +16,23 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.worksheet import Worksheet
 
-from .dataset import Dataset, _Builder
-from .errors import DatasetError, Problem
-from .models import Indicator, Kind, Level, Report, Status
-from .plugins import LoadedPack
-from .render import label
-from .values import format_decimal
+from minzheng.io.dataset import Dataset
+from minzheng.io.xlsx import HEADER_ROWS, UNIT_COLUMNS, UNIT_NAMES, sheet_name
+from minzheng.model import Indicator, Kind, Level, Report, Status
+from minzheng.model.values import format_decimal
+from minzheng.packs.registry import LoadedPack
+from minzheng.report.render import label
 
-__all__ = ["read_workbook", "template_workbook", "write_findings_workbook"]
+__all__ = ["template_workbook", "write_findings_workbook"]
 
-_UNIT_COLUMNS = ("code", "name", "parent", "area", "type", "period")
-_UNIT_NAMES = {
-    "code": ("代码(GB/T 2260)", "code (GB/T 2260)"),
-    "name": ("名称", "name"),
-    "parent": ("上级代码", "parent code"),
-    "area": ("城乡(urban/rural)", "urban or rural"),
-    "type": ("类型", "type"),
-    "period": ("年份", "year (blank: undated)"),
-}
-_HEADER_ROWS = 3
 _BOLD = Font(bold=True)
-
-
-def _sheet_name(level: Level) -> str:
-    return f"{level.value} {level.zh}"
 
 
 def _validation(indicator: Indicator) -> DataValidation | None:
@@ -141,15 +120,15 @@ def template_workbook(pack: LoadedPack, indicators: Mapping[str, Indicator], pat
         readme.cell(row=row, column=1, value=text).font = _BOLD if row == 1 else Font()
     readme.column_dimensions["A"].width = 120
     for level, facts in _levels(pack).items():
-        sheet = book.create_sheet(_sheet_name(level))
-        columns = [*_UNIT_COLUMNS, *facts]
+        sheet = book.create_sheet(sheet_name(level))
+        columns = [*UNIT_COLUMNS, *facts]
         for index, column in enumerate(columns, start=1):
             ind = indicators.get(column)
             if ind is not None:
                 zh = ind.name_zh + (f"({ind.measure_zh})" if ind.measure_zh else "")
                 en = ind.name_en
             else:
-                zh, en = _UNIT_NAMES[column]
+                zh, en = UNIT_NAMES[column]
             for row, text in enumerate((column, zh, en), start=1):
                 cell = sheet.cell(row=row, column=index, value=text)
                 cell.font = _BOLD if row == 1 else Font(italic=row == 3)
@@ -159,110 +138,12 @@ def template_workbook(pack: LoadedPack, indicators: Mapping[str, Indicator], pat
             if rule is not None:
                 sheet.add_data_validation(rule)
                 letter = get_column_letter(index)
-                rule.add(f"{letter}{_HEADER_ROWS + 1}:{letter}2000")
+                rule.add(f"{letter}{HEADER_ROWS + 1}:{letter}2000")
         level_rule = DataValidation(type="list", formula1='"urban,rural"', allow_blank=True)
         sheet.add_data_validation(level_rule)
-        level_rule.add(f"D{_HEADER_ROWS + 1}:D2000")
-        sheet.freeze_panes = sheet.cell(row=_HEADER_ROWS + 1, column=3)
+        level_rule.add(f"D{HEADER_ROWS + 1}:D2000")
+        sheet.freeze_panes = sheet.cell(row=HEADER_ROWS + 1, column=3)
     book.save(path)
-
-
-def _cell_value(cell: Any, indicator: Indicator | None) -> object:
-    """A cell's value as the dataset reader expects it: exact, percentages resolved."""
-    value = cell.value
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, float):
-        number = Decimal(repr(value))
-        if (
-            indicator is not None
-            and indicator.kind is Kind.RATE
-            and "%" in (cell.number_format or "")
-        ):
-            scaled = number * 100
-            return f"{format_decimal(scaled.normalize() if scaled == scaled.to_integral_value() else scaled)}%"
-        return number
-    if isinstance(value, bool | int | Decimal):
-        return value
-    if hasattr(value, "isoformat"):
-        return value.isoformat()[:10]
-    return str(value).strip()
-
-
-def read_workbook(path: Path, indicators: Mapping[str, Indicator]) -> Dataset:
-    """Read a filled-in workbook into a dataset, with every problem named."""
-    label = str(path)
-    try:
-        book = load_workbook(path, data_only=True)
-    except Exception as exc:
-        raise DatasetError(
-            [
-                Problem(
-                    label, None, None, "an Excel workbook (.xlsx)", f"{type(exc).__name__}: {exc}"
-                )
-            ]
-        ) from None
-    builder = _Builder(label, indicators)
-    read_any = False
-    for sheet in book.worksheets:
-        header = [c.value for c in sheet[1]] if sheet.max_row >= 1 else []
-        if not header or header[0] != "code":
-            continue
-        read_any = True
-        _read_sheet(sheet, [str(h).strip() if h is not None else "" for h in header], builder)
-    if not read_any:
-        raise DatasetError(
-            [Problem(label, None, None, "a sheet whose row 1 starts with 'code'", "none")]
-        )
-    builder.sheet = builder.column = None
-    return builder.build(name=path.stem, note="", as_of=None)
-
-
-def _read_sheet(sheet: Worksheet, header: list[str], builder: _Builder) -> None:
-    builder.sheet = sheet.title
-    for column, name in enumerate(header, start=1):
-        if name and name not in _UNIT_COLUMNS and name not in builder.indicators:
-            builder.column = get_column_letter(column)
-            builder.known("(header)", name, row=1)
-    for row in sheet.iter_rows(min_row=_HEADER_ROWS + 1):
-        number = row[0].row
-        cells = {header[i]: c for i, c in enumerate(row) if i < len(header) and header[i]}
-        if all(c.value is None for c in cells.values()):
-            continue
-        builder.column = "A"
-        unit: dict[str, object] = {"level": sheet.title.split(" ")[0]}
-        for key in ("code", "name", "parent", "area", "type"):
-            value = _cell_value(cells[key], None) if key in cells else None
-            if value is not None:
-                unit[key] = value
-        code = unit.get("code")
-        code = str(code) if code is not None else None
-        if code is not None and code not in builder.units:
-            code = builder.add_unit(unit, str(code), row=number)
-        elif code is None:
-            builder.add_unit(unit, f"row {number}", row=number)
-        if code is None or code not in builder.units:
-            continue
-        period_cell = cells.get("period")
-        period = _cell_value(period_cell, None) if period_cell is not None else None
-        if isinstance(period, Decimal):
-            period = int(period)
-        if period is not None and period_cell is not None:  # checked once a row, in its column
-            at = period_cell.column
-            builder.column = get_column_letter(at) if isinstance(at, int) else None
-            if builder.period_key(code, "period", period, number) is None:
-                continue
-        for name, cell in cells.items():
-            indicator = builder.indicators.get(name)
-            if indicator is None:
-                continue
-            value = _cell_value(cell, indicator)
-            if value is None:
-                continue
-            builder.column = (
-                get_column_letter(cell.column) if isinstance(cell.column, int) else None
-            )
-            builder.add_fact(code, name, period, value, row=number)
 
 
 _FILLS = {

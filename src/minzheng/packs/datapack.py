@@ -20,9 +20,9 @@ from importlib.resources import files
 
 import attrs
 
-from .hookspecs import hookimpl
-from .models import Citation, Indicator, PackInfo, Program
-from .rules import Rule, load_indicators, load_programs, load_rules
+from minzheng.model import Citation, Indicator, PackInfo, Program
+from minzheng.packs.hookspecs import hookimpl
+from minzheng.rules import Rule, load_indicators, load_programs, load_rules
 
 __all__ = ["DataPack"]
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from importlib.resources import files
 
-from ..hookspecs import hookimpl
-from ..models import Indicator, PackInfo
-from ..rules import load_indicators
+from minzheng.model import Indicator, PackInfo
+from minzheng.packs.hookspecs import hookimpl
+from minzheng.rules import load_indicators
 
 _DATA = files(__name__)
 

@@ -2,9 +2,9 @@
 
 A rule pack returns :class:`Rule` objects from its ``minzheng_rules`` hook. A rule knows
 which units it applies to (levels, types, urban or rural), the clause it encodes
-(:class:`~minzheng.models.Citation`), our reading of it, and how to check every unit it
+(:class:`~minzheng.model.Citation`), our reading of it, and how to check every unit it
 applies to at once, over columns (:meth:`Rule.columns`, built from the primitives of
-:mod:`minzheng.columns`). The engine adds the pack, the unit, the citation, the
+:mod:`minzheng.rules.columns`). The engine adds the pack, the unit, the citation, the
 deadline and whether it is due to each finding.
 
 A fact the dataset does not have gives an ``unknown`` finding that names it (a
@@ -54,13 +54,12 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from attrs import field, frozen
 
-from ._files import read_structured
-from .converter import describe_error, structure
-from .dataset import _as_of
-from .errors import InputError, Problem
-from .models import (
-    _HOLDS,
+from minzheng.errors import InputError, Problem
+from minzheng.io._files import read_structured
+from minzheng.io.converter import describe_error, structure
+from minzheng.model import (
     FACT,
+    HOLDS,
     Area,
     Attribute,
     Bracket,
@@ -80,16 +79,16 @@ from .models import (
     Value,
     named_facts,
 )
-from .models import measure_plural as _measure_plural
-from .models import measure_zh as _measure_zh
-from .values import _after_number, closest, format_decimal, period_end
-from .values import format_quantity as _show
+from minzheng.model import measure_plural as _measure_plural
+from minzheng.model import measure_zh as _measure_zh
+from minzheng.model.values import after_number, closest, format_decimal, period_end, value_as_of
+from minzheng.model.values import format_quantity as _show
 
 if TYPE_CHECKING:
     import polars as pl
 
-    from .columns import Frame
-    from .dataset import Dataset
+    from minzheng.io.dataset import Dataset
+    from minzheng.rules.columns import Frame
 
 __all__ = [
     "RULE_KINDS",
@@ -169,7 +168,7 @@ class UnitContext:
         if indicator in seen:
             return seen[indicator]
         periods = self._facts.get(indicator)
-        found = seen[indicator] = _as_of(periods, self.on) if periods else None
+        found = seen[indicator] = value_as_of(periods, self.on) if periods else None
         return found
 
     def value(self, indicator: str) -> Value:
@@ -288,14 +287,14 @@ class Outcome:
     attribute: Attribute | None = None
 
 
-_COMPARATOR_ZH = {
+COMPARATOR_ZH = {
     Comparator.GE: "不少于",
     Comparator.GT: "超过",
     Comparator.LE: "不超过",
     Comparator.LT: "低于",
     Comparator.EQ: "达到",
 }
-_COMPARATOR_EN = {
+COMPARATOR_EN = {
     Comparator.GE: "at least",
     Comparator.GT: "more than",
     Comparator.LE: "at most",
@@ -311,9 +310,9 @@ def _after(measure: str, measure_zh: str | None) -> tuple[str, str, str]:
     " 人")``. Cached: a pack has a handful of measures, and :func:`compare` runs once a
     finding."""
     return (
-        _after_number(measure),
-        _after_number(_measure_plural(measure)),
-        _after_number(_measure_zh(measure) if measure_zh is None else measure_zh),
+        after_number(measure),
+        after_number(_measure_plural(measure)),
+        after_number(_measure_zh(measure) if measure_zh is None else measure_zh),
     )
 
 
@@ -337,21 +336,21 @@ def compare(
     ``gap`` is zero when the comparison holds, else the distance to ``required``.
     ``measure`` is the unit of measure (``"person"``) the English message and the
     finding carry; the English message writes its plural after any number but 1
-    (:func:`~minzheng.models.measure_plural`: ``"2 people"``). ``measure_zh`` is how
-    the Chinese message writes it, by default :func:`~minzheng.models.measure_zh` of
+    (:func:`~minzheng.model.measure_plural`: ``"2 people"``). ``measure_zh`` is how
+    the Chinese message writes it, by default :func:`~minzheng.model.measure_zh` of
     ``measure`` (``"人"``).
     """
     one, many, zh_after = _after(measure, measure_zh)
     a, r = format_decimal(actual), format_decimal(required)
-    a_en = f"{a}{one if a == '1' else many}, required {_COMPARATOR_EN[comparator]} {r}{one if r == '1' else many}"
-    if _HOLDS[comparator](actual, required):  # Comparator.holds, without its fractions
+    a_en = f"{a}{one if a == '1' else many}, required {COMPARATOR_EN[comparator]} {r}{one if r == '1' else many}"
+    if HOLDS[comparator](actual, required):  # Comparator.holds, without its fractions
         status, gap = Status.MET, _ZERO
-        zh = f"{what_zh}:实际 {a}{zh_after},要求{_COMPARATOR_ZH[comparator]} {r}{zh_after}"
+        zh = f"{what_zh}:实际 {a}{zh_after},要求{COMPARATOR_ZH[comparator]} {r}{zh_after}"
         en = f"{what_en}: {a_en}"
     else:
         status, gap = Status.NOT_MET, abs(Decimal(required) - Decimal(actual))  # Comparator.gap
         short = format_decimal(gap)
-        zh = f"{what_zh}:实际 {a}{zh_after},要求{_COMPARATOR_ZH[comparator]} {r}{zh_after},差 {short}{zh_after}"
+        zh = f"{what_zh}:实际 {a}{zh_after},要求{COMPARATOR_ZH[comparator]} {r}{zh_after},差 {short}{zh_after}"
         en = f"{what_en}: {a_en}; short by {short}{one if short == '1' else many}"
     return Outcome(
         status=status,
@@ -405,22 +404,22 @@ class Rule:
 
     def reads(self) -> tuple[str, ...]:
         """Every indicator the rule may read: those its kind's fields name (declared
-        with :data:`~minzheng.models.FACT`), then ``inputs``."""
+        with :data:`~minzheng.model.FACT`), then ``inputs``."""
         return _unique((*named_facts(self), *self.inputs))
 
     def columns(self, frame: Frame) -> pl.DataFrame:
         """Check every unit of ``frame`` at once, over columns: one row per unit with
-        the columns of :data:`minzheng.columns.OUTCOME_SCHEMA` (see
-        :mod:`minzheng.columns` for the primitives a kind is built from, and
-        :meth:`~minzheng.columns.Frame.apply` for a judgement that needs the values).
+        the columns of :data:`minzheng.rules.columns.OUTCOME_SCHEMA` (see
+        :mod:`minzheng.rules.columns` for the primitives a kind is built from, and
+        :meth:`~minzheng.rules.columns.Frame.apply` for a judgement that needs the values).
 
         The declarative kinds of this module are found by their exact class; a kind of
         a pack's own overrides this method. An exception — including
-        :class:`~minzheng.columns.NoColumns` for a kind without a columnar form, or one
+        :class:`~minzheng.rules.columns.NoColumns` for a kind without a columnar form, or one
         reading a fact of a kind its columns cannot take — gives ``error`` findings
         naming the pack and the rule; the run goes on.
         """
-        from ._kinds import columnar
+        from minzheng.rules._kinds import columnar
 
         return columnar(self, frame)
 
@@ -736,8 +735,8 @@ class CoverageRule(Rule):
         self, frame: Frame
     ) -> tuple[list[tuple[pl.Expr, Mapping[str, pl.Expr]]], dict[str, pl.Expr]]:
         """The cases and the default of :meth:`~Rule.columns`, for a kind built on this one
-        to add its own cases before them (see :meth:`minzheng.columns.Frame.outcome`)."""
-        from ._kinds import coverage_cases
+        to add its own cases before them (see :meth:`minzheng.rules.columns.Frame.outcome`)."""
+        from minzheng.rules._kinds import coverage_cases
 
         return coverage_cases(self, frame)
 

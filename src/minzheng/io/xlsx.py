@@ -1,0 +1,144 @@
+"""Excel in: a workbook a bureau filled in (``minzheng template PACK --format xlsx``),
+read back with the same checks as any dataset.
+
+Every sheet whose row 1 starts with ``code`` is read (row 1 holds the field and
+indicator ids, rows 2 and 3 their Chinese and English names; data starts on row 4); a
+unit may take several rows, one per ``period``. Every problem names the file, the
+sheet, the row, the column, the unit and the field. A cell formatted as a percentage
+(Excel stores 38 % as 0.38) is read as that percentage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from minzheng.errors import DatasetError, Problem
+from minzheng.io._builder import DatasetBuilder
+from minzheng.model import Indicator, Kind, Level
+from minzheng.model.dataset import Dataset
+from minzheng.model.values import format_decimal
+
+__all__ = ["HEADER_ROWS", "UNIT_COLUMNS", "UNIT_NAMES", "read_workbook", "sheet_name"]
+
+#: The unit's own columns of a sheet, before the indicators'.
+UNIT_COLUMNS = ("code", "name", "parent", "area", "type", "period")
+UNIT_NAMES = {
+    "code": ("代码(GB/T 2260)", "code (GB/T 2260)"),
+    "name": ("名称", "name"),
+    "parent": ("上级代码", "parent code"),
+    "area": ("城乡(urban/rural)", "urban or rural"),
+    "type": ("类型", "type"),
+    "period": ("年份", "year (blank: undated)"),
+}
+#: Rows of headers above the data (ids, Chinese names, English names).
+HEADER_ROWS = 3
+
+
+def sheet_name(level: Level) -> str:
+    """The sheet of a level's units (its id, then its Chinese name)."""
+    return f"{level.value} {level.zh}"
+
+
+def _cell_value(cell: Any, indicator: Indicator | None) -> object:
+    """A cell's value as the dataset reader expects it: exact, percentages resolved."""
+    value = cell.value
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, float):
+        number = Decimal(repr(value))
+        if (
+            indicator is not None
+            and indicator.kind is Kind.RATE
+            and "%" in (cell.number_format or "")
+        ):
+            scaled = number * 100
+            return f"{format_decimal(scaled.normalize() if scaled == scaled.to_integral_value() else scaled)}%"
+        return number
+    if isinstance(value, bool | int | Decimal):
+        return value
+    if hasattr(value, "isoformat"):
+        return value.isoformat()[:10]
+    return str(value).strip()
+
+
+def read_workbook(path: Path, indicators: Mapping[str, Indicator]) -> Dataset:
+    """Read a filled-in workbook into a dataset, with every problem named."""
+    label = str(path)
+    try:
+        book = load_workbook(path, data_only=True)
+    except Exception as exc:
+        raise DatasetError(
+            [
+                Problem(
+                    label, None, None, "an Excel workbook (.xlsx)", f"{type(exc).__name__}: {exc}"
+                )
+            ]
+        ) from None
+    builder = DatasetBuilder(label, indicators)
+    read_any = False
+    for sheet in book.worksheets:
+        header = [c.value for c in sheet[1]] if sheet.max_row >= 1 else []
+        if not header or header[0] != "code":
+            continue
+        read_any = True
+        _read_sheet(sheet, [str(h).strip() if h is not None else "" for h in header], builder)
+    if not read_any:
+        raise DatasetError(
+            [Problem(label, None, None, "a sheet whose row 1 starts with 'code'", "none")]
+        )
+    builder.sheet = builder.column = None
+    return builder.build(name=path.stem, note="", as_of=None)
+
+
+def _read_sheet(sheet: Worksheet, header: list[str], builder: DatasetBuilder) -> None:
+    builder.sheet = sheet.title
+    for column, name in enumerate(header, start=1):
+        if name and name not in UNIT_COLUMNS and name not in builder.indicators:
+            builder.column = get_column_letter(column)
+            builder.known("(header)", name, row=1)
+    for row in sheet.iter_rows(min_row=HEADER_ROWS + 1):
+        number = row[0].row
+        cells = {header[i]: c for i, c in enumerate(row) if i < len(header) and header[i]}
+        if all(c.value is None for c in cells.values()):
+            continue
+        builder.column = "A"
+        unit: dict[str, object] = {"level": sheet.title.split(" ")[0]}
+        for key in ("code", "name", "parent", "area", "type"):
+            value = _cell_value(cells[key], None) if key in cells else None
+            if value is not None:
+                unit[key] = value
+        code = unit.get("code")
+        code = str(code) if code is not None else None
+        if code is not None and code not in builder.units:
+            code = builder.add_unit(unit, str(code), row=number)
+        elif code is None:
+            builder.add_unit(unit, f"row {number}", row=number)
+        if code is None or code not in builder.units:
+            continue
+        period_cell = cells.get("period")
+        period = _cell_value(period_cell, None) if period_cell is not None else None
+        if isinstance(period, Decimal):
+            period = int(period)
+        if period is not None and period_cell is not None:  # checked once a row, in its column
+            at = period_cell.column
+            builder.column = get_column_letter(at) if isinstance(at, int) else None
+            if builder.period_key(code, "period", period, number) is None:
+                continue
+        for name, cell in cells.items():
+            indicator = builder.indicators.get(name)
+            if indicator is None:
+                continue
+            value = _cell_value(cell, indicator)
+            if value is None:
+                continue
+            builder.column = (
+                get_column_letter(cell.column) if isinstance(cell.column, int) else None
+            )
+            builder.add_fact(code, name, period, value, row=number)
