@@ -14,12 +14,13 @@ import random
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
 
 from benchmark_scripts import BENCHMARKS, load
-from minzheng import Dataset, Engine, Registry, Status, load_dataset
+from minzheng import Dataset, Engine, Level, Registry, Status, load_dataset
 from minzheng.engine import resolve_date
 from minzheng.io.tables import read_tables, tables_from_dataset
 from minzheng.model import Kind, Value
@@ -71,35 +72,44 @@ def test_same_findings_on_the_samples(registry: Registry, example: Path, on: dat
     _same(registry, dataset, on, what_if=False)
 
 
+def _odd_value(rng: random.Random, indicator: str, kind: Kind, value: Value) -> Value:
+    """A value as generated data never has it: zero, a bracket's edge, odd decimals."""
+    if kind is Kind.COUNT and rng.random() < 0.06:
+        value = 0  # zero denominators, zero counts
+    if indicator == "registered_population" and rng.random() < 0.3:
+        value = rng.choice([0, 20000, 20001, 49999, 50000, 50001])
+    if kind is Kind.RATE and rng.random() < 0.2:
+        value = Decimal(f"{rng.randint(0, 99)}.{rng.choice(['0', '50', '25'])}")
+    if kind is Kind.AMOUNT and rng.random() < 0.2:
+        value = Decimal(f"{rng.randint(0, 10**6)}.00")
+    return value
+
+
+def _odd_periods(rng: random.Random, value: Value, last: Value) -> dict[str | None, Value]:
+    """Undated, or 2020 with last year's value and a later day now and then."""
+    if rng.random() < 0.1:
+        return {None: value}
+    periods: dict[str | None, Value] = {"2020": value}
+    if rng.random() < 0.3:
+        periods["2019"] = last  # last year's: as of 2019
+    if rng.random() < 0.05:
+        periods["2021-06-30"] = value  # a later day
+    return periods
+
+
 def _holes(dataset: Dataset, registry: Registry, seed: int) -> Dataset:
     """A copy of a generated dataset with what generated data never has."""
     rng = random.Random(seed)
-    indicators = registry.indicators
     facts: dict[str, dict[str, dict[str | None, Value]]] = {}
     for code, table in dataset.facts.items():
         unit = dataset.units[code]
         mine = facts.setdefault(code, {})
         for indicator, periods in table.items():
-            ind = indicators[indicator]
             if rng.random() < 0.08:
                 continue  # missing: unknown
-            value = periods["2020"]
-            if ind.kind is Kind.COUNT and rng.random() < 0.06:
-                value = 0  # zero denominators, zero counts
-            if indicator == "registered_population" and rng.random() < 0.3:
-                value = rng.choice([0, 20000, 20001, 49999, 50000, 50001])
-            if ind.kind is Kind.RATE and rng.random() < 0.2:
-                value = Decimal(f"{rng.randint(0, 99)}.{rng.choice(['0', '50', '25'])}")
-            if ind.kind is Kind.AMOUNT and rng.random() < 0.2:
-                value = Decimal(f"{rng.randint(0, 10**6)}.00")
-            if rng.random() < 0.1:
-                mine[indicator] = {None: value}  # undated
-                continue
-            mine[indicator] = {"2020": value}
-            if rng.random() < 0.3:
-                mine[indicator]["2019"] = periods["2020"]  # last year's: as of 2019
-            if rng.random() < 0.05:
-                mine[indicator]["2021-06-30"] = value  # a later day
+            kind = registry.indicators[indicator].kind
+            value = _odd_value(rng, indicator, kind, periods["2020"])
+            mine[indicator] = _odd_periods(rng, value, periods["2020"])
         if unit.parent and rng.random() < 0.2:  # a standard given above, not here
             for indicator in ("officer_pay_standard", "office_funding_standard"):
                 found = mine.pop(indicator, None)
@@ -413,26 +423,39 @@ def test_a_kind_of_its_own_over_columns(seed: int) -> None:
     assert {r["status"] for r in got.values()} >= {"met", "unknown"}
     for code, unit in units.items():
         if unit.level is Level.VILLAGE:
-            chain = [code, unit.parent, units[unit.parent].parent, "9901"]  # type: ignore[index]
-            source = next((c for c in chain if "t_standard" in facts[c]), None)
-            row = got[("T-pay", code)]
-            if source is None or "t_pay" not in facts[code]:
-                assert row["status"] == "unknown"
-                continue
-            standard = facts[source]["t_standard"]["2020"]
-            pay = facts[code]["t_pay"]["2020"]
-            assert row["required"] == str(standard)
-            assert row["details"] == [f"{source} {units[source].name}"]
-            assert row["status"] == ("met" if pay >= standard else "not_met")  # type: ignore[operator]
+            _check_pay(got[("T-pay", code)], code, units, facts)
         if unit.level in (Level.COUNTY, Level.PREFECTURE):
-            villages = [u for u in units if units[u].level is Level.VILLAGE and u.startswith(code)]
-            said = [facts[v]["t_officer"]["2020"] for v in villages if "t_officer" in facts[v]]
-            row = got[("T-officers", code)]
-            if len(said) < len(villages):
-                assert row["status"] == "unknown"
-            else:
-                assert row["actual"] == str(sum(said))
-                assert row["required"] == str(len(villages))
+            _check_officers(got[("T-officers", code)], code, units, facts)
+
+
+def _check_pay(
+    row: dict[str, Any], code: str, units: dict[str, Any], facts: dict[str, Any]
+) -> None:
+    """The village's pay against the standard of the nearest unit that sets one."""
+    parent = units[code].parent
+    chain = [code, parent, units[parent].parent, "9901"]
+    source = next((c for c in chain if "t_standard" in facts[c]), None)
+    if source is None or "t_pay" not in facts[code]:
+        assert row["status"] == "unknown"
+        return
+    standard = facts[source]["t_standard"]["2020"]
+    pay = facts[code]["t_pay"]["2020"]
+    assert row["required"] == str(standard)
+    assert row["details"] == [f"{source} {units[source].name}"]
+    assert row["status"] == ("met" if pay >= standard else "not_met")
+
+
+def _check_officers(
+    row: dict[str, Any], code: str, units: dict[str, Any], facts: dict[str, Any]
+) -> None:
+    """The villages below with an officer, counted by hand."""
+    villages = [u for u in units if units[u].level is Level.VILLAGE and u.startswith(code)]
+    said = [facts[v]["t_officer"]["2020"] for v in villages if "t_officer" in facts[v]]
+    if len(said) < len(villages):
+        assert row["status"] == "unknown"
+    else:
+        assert row["actual"] == str(sum(said))
+        assert row["required"] == str(len(villages))
 
 
 def test_cli_writes_and_reads_parquet(registry: Registry, tmp_path: Path) -> None:

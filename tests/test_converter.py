@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from minzheng import Unit
-from minzheng.io._files import read_structured
 from minzheng.io.converter import describe_error, structure
+from minzheng.io.files import read_structured
 from minzheng.rules import RULE_KINDS
 
 DEMO_RULES: list[dict[str, Any]] = read_structured(

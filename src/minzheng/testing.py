@@ -31,7 +31,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -39,11 +39,11 @@ import pytest
 
 from minzheng.engine import Engine
 from minzheng.errors import InputError
-from minzheng.io._files import read_structured
 from minzheng.io.dataset import Dataset, read_dataset
-from minzheng.model import Citation
+from minzheng.io.files import read_structured
+from minzheng.model import Citation, Indicator
 from minzheng.packs.registry import LoadedPack, Registry
-from minzheng.rules import load_indicators, load_rules
+from minzheng.rules import Rule, load_indicators, load_rules
 
 __all__ = [
     "assert_citations_verbatim",
@@ -88,50 +88,55 @@ def check_pack(
 
 
 def _check_loaded(pack: LoadedPack, registry: Registry) -> list[str]:
-    problems: list[str] = []
     info = pack.info
     documents = {d.id for d in info.documents}
-    if info.region is not None:
-        for prefix in info.region.prefixes:
-            if not (prefix.isdigit() and len(prefix) in (2, 4, 6)):
-                problems.append(
-                    f"region prefix {prefix!r} is not a 2-, 4- or 6-digit GB/T 2260 prefix"
-                )
+    prefixes = info.region.prefixes if info.region is not None else ()
+    problems = [
+        f"region prefix {prefix!r} is not a 2-, 4- or 6-digit GB/T 2260 prefix"
+        for prefix in prefixes
+        if not (prefix.isdigit() and len(prefix) in (2, 4, 6))
+    ]
     if pack.rules and not documents:
         problems.append("the pack lists no documents in PackInfo.documents")
-    known = registry.indicators
     for rule in pack.rules:
-        where = f"rule {rule.id}"
-        if not rule.levels:
-            problems.append(f"{where}: applies to no level")
-        if not rule.title_zh or not _CJK.search(rule.title_zh):
-            problems.append(f"{where}: title_zh is not Chinese: {rule.title_zh!r}")
-        if not rule.title_en:
-            problems.append(f"{where}: no English title")
-        if not rule.reading.strip():
-            problems.append(f"{where}: no reading")
-        cite = rule.citation
-        if not cite.document or (documents and cite.document not in documents):
-            problems.append(
-                f"{where}: cites {cite.document!r}, not one of the pack's documents {sorted(documents)}"
-            )
-        if not cite.locator.strip():
-            problems.append(f"{where}: the citation has no locator")
-        if not _CJK.search(cite.text):
-            problems.append(f"{where}: the citation does not carry the original Chinese words")
-        for indicator in rule.reads():
-            if indicator not in known:
-                problems.append(
-                    f"{where}: reads {indicator!r}, which no pack declares as an indicator"
-                )
+        problems += [f"rule {rule.id}: {p}" for p in _rule_problems(rule, documents, registry)]
     for ind in pack.indicators:
-        if not _CJK.search(ind.name_zh):
-            problems.append(f"indicator {ind.id}: name_zh is not Chinese: {ind.name_zh!r}")
-        if _LATIN.search(ind.measure_zh):
-            problems.append(
-                f"indicator {ind.id}: Chinese text would write its measure {ind.measure!r}"
-                f" as {ind.measure_zh!r}; declare measure_zh (e.g. 个, 人, 元)"
-            )
+        problems += _indicator_problems(ind)
+    return problems
+
+
+def _rule_problems(rule: Rule, documents: set[str], registry: Registry) -> Iterator[str]:
+    """What a rule lacks: levels, titles, reading, a citation of the pack's documents
+    with the original words, declared indicators."""
+    if not rule.levels:
+        yield "applies to no level"
+    if not rule.title_zh or not _CJK.search(rule.title_zh):
+        yield f"title_zh is not Chinese: {rule.title_zh!r}"
+    if not rule.title_en:
+        yield "no English title"
+    if not rule.reading.strip():
+        yield "no reading"
+    cite = rule.citation
+    if not cite.document or (documents and cite.document not in documents):
+        yield f"cites {cite.document!r}, not one of the pack's documents {sorted(documents)}"
+    if not cite.locator.strip():
+        yield "the citation has no locator"
+    if not _CJK.search(cite.text):
+        yield "the citation does not carry the original Chinese words"
+    for indicator in rule.reads():
+        if indicator not in registry.indicators:
+            yield f"reads {indicator!r}, which no pack declares as an indicator"
+
+
+def _indicator_problems(ind: Indicator) -> list[str]:
+    problems = []
+    if not _CJK.search(ind.name_zh):
+        problems.append(f"indicator {ind.id}: name_zh is not Chinese: {ind.name_zh!r}")
+    if _LATIN.search(ind.measure_zh):
+        problems.append(
+            f"indicator {ind.id}: Chinese text would write its measure {ind.measure!r}"
+            f" as {ind.measure_zh!r}; declare measure_zh (e.g. 个, 人, 元)"
+        )
     return problems
 
 

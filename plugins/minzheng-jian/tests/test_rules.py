@@ -8,7 +8,7 @@ from typing import Any
 
 import minzheng_jian
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import Check, dataset_of
@@ -371,6 +371,7 @@ def test_targets_a_user_can_ask_for() -> None:
 # ---------------------------------------------------------------- properties
 
 
+@settings(deadline=None)  # each example runs the engine; the shared VM stalls
 @given(st.integers(0, 120_000), st.integers(0, 10), st.integers(1, 5))
 def test_more_staff_never_turns_met_into_not_met(population: int, staff: int, more: int) -> None:
     def status(n: int) -> Status:
@@ -385,6 +386,7 @@ def test_more_staff_never_turns_met_into_not_met(population: int, staff: int, mo
         assert status(staff + more) is Status.MET
 
 
+@settings(deadline=None)  # each example runs the engine; the shared VM stalls
 @given(st.integers(0, 20), st.decimals(0, 500, places=1), st.decimals(0, 50, places=1))
 def test_more_area_never_turns_met_into_not_met(staff: int, area: Decimal, more: Decimal) -> None:
     def status(a: Decimal) -> Status:
@@ -399,6 +401,7 @@ def test_more_area_never_turns_met_into_not_met(staff: int, area: Decimal, more:
         assert status(area + more) is Status.MET
 
 
+@settings(deadline=None)  # each example runs the engine; the shared VM stalls
 @given(st.integers(0, 200_000), st.integers(0, 200_000))
 def test_required_staff_never_decreases_as_population_grows(a: int, b: int) -> None:
     low, high = sorted((a, b))
@@ -406,6 +409,7 @@ def test_required_staff_never_decreases_as_population_grows(a: int, b: int) -> N
     assert rule.band(Decimal(low)).required <= rule.band(Decimal(high)).required  # type: ignore[attr-defined]
 
 
+@settings(deadline=None)  # each example runs the engine; the shared VM stalls
 @given(st.integers(0, 500), st.integers(0, 500), st.integers(0, 5))
 def test_more_workers_or_carers_never_turns_met_into_not_met(
     residents: int, disabled: int, more: int

@@ -220,6 +220,14 @@ class DatasetBuilder:
 
     def check_tree(self) -> None:
         """Parents exist, form no cycle, sit above their children and prefix their codes."""
+        self._known_parents()
+        reported = self._cycles()
+        for code, unit in self.units.items():
+            if code not in reported:
+                self._placed(code, unit)
+
+    def _known_parents(self) -> None:
+        """A parent left out is inferred from the code; one given must be in the dataset."""
         units = self.units
         for code, unit in units.items():  # a value replaced, none added: safe to go on
             if unit.parent is None:
@@ -235,6 +243,10 @@ class DatasetBuilder:
                     repr(unit.parent),
                     f"did you mean {guess!r}?" if guess else "",
                 )
+
+    def _cycles(self) -> set[str]:
+        """Report each cycle of parents once; return the units in one."""
+        units = self.units
         reported: set[str] = set()
         ends: set[str] = set()  # units whose chain of parents is known to end
         for code, unit in units.items():
@@ -243,12 +255,9 @@ class DatasetBuilder:
                 ends.add(code)
                 continue
             chain = [code]
-            while (
-                parent is not None
-                and parent not in ends
-                and parent in units
-                and parent not in chain
-            ):
+            while parent is not None and parent not in ends and parent in units:
+                if parent in chain:
+                    break
                 chain.append(parent)
                 parent = units[parent].parent
             if parent is not None and parent in chain and not reported & set(chain):
@@ -257,27 +266,29 @@ class DatasetBuilder:
                 reported.update(chain)
             elif parent is None or parent in ends or parent not in units:
                 ends.update(chain)
-        for code, unit in units.items():
-            parent = unit.parent
-            above = units.get(parent) if parent is not None else None
-            if above is None or code in reported:
-                continue
-            level = unit.level
-            if LEVEL_RANK[above.level] >= LEVEL_RANK[level]:
-                self.problem(
-                    code,
-                    "parent",
-                    f"a unit above the {level.value} level",
-                    f"{above.code} at the {above.level.value} level",
-                )
-            elif not _prefixed(code, level, above.code):
-                self.problem(
-                    code,
-                    "parent",
-                    f"a parent whose code is the start of {code!r}",
-                    repr(above.code),
-                    "a unit's code starts with its parent's code",
-                )
+        return reported
+
+    def _placed(self, code: str, unit: Unit) -> None:
+        """A unit's parent sits above it and its code begins the unit's code."""
+        above = self.units.get(unit.parent) if unit.parent is not None else None
+        if above is None:
+            return
+        level = unit.level
+        if LEVEL_RANK[above.level] >= LEVEL_RANK[level]:
+            self.problem(
+                code,
+                "parent",
+                f"a unit above the {level.value} level",
+                f"{above.code} at the {above.level.value} level",
+            )
+        elif not _prefixed(code, level, above.code):
+            self.problem(
+                code,
+                "parent",
+                f"a parent whose code is the start of {code!r}",
+                repr(above.code),
+                "a unit's code starts with its parent's code",
+            )
 
     def build(self, *, name: str, note: str, as_of: date | None) -> Dataset:
         self.check_tree()

@@ -44,8 +44,8 @@ import yaml
 
 from minzheng.errors import DatasetError, InputError, Problem
 from minzheng.io._builder import TOP_KEYS, DatasetBuilder
-from minzheng.io._files import parse_json, parse_yaml, read_text
 from minzheng.io.converter import structure
+from minzheng.io.files import parse_json, parse_yaml, read_text
 from minzheng.model import (
     Indicator,
     Unit,

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import csv
 import functools
-from collections.abc import Iterator, Mapping
+from collections.abc import Generator, Iterator, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -223,39 +223,10 @@ class DatasetStream:
             raise RuntimeError("a DatasetStream is read once; create another to read again")
         self._read = True
         facts = self._facts
-        rows = FactRows(self.facts_path, self.indicators)
         builder = DatasetBuilder(str(self.facts_path), self.indicators)
-        block_of, units = self._block_of, self.dataset.units
-        kept = facts.kept_codes
-        add_fact = builder.add_fact
         #: the units (and their ancestors) whose blocks have been assessed
         settled: set[str] = set()
-        current: str | None = None
-        failed = False
-        for number, code, indicator, period, value in rows:
-            key = block_of.get(code, "")
-            if key == "":
-                unknown_unit(builder, code, units, self.units_path.name, number)
-                continue
-            if code in kept:
-                if code in settled:
-                    self._out_of_order(builder, code, number, "the units below it")
-                    failed = True
-                builder.facts = facts.kept
-            else:
-                if key != current:
-                    if current is not None:
-                        failed = failed or bool(builder.problems)
-                        # only checking now: the block ends unassessed
-                        yield from self._end_block(current, settled, skip=failed)
-                    if key in facts.done:
-                        self._out_of_order(builder, code, number, f"county {key}")
-                        failed = True
-                    current = key
-                    self.facts_read += _count(facts.block)
-                    facts.block = {}
-                builder.facts = facts.block
-            add_fact(code, indicator, period, value, row=number)
+        current = yield from self._read_blocks(builder, settled)
         if builder.problems:
             only_order = len(builder.problems) == self._order_problems
             raise (OrderError if only_order else DatasetError)(builder.problems)
@@ -269,6 +240,46 @@ class DatasetStream:
         facts.block = {}
         if self._upper:
             yield tuple(self._upper)
+
+    def _read_blocks(
+        self, builder: DatasetBuilder, settled: set[str]
+    ) -> Generator[tuple[Unit, ...], None, str | None]:
+        """Read every row, yielding each block as the next one begins; return the key
+        of the last block (still open)."""
+        facts, block_of, units = self._facts, self._block_of, self.dataset.units
+        kept, add_fact = facts.kept_codes, builder.add_fact
+        current: str | None = None
+        failed = False
+        for number, code, indicator, period, value in FactRows(self.facts_path, self.indicators):
+            key = block_of.get(code, "")
+            if key == "":
+                unknown_unit(builder, code, units, self.units_path.name, number)
+                continue
+            if code in kept:
+                if code in settled:
+                    self._out_of_order(builder, code, number, "the units below it")
+                    failed = True
+                builder.facts = facts.kept
+            else:
+                if key != current:
+                    failed = failed or bool(builder.problems)
+                    if current is not None:  # only checking once failed: ends unassessed
+                        yield from self._end_block(current, settled, skip=failed)
+                    failed = self._begin_block(builder, key, code, number) or failed
+                    current = key
+                builder.facts = facts.block
+            add_fact(code, indicator, period, value, row=number)
+        return current
+
+    def _begin_block(self, builder: DatasetBuilder, key: str | None, code: str, row: int) -> bool:
+        """A new block's rows begin: whether it was already closed (out of order)."""
+        facts = self._facts
+        self.facts_read += _count(facts.block)
+        facts.block = {}
+        if key in facts.done:
+            self._out_of_order(builder, code, row, f"county {key}")
+            return True
+        return False
 
     def check(self) -> int:
         """Read and check every fact without assessing anything (as ``minzheng validate``

@@ -104,41 +104,52 @@ def _read_sheet(sheet: Worksheet, header: list[str], builder: DatasetBuilder) ->
             builder.column = get_column_letter(column)
             builder.known("(header)", name, row=1)
     for row in sheet.iter_rows(min_row=HEADER_ROWS + 1):
-        number = row[0].row
         cells = {header[i]: c for i, c in enumerate(row) if i < len(header) and header[i]}
-        if all(c.value is None for c in cells.values()):
-            continue
-        builder.column = "A"
-        unit: dict[str, object] = {"level": sheet.title.split(" ")[0]}
-        for key in ("code", "name", "parent", "area", "type"):
-            value = _cell_value(cells[key], None) if key in cells else None
-            if value is not None:
-                unit[key] = value
-        code = unit.get("code")
-        code = str(code) if code is not None else None
-        if code is not None and code not in builder.units:
-            code = builder.add_unit(unit, str(code), row=number)
-        elif code is None:
-            builder.add_unit(unit, f"row {number}", row=number)
-        if code is None or code not in builder.units:
-            continue
-        period_cell = cells.get("period")
-        period = _cell_value(period_cell, None) if period_cell is not None else None
-        if isinstance(period, Decimal):
-            period = int(period)
-        if period is not None and period_cell is not None:  # checked once a row, in its column
-            at = period_cell.column
-            builder.column = get_column_letter(at) if isinstance(at, int) else None
-            if builder.period_key(code, "period", period, number) is None:
-                continue
-        for name, cell in cells.items():
-            indicator = builder.indicators.get(name)
-            if indicator is None:
-                continue
-            value = _cell_value(cell, indicator)
-            if value is None:
-                continue
-            builder.column = (
-                get_column_letter(cell.column) if isinstance(cell.column, int) else None
-            )
+        if any(c.value is not None for c in cells.values()):
+            _read_row(sheet.title, row[0].row or 0, cells, builder)
+
+
+def _read_row(title: str, number: int, cells: Mapping[str, Any], builder: DatasetBuilder) -> None:
+    """One row of a level's sheet: the unit, then its facts for the row's period."""
+    code = _row_unit(title, number, cells, builder)
+    if code is None:
+        return
+    period_cell = cells.get("period")
+    period = _cell_value(period_cell, None) if period_cell is not None else None
+    if isinstance(period, Decimal):
+        period = int(period)
+    if period is not None and period_cell is not None:  # checked once a row, in its column
+        builder.column = _letter(period_cell)
+        if builder.period_key(code, "period", period, number) is None:
+            return
+    for name, cell in cells.items():
+        indicator = builder.indicators.get(name)
+        value = None if indicator is None else _cell_value(cell, indicator)
+        if value is not None:
+            builder.column = _letter(cell)
             builder.add_fact(code, name, period, value, row=number)
+
+
+def _row_unit(
+    title: str, number: int, cells: Mapping[str, Any], builder: DatasetBuilder
+) -> str | None:
+    """The code of the row's unit, added when first seen (``None``: not a valid unit)."""
+    builder.column = "A"
+    unit: dict[str, object] = {"level": title.split(" ")[0]}
+    for key in ("code", "name", "parent", "area", "type"):
+        value = _cell_value(cells[key], None) if key in cells else None
+        if value is not None:
+            unit[key] = value
+    code = unit.get("code")
+    if code is None:
+        builder.add_unit(unit, f"row {number}", row=number)
+        return None
+    found: str | None = str(code)
+    if found not in builder.units:
+        found = builder.add_unit(unit, str(code), row=number)
+    return found if found is not None and found in builder.units else None
+
+
+def _letter(cell: Any) -> str | None:
+    """A cell's column letter."""
+    return get_column_letter(cell.column) if isinstance(cell.column, int) else None

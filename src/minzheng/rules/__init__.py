@@ -55,8 +55,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from attrs import field, frozen
 
 from minzheng.errors import InputError, Problem
-from minzheng.io._files import read_structured
 from minzheng.io.converter import describe_error, structure
+from minzheng.io.files import read_structured
 from minzheng.model import (
     FACT,
     HOLDS,

@@ -36,8 +36,8 @@ from pathlib import Path
 from attrs import evolve, field, frozen
 
 from minzheng.errors import InputError, Problem
-from minzheng.io._files import read_structured
 from minzheng.io.converter import describe_error, structure
+from minzheng.io.files import read_structured
 from minzheng.model import InvalidField, Scores
 from minzheng.model.values import closest, format_decimal
 

@@ -1,4 +1,4 @@
-"""Reading JSON and YAML exactly and safely (internal).
+"""Reading JSON and YAML exactly and safely, for datasets, rules and score tables.
 
 JSON floats and YAML floats become :class:`~decimal.Decimal` so no value passes through
 binary floating point; YAML is read with a subclass of the safe loader, never with
