@@ -22,7 +22,7 @@ DEMO = str(DATA / "demo.yaml")
 @pytest.fixture(autouse=True)
 def demo_installed(monkeypatch: pytest.MonkeyPatch) -> None:
     """The CLI sees the core and the demo pack, whatever else is installed."""
-    monkeypatch.setattr(minzheng.cli, "_registry", lambda **_: make_registry(("demo", demo_pack)))
+    monkeypatch.setattr(minzheng.cli, "registry", make_registry(("demo", demo_pack)))
 
 
 def run(*args: str) -> Result:
@@ -53,8 +53,8 @@ def test_packs_reports_a_broken_plugin(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(
         minzheng.cli,
-        "_registry",
-        lambda **_: make_registry(("demo", demo_pack), ("raises", raises)),
+        "registry",
+        make_registry(("demo", demo_pack), ("raises", raises)),
     )
     result = run("packs")
     assert result.exit_code == 0
@@ -246,8 +246,8 @@ def test_assess_with_a_failing_rule_exits_1(
 ) -> None:
     monkeypatch.setattr(
         minzheng.cli,
-        "_registry",
-        lambda **_: make_registry(("demo", demo_pack), ("badrule", bad_rule)),
+        "registry",
+        make_registry(("demo", demo_pack), ("badrule", bad_rule)),
     )
     path = tmp_path / "c.yaml"
     path.write_text("units:\n  - {code: '990101', name: 县, level: county}\n", "utf-8")

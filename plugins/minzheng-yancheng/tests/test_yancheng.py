@@ -384,7 +384,7 @@ def test_poverty_actions_2019() -> None:
 
 def _cli(monkeypatch: pytest.MonkeyPatch) -> CliRunner:
     monkeypatch.setattr(
-        minzheng.cli, "_registry", lambda **_: make_registry(("yancheng", minzheng_yancheng.pack))
+        minzheng.cli, "registry", make_registry(("yancheng", minzheng_yancheng.pack))
     )
     return CliRunner()
 

@@ -11,7 +11,7 @@ value is in ``actual_flag``/``required_flag``, a checklist's items in
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -102,19 +102,11 @@ def _trajectory(cell: dict[str, Any] | None) -> Trajectory | None:
     )
 
 
-def finding_objects(table: pl.DataFrame, kept: Sequence[Finding] = ()) -> Iterator[Finding]:
-    """The rows of a findings table as :class:`Finding` objects, in order.
-
-    A row whose ``_kept`` column holds a number is ``kept[_kept]`` itself (a finding of
-    the per-unit engine, which may hold values a table cell cannot: parts, score
-    sheets); every other row is built from its cells, numbers as ``Decimal``.
-    """
+def finding_objects(table: pl.DataFrame) -> Iterator[Finding]:
+    """The rows of a findings table as :class:`Finding` objects, in order, numbers as
+    ``Decimal`` (the parts from their JSON)."""
     citations: dict[tuple[str, ...], Citation] = {}
-    has_kept = "_kept" in table.columns
     for row in table.iter_rows(named=True):
-        if has_kept and row["_kept"] is not None:
-            yield kept[row["_kept"]]
-            continue
         cite = row["citation"]
         citation = None
         if cite is not None:

@@ -181,7 +181,8 @@ def dataset_from_tables(
     tables: Tables, indicators: Mapping[str, Indicator], only: Iterable[str] | None = None
 ) -> Dataset:
     """The tables as a :class:`~minzheng.Dataset` of Python values (every unit; the
-    facts of ``only`` these indicators, or all), for the per-unit engine."""
+    facts of ``only`` these indicators, or all): for the HTML and XLSX reports, which
+    show the units, and for targets."""
     import polars as pl
 
     facts: dict[str, dict[str, dict[str | None, Value]]] = {}

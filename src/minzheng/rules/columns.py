@@ -789,7 +789,7 @@ def unknown(
     period: str | None = None,
 ) -> dict[str, pl.Expr]:
     """The columns of an ``unknown`` finding naming the facts that are missing (each
-    ``(is missing, indicator)``), worded as the per-unit engine words them."""
+    ``(is missing, indicator)``), worded as ``missing_words`` words them."""
 
     def name_zh(i: str) -> str:
         return f"{indicators[i].name_zh}({i})" if i in indicators else i
