@@ -35,7 +35,10 @@ nitpick_ignore_regex = [
     ),
     # names in type hints that autodoc cannot link: standard library names imported
     # bare, rich's Console, a private TypeVar, and the Value alias (documented in prose)
-    ("py:class", r"date|Path|Console|_F|minzheng\.rules\.R|TypeAliasForwardRef|'minzheng\.model\.Value'"),
+    (
+        "py:class",
+        r"date|Path|Console|_F|minzheng\.rules\.R|TypeAliasForwardRef|'minzheng\.model\.Value'",
+    ),
     # polars' types (no network here for its inventory): named in the text instead
     ("py:class", r"(polars|pl)\.[\w.]+"),
 ]
