@@ -85,7 +85,7 @@ def bench(session: nox.Session) -> None:
     session.run("python", "benchmarks/run.py", *session.posargs)
     session.run("python", "benchmarks/peers/compare.py")
     session.run("python", "benchmarks/peers/compare.py", "--townships", "500000")
-    # what any pure-Python program could reach on compare.py's job (README: The floor)
+    # what any pure-Python program could reach on compare.py's job
     session.run("python", "benchmarks/floor.py", "--peers")
 
 
