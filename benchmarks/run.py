@@ -53,7 +53,7 @@ def declarative() -> list[str]:
     from minzheng import Registry
     from minzheng.rules import RULE_KINDS
 
-    core = {cls for name, cls in RULE_KINDS.items() if cls.__module__ == "minzheng.rules"}
+    core = {cls for cls in RULE_KINDS.values() if cls.__module__ == "minzheng.rules.kinds"}
     return [r.id for _, r in Registry.discover().iter_rules() if type(r) in core]
 
 

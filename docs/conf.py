@@ -37,7 +37,7 @@ nitpick_ignore_regex = [
     # bare, rich's Console, a private TypeVar, and the Value alias (documented in prose)
     (
         "py:class",
-        r"date|Path|Console|_F|minzheng\.rules\.R|TypeAliasForwardRef|'minzheng\.model\.Value'",
+        r"date|Path|Console|_F|minzheng\.rules\.(loading\.)?R|TypeAliasForwardRef|'minzheng\.model\.Value'",
     ),
     # polars' types (no network here for its inventory): named in the text instead
     ("py:class", r"(polars|pl)\.[\w.]+"),

@@ -158,9 +158,15 @@ def test_a_deadline_not_yet_come_still_reports_the_gap() -> None:
 
 
 def test_a_rule_not_yet_in_force_is_not_applicable() -> None:
-    ds = dataset(county(county_budget={2017: 1}))
+    ds = dataset(county(county_budget={2017: 1, 2018: 1}))
     assert only(ds, "D-budget", on=date(2017, 12, 31)).status is Status.NOT_APPLICABLE
-    assert only(ds, "D-budget", on=date(2018, 1, 1)).status is Status.NOT_MET
+    assert only(ds, "D-budget", on=date(2018, 12, 31)).status is Status.NOT_MET
+
+
+def test_a_value_from_before_a_rule_is_in_force_is_not_judged_by_it() -> None:
+    early = dataset(county(county_budget={2017: 1}))
+    found = only(early, "D-budget", on=date(2018, 12, 31))
+    assert (found.status, found.missing) == (Status.UNKNOWN, ("county_budget",))
 
 
 def test_facts_are_read_as_of_the_assessment_date() -> None:

@@ -365,3 +365,10 @@ def test_the_plan_does_not_judge_values_before_its_period() -> None:
     assert {f.status for f in findings} == {Status.NOT_APPLICABLE}
     later = list(ENGINE.iter_assess(load_dataset(sample), on=date(2021, 1, 1)))
     assert {f.status for f in later} > {Status.NOT_APPLICABLE}
+
+
+def test_a_value_from_before_the_plan_is_not_judged_by_it() -> None:
+    early = county(cremation_rate={2019: 90})
+    assert finding("S-cremation", early, on=date(2023, 12, 31)).status is Status.UNKNOWN
+    both = county(cremation_rate={2019: 90, 2022: 100})
+    assert finding("S-cremation", both, on=date(2023, 12, 31)).status is Status.MET

@@ -9,7 +9,7 @@ attribute, whether it is due, severity) and orders every finding by unit (file o
 pack and rule.
 
 A rule not yet in force gives ``not_applicable``; a rule that raises — including one
-without a columnar form (:class:`~minzheng.rules.columns.NoColumns`) — gives ``error``
+without a columnar form (:class:`~minzheng.rules.base.NoColumns`) — gives ``error``
 findings naming the pack and the rule, and the run goes on.
 """
 
@@ -92,7 +92,10 @@ def _findings(
         out = _plain(rows, "not_applicable", f"自 {since} 起适用", f"applies from {since}")
     else:
         try:
-            out = rule.columns(Frame(rows, facts, options=options, rule=rule.id, pack=pack.name))
+            frame = Frame(
+                rows, facts, options=options, rule=rule.id, pack=pack.name, since=rule.effective
+            )
+            out = rule.columns(frame)
         except Exception as exc:  # one failing rule must not stop the run
             what = f"{type(exc).__name__}: {exc}"
             out = _plain(

@@ -10,29 +10,16 @@ columns by mistake.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
 from minzheng.model import Comparator, Direction, Kind
 from minzheng.model.values import after_number, format_decimal, format_quantity
-from minzheng.rules import (
-    BracketRule,
-    ChecklistRule,
-    CoverageRule,
-    DerivedRule,
-    FlagRule,
-    ObservedRule,
-    Rule,
-    ShareRule,
-    ThresholdRule,
-    ThresholdsRule,
-    TrajectoryRule,
-    trajectory,
-)
+from minzheng.rules.base import trajectory
 from minzheng.rules.columns import (
     COMPARATOR_EN,
     COMPARATOR_ZH,
@@ -50,7 +37,33 @@ from minzheng.rules.columns import (
     unknown,
 )
 
-__all__ = ["columnar", "coverage_cases"]
+if TYPE_CHECKING:
+    from minzheng.rules.kinds import (
+        BracketRule,
+        ChecklistRule,
+        CoverageRule,
+        DerivedRule,
+        FlagRule,
+        ObservedRule,
+        ShareRule,
+        ThresholdRule,
+        ThresholdsRule,
+        TrajectoryRule,
+    )
+
+__all__ = [
+    "bracket",
+    "checklist",
+    "coverage",
+    "coverage_cases",
+    "derived",
+    "flag",
+    "observe",
+    "share",
+    "threshold",
+    "thresholds",
+    "trajectory_kind",
+]
 
 
 def threshold(rule: ThresholdRule, frame: Frame) -> pl.DataFrame:
@@ -604,26 +617,3 @@ def coverage_cases(
 def coverage(rule: CoverageRule, frame: Frame) -> pl.DataFrame:
     """The share of the units below with a flag (see :class:`~minzheng.rules.CoverageRule`)."""
     return frame.outcome(*coverage_cases(rule, frame))
-
-
-_KINDS: dict[type[Rule], Callable[[Any, Frame], pl.DataFrame]] = {
-    ThresholdRule: threshold,
-    ThresholdsRule: thresholds,
-    ShareRule: share,
-    DerivedRule: derived,
-    BracketRule: bracket,
-    ChecklistRule: checklist,
-    FlagRule: flag,
-    TrajectoryRule: trajectory_kind,
-    ObservedRule: observe,
-    CoverageRule: coverage,
-}
-
-
-def columnar(rule: Rule, frame: Frame) -> pl.DataFrame:
-    """The rule's findings' columns over ``frame``, by its exact class; a class without
-    a columnar form raises :class:`~minzheng.rules.columns.NoColumns`."""
-    kind = _KINDS.get(type(rule))
-    if kind is None:
-        raise NoColumns(f"{type(rule).__name__} has no columnar form")
-    return kind(rule, frame)

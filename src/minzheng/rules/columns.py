@@ -52,7 +52,7 @@ from minzheng.model import (
 )
 from minzheng.model import measure_zh as _measure_zh
 from minzheng.model.values import after_number, format_decimal
-from minzheng.rules import COMPARATOR_EN, COMPARATOR_ZH, MissingFact, Outcome
+from minzheng.rules.base import COMPARATOR_EN, COMPARATOR_ZH, MissingFact, NoColumns, Outcome
 
 __all__ = [
     "COMPARATOR_EN",
@@ -151,13 +151,6 @@ def after(measure: str, number: pl.Expr) -> pl.Expr:
     if one == many:
         return lit(one)
     return pl.when(number == "1").then(lit(one)).otherwise(lit(many))
-
-
-class NoColumns(NotImplementedError):
-    """A rule that columns cannot say — a kind without a columnar form, or one reading a
-    fact of a kind its columns do not take (a number that is declared yes/no). Like any
-    exception from a rule's columns, it gives ``error`` findings naming the rule, its
-    pack and the reason."""
 
 
 # ----------------------------------------------------------------------------- numbers
@@ -374,14 +367,20 @@ class Facts:
             self._scales[indicator] = found
         return found
 
-    def as_of(self, indicator: str) -> pl.DataFrame:
-        """``idx, value, period`` of each unit's value as of the date."""
-        found = self._asof.get(indicator)
+    def as_of(self, indicator: str, since: date | None = None) -> pl.DataFrame:
+        """``idx, value, period`` of each unit's value as of the date; with ``since``,
+        only values of periods ending on or after it (and undated ones) count."""
+        key = indicator if since is None else f"{indicator}@{since.isoformat()}"
+        found = self._asof.get(key)
         if found is None:
-            values = self.of(indicator).filter(pl.col("end").is_null() | (pl.col("end") <= self.on))
+            end = pl.col("end")
+            kept = end.is_null() | (end <= self.on)
+            if since is not None:
+                kept &= end.is_null() | (end >= since)
+            values = self.of(indicator).filter(kept)
             if not values.get_column("idx").is_duplicated().any():  # one value a unit: as is
-                self._asof[indicator] = values.select("idx", "value", "period", "end")
-                return self._asof[indicator]
+                self._asof[key] = values.select("idx", "value", "period", "end")
+                return self._asof[key]
             found = (
                 values.sort(
                     ["idx", "end", "_row"], descending=[False, False, True], nulls_last=False
@@ -390,7 +389,7 @@ class Facts:
                 .last()
                 .select("idx", "value", "period", "end")
             )
-            self._asof[indicator] = found
+            self._asof[key] = found
         return found
 
 
@@ -413,6 +412,7 @@ class Frame:
         options: Mapping[str, object] | None = None,
         rule: str = "",
         pack: str = "",
+        since: date | None = None,
     ) -> None:
         self.data = data
         self._facts = facts
@@ -422,6 +422,9 @@ class Frame:
         self.options: Mapping[str, object] = options or {}
         #: The rule and pack being checked (named in an ``error`` finding's message).
         self.rule, self.pack = rule, pack
+        #: The date the rule is in force from. A value of a period that ended before it
+        #: is not judged by the rule (:meth:`fact`, :meth:`inherited`, :meth:`below`).
+        self.since = since
         self._count = 0
 
     def _name(self, what: str) -> str:
@@ -440,7 +443,7 @@ class Frame:
 
     def fact(self, indicator: str) -> Fact:
         """The fact's value as of the assessment date."""
-        names = self._join(self._facts.as_of(indicator).select("idx", *_FACT_SOURCES))
+        names = self._join(self._facts.as_of(indicator, self.since).select("idx", *_FACT_SOURCES))
         return Fact(
             indicator, self._kind(indicator), pl.col(names["value"]), pl.col(names["period"]),
             self._facts.scale(indicator),
@@ -462,7 +465,7 @@ class Frame:
     def inherited(self, indicator: str) -> tuple[Fact, pl.Expr, pl.Expr]:
         """The fact from the unit itself or the nearest unit above it that has one, and
         that unit's code and name (null where none has it)."""
-        found = self._facts.as_of(indicator).select("idx", "value", "period")
+        found = self._facts.as_of(indicator, self.since).select("idx", "value", "period")
         units = self._facts.units.select("idx", "code", "name")
         with_code = found.join(units, on="idx").drop("idx")
         chain = (
@@ -510,7 +513,7 @@ class Frame:
             .explode("above")
             .drop_nulls("above")
         )
-        values = self._facts.as_of(indicator).select("idx", "value")
+        values = self._facts.as_of(indicator, self.since).select("idx", "value")
         kind = self._kind(indicator)
         numeric = kind in (Kind.COUNT, Kind.AMOUNT, Kind.RATE)
         scale = self._facts.scale(indicator)
@@ -549,7 +552,7 @@ class Frame:
             .select("idx", "value", "period", "end", "_row")
         )
         names = self._join(
-            self._facts.as_of(indicator).select("idx", pl.col("end").alias("_asof_end"))
+            self._facts.as_of(indicator, self.since).select("idx", pl.col("end").alias("_asof_end"))
         )
         current = self.data.select("idx", pl.col(names["_asof_end"]).alias("_now"))
         before = (
