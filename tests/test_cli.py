@@ -22,7 +22,7 @@ DEMO = str(DATA / "demo.yaml")
 @pytest.fixture(autouse=True)
 def demo_installed(monkeypatch: pytest.MonkeyPatch) -> None:
     """The CLI sees the core and the demo pack, whatever else is installed."""
-    monkeypatch.setattr(minzheng.cli, "registry", make_registry(("demo", demo_pack)))
+    monkeypatch.setattr(minzheng.cli.settings, "registry", make_registry(("demo", demo_pack)))
 
 
 def run(*args: str) -> Result:
@@ -52,7 +52,7 @@ def test_packs_reports_a_broken_plugin(monkeypatch: pytest.MonkeyPatch) -> None:
     from broken_packs import raises
 
     monkeypatch.setattr(
-        minzheng.cli,
+        minzheng.cli.settings,
         "registry",
         make_registry(("demo", demo_pack), ("raises", raises)),
     )
@@ -245,7 +245,7 @@ def test_assess_with_a_failing_rule_exits_1(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setattr(
-        minzheng.cli,
+        minzheng.cli.settings,
         "registry",
         make_registry(("demo", demo_pack), ("badrule", bad_rule)),
     )

@@ -25,7 +25,7 @@ DATA = Path(__file__).parent / "data"
 
 @pytest.fixture(autouse=True)
 def demo_installed(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(minzheng.cli, "registry", make_registry(("demo", demo_pack)))
+    monkeypatch.setattr(minzheng.cli.settings, "registry", make_registry(("demo", demo_pack)))
 
 
 def _template(tmp_path: Path, registry: Registry) -> Path:

@@ -72,7 +72,9 @@ def test_the_pack_is_found_through_its_entry_point() -> None:
 
 
 def test_cli_rules_lists_every_id(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(minzheng.cli, "registry", make_registry(("jian", minzheng_jian.pack)))
+    monkeypatch.setattr(
+        minzheng.cli.settings, "registry", make_registry(("jian", minzheng_jian.pack))
+    )
     result = CliRunner().invoke(minzheng.cli.main, ["rules", "jian"])
     assert result.exit_code == 0
     for rule_id in DIGEST_IDS:
@@ -80,7 +82,9 @@ def test_cli_rules_lists_every_id(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_explain_shows_the_chinese_clause(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(minzheng.cli, "registry", make_registry(("jian", minzheng_jian.pack)))
+    monkeypatch.setattr(
+        minzheng.cli.settings, "registry", make_registry(("jian", minzheng_jian.pack))
+    )
     result = CliRunner().invoke(minzheng.cli.main, ["explain", "J-staff-by-pop"])
     assert "2万人以下的乡镇(街道)不少于2名" in result.output
     assert "registered population" in result.output

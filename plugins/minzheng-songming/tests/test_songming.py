@@ -82,7 +82,7 @@ def test_attributes_follow_the_table(rule: str, attribute: Attribute) -> None:
 
 def test_cli_lists_every_row(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(
-        minzheng.cli, "registry", make_registry(("songming", minzheng_songming.pack))
+        minzheng.cli.settings, "registry", make_registry(("songming", minzheng_songming.pack))
     )
     output = CliRunner().invoke(minzheng.cli.main, ["rules", "songming"]).output
     for rule_id in TABLE_IDS + TEXT_IDS:
@@ -214,7 +214,7 @@ def test_growth_against_the_seed(standard: str, percent: str) -> None:
 
 def test_targets_cli_prints_growth(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setattr(
-        minzheng.cli, "registry", make_registry(("songming", minzheng_songming.pack))
+        minzheng.cli.settings, "registry", make_registry(("songming", minzheng_songming.pack))
     )
     path = tmp_path / "c.yaml"
     path.write_text(

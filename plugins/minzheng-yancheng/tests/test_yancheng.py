@@ -384,7 +384,7 @@ def test_poverty_actions_2019() -> None:
 
 def _cli(monkeypatch: pytest.MonkeyPatch) -> CliRunner:
     monkeypatch.setattr(
-        minzheng.cli, "registry", make_registry(("yancheng", minzheng_yancheng.pack))
+        minzheng.cli.settings, "registry", make_registry(("yancheng", minzheng_yancheng.pack))
     )
     return CliRunner()
 

@@ -1,6 +1,6 @@
 """The ``minzheng`` command line: one module per command (``assess``, ``validate``,
 ``targets``, ``rules``, ``explain``, ``packs``, ``template``, ``new_pack``), and what
-they share in ``_common``.
+they share in ``_common``; ``settings`` holds what an embedding program may set.
 
 Exit status, like a linter: 0 when everything assessed is met, 1 when something is not
 met (or a rule or plugin failed), 2 for bad input or usage. A user's mistake is
@@ -10,16 +10,20 @@ with a traceback.
 
 from __future__ import annotations
 
-from minzheng.cli import assess, explain, new_pack, packs, rules, targets, template, validate
+from minzheng.cli import (
+    assess,
+    explain,
+    new_pack,
+    packs,
+    rules,
+    settings,
+    targets,
+    template,
+    validate,
+)
 from minzheng.cli._common import LANG_ENV, main
-from minzheng.packs.registry import Registry
 
-__all__ = ["LANG_ENV", "main", "registry"]
-
-#: The packs the commands use. ``None`` (the default) discovers the installed ones when
-#: a command runs; a :class:`~minzheng.packs.registry.Registry` set here is used instead
-#: (a platform embedding the commands with packs of its own, or a test).
-registry: Registry | None = None
+__all__ = ["LANG_ENV", "main", "settings"]
 
 # the command modules register themselves with ``main`` as they are imported
 _COMMANDS = (assess, explain, new_pack, packs, rules, targets, template, validate)

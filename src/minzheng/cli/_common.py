@@ -14,6 +14,7 @@ from typing import IO, TYPE_CHECKING, Any, TypeVar
 import click
 
 from minzheng import __version__
+from minzheng.cli import settings
 from minzheng.errors import MinzhengError
 from minzheng.io.dataset import Dataset, load_dataset
 from minzheng.model import Status
@@ -79,11 +80,9 @@ def escape(text: str) -> str:
 
 
 def installed(*, warn: bool = True) -> Registry:
-    """The installed packs (or :data:`minzheng.cli.registry` when it is set); a plugin
-    that failed to load is a warning on stderr."""
-    import minzheng.cli
-
-    registry = minzheng.cli.registry or Registry.discover()
+    """The installed packs (or :data:`minzheng.cli.settings.registry` when it is set); a
+    plugin that failed to load is a warning on stderr."""
+    registry = settings.registry or Registry.discover()
     if warn and registry.errors:
         err = stderr()
         for error in registry.errors:
