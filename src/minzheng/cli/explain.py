@@ -2,15 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import click
-
-if TYPE_CHECKING:
-    pass
-
-# rich (terminal tables, colour, progress) is imported where it is used: a run that
-# writes JSON lines to a file never draws, and starts about 30 ms sooner without it.
 
 from minzheng.cli._common import applies_to, escape, installed, lang_option, main, stdout
 

@@ -3,19 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
-from minzheng.scaffold.newpack import new_pack
-
-if TYPE_CHECKING:
-    pass
-
-# rich (terminal tables, colour, progress) is imported where it is used: a run that
-# writes JSON lines to a file never draws, and starts about 30 ms sooner without it.
-
 from minzheng.cli._common import escape, main, stdout
+from minzheng.scaffold.newpack import new_pack
 
 
 @main.command("new-pack")

@@ -2,14 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    pass
-
-# rich (terminal tables, colour, progress) is imported where it is used: a run that
-# writes JSON lines to a file never draws, and starts about 30 ms sooner without it.
-
 from minzheng.cli._common import escape, installed, lang_option, main, stdout
 
 

@@ -4,19 +4,11 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
-from minzheng.scaffold.template import template_yaml
-
-if TYPE_CHECKING:
-    pass
-
-# rich (terminal tables, colour, progress) is imported where it is used: a run that
-# writes JSON lines to a file never draws, and starts about 30 ms sooner without it.
-
 from minzheng.cli._common import installed, main, output_path
+from minzheng.scaffold.template import template_yaml
 
 
 @main.command()
