@@ -224,7 +224,9 @@ def test_packs_can_be_chosen_by_name() -> None:
 def test_streaming_gives_the_same_findings_and_tally(demo: Dataset, engine: Engine) -> None:
     report = engine.assess(demo)
     tally = Tally(demo)
-    streamed = list(iter_assess(demo, registry=engine.registry, tally=tally))
+    streamed = list(iter_assess(demo, registry=engine.registry))
+    for finding in streamed:
+        tally.add(finding)
     assert tuple(streamed) == report.findings
     assert tally.summary == report.summary
     assert tally.rollups() == report.rollups
@@ -411,21 +413,28 @@ def test_a_larger_actual_is_never_worse_for_higher_is_better(
 
 
 def test_a_fact_for_one_period_and_a_standard_from_above() -> None:
-    from minzheng import MissingFact
-    from minzheng.rules import UnitContext
+    import polars as pl
+
+    from minzheng.io.tables import tables_from_dataset
+    from minzheng.rules.columns import Facts, Frame
 
     ds = dataset(county(county_budget={2017: 5, 2018: 6}), township(registered_population=3))
-    unit_ctx = UnitContext(ds.units["990101001"], ds, date(2018, 12, 31), REGISTRY.indicators)
-    county_ctx = UnitContext(ds.units["990101"], ds, date(2018, 12, 31), REGISTRY.indicators)
-    assert county_ctx.value_in("county_budget", 2017) == 5
-    with pytest.raises(MissingFact) as missing:
-        county_ctx.value_in("county_budget", 2019)
-    assert (missing.value.indicators, missing.value.period) == (("county_budget",), "2019")
-    found = unit_ctx.inherited("county_budget")
-    assert found is not None
-    assert (found[0].code, found[1]) == ("990101", 6)
-    assert unit_ctx.inherited("social_workers") is None
-    assert unit_ctx.inherited("registered_population") == (ds.units["990101001"], 3)
+    tables = tables_from_dataset(ds, REGISTRY.indicators)
+    facts = Facts(tables.units, tables.facts, date(2018, 12, 31), REGISTRY.indicators)
+    frame = Frame(tables.units, facts)
+    in_2017, in_2019 = (frame.fact_in("county_budget", y) for y in (2017, 2019))
+    budget, source, _ = frame.inherited("county_budget")
+    workers = frame.inherited("social_workers")[0]
+    population, population_source, _ = frame.inherited("registered_population")
+    got = frame.data.select(
+        "code", in_2017.text, in_2019.text, budget.text, source, workers.text,
+        population.text, population_source,
+    )  # fmt: skip
+    assert got.rows() == [
+        ("990101", "5", None, "6", "990101", None, None, None),
+        ("990101001", None, None, "6", "990101", None, "3", "990101001"),
+    ]
+    assert pl.Series(got.columns).is_unique().all()
 
 
 def test_share_is_compared_exactly() -> None:
@@ -479,7 +488,28 @@ def test_fixed_thresholds_are_targets_too() -> None:
     assert targets[("D-cremation", "cremation_rate")].required == 100
 
 
+def test_a_target_lacking_a_fact_names_its_indicator_and_the_fact() -> None:
+    ds = dataset(county(gov_run_beds=3), county(code="990102", elderly_care_beds=201))
+    found = {t.unit: t for t in ENGINE.iter_targets(ds, rules=["D-gov-bed-share"])}
+    lacking, known = found["990101"], found["990102"]
+    assert (lacking.indicator, lacking.required, lacking.missing) == (
+        "gov_run_beds", None, ("elderly_care_beds",),
+    )  # fmt: skip
+    assert lacking.basis_en == "missing data: elderly-care beds (elderly_care_beds)"
+    assert (known.required, known.inputs) == (Decimal(60), (("elderly_care_beds", Decimal(201)),))
+
+
+def test_targets_table_is_ordered_by_unit_pack_and_rule() -> None:
+    ds = dataset(county(resident_population=1000), township(registered_population=30000))
+    table = ENGINE.targets_table(ds)
+    assert table.columns[:4] == ["pack", "rule", "unit", "indicator"]
+    units = table.get_column("unit").to_list()
+    assert units == sorted(units, key=["990101", "990101001"].index)
+    assert [t.rule for t in ENGINE.iter_targets(ds)] == table.get_column("rule").to_list()
+
+
 def test_a_rule_whose_targets_raise_is_named_and_the_others_run() -> None:
+    """A failing rule gives one target for each of its units, naming it."""
     registry = make_registry(("demo", demo_pack), ("badrule", bad_rule))
     ds = read_dataset(
         json.dumps({"units": [county(resident_population=1000)]}), "json", registry.indicators

@@ -276,7 +276,7 @@ def test_cli_streams_jsonl_and_writes_the_file_only_on_success(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["findings.jsonl", "jian"]
 
 
-def test_cli_streams_targets_as_json_lines(jian_csv: Path, tmp_path: Path) -> None:
+def test_cli_writes_targets_as_json_lines(jian_csv: Path, tmp_path: Path) -> None:
     runner = CliRunner()
     out = tmp_path / "targets.jsonl"
     streamed = runner.invoke(main, ["targets", str(jian_csv), "--format", "jsonl", "-o", str(out)])
@@ -286,13 +286,10 @@ def test_cli_streams_targets_as_json_lines(jian_csv: Path, tmp_path: Path) -> No
     key = lambda t: (t["pack"], t["rule"], t["unit"], t["indicator"])  # noqa: E731
     assert sorted(lines, key=key) == sorted(json.loads(whole.stdout)["targets"], key=key)
     assert any(t["rule"] == "J-staff-by-pop" for t in lines)
-    loaded = runner.invoke(main, ["targets", str(jian_csv), "--format", "jsonl", "--no-stream"])
-    assert sorted(loaded.stdout.splitlines()) == sorted(out.read_text("utf-8").splitlines())
-    yaml_input = runner.invoke(
-        main, ["targets", str(ROOT / "examples" / "jian-2018.yaml"), "--stream"]
+    loaded = runner.invoke(
+        main, ["targets", str(ROOT / "examples" / "jian-2018.yaml"), "--format", "jsonl"]
     )
-    assert yaml_input.exit_code == 2
-    assert "--stream reads a CSV dataset" in yaml_input.stderr
+    assert sorted(loaded.stdout.splitlines()) == sorted(out.read_text("utf-8").splitlines())
 
 
 def test_only_order_problems_are_an_order_error(
@@ -325,7 +322,7 @@ def test_cli_validate_streams_csv_and_accepts_any_order(jian_csv: Path) -> None:
     unordered = runner.invoke(main, ["validate", str(jian_csv)])
     assert unordered.exit_code == 0, unordered.output
     assert f"{len(loaded)} units, {facts} facts" in unordered.stdout
-    assert "not in blocks by county" in unordered.stderr
+    assert unordered.stderr == ""
 
 
 @pytest.mark.parametrize("read", ["load", "stream"])
@@ -392,9 +389,9 @@ def test_provinces_split_as_the_howto_says_give_the_findings_and_rollups_of_the_
     for folder in [tmp_path / "national", *folders]:
         stream = DatasetStream(folder, engine.registry.indicators)
         tally = Tally(stream.dataset)
-        findings = list(
-            engine.iter_assess(stream, on=date(2018, 12, 31), what_if=True, tally=tally)
-        )
+        findings = list(engine.iter_assess(stream, on=date(2018, 12, 31), what_if=True))
+        for finding in findings:
+            tally.add(finding)
         found[folder.name] = findings, set(tally.rollups())
     whole, apart = found.pop("national"), list(found.values())
     assert sorted(whole[0], key=_key) == sorted(apart[0][0] + apart[1][0], key=_key)

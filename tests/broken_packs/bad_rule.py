@@ -4,7 +4,6 @@ from attrs import frozen
 
 from minzheng import Citation, PackInfo, RegionInfo, Rule, hookimpl
 from minzheng.model import Level
-from minzheng.rules import UnitContext
 
 
 @frozen(kw_only=True)
@@ -12,7 +11,7 @@ class Exploding(Rule):
     def columns(self, frame: object) -> object:
         raise ZeroDivisionError("division by zero in a pack's rule")
 
-    def targets(self, ctx: UnitContext):  # type: ignore[no-untyped-def]
+    def targets(self, frame: object):  # type: ignore[no-untyped-def]
         raise KeyError("a pack's targets() that raises")
 
 

@@ -67,7 +67,7 @@ def finding(
 ) -> Finding:
     found = [
         f
-        for f in ENGINE.iter_assess(dataset(*units), on=on, options=options)
+        for f in Engine(REGISTRY, options=options).iter_assess(dataset(*units), on=on)
         if f.rule == rule and f.unit == unit
     ]
     assert len(found) == 1, found

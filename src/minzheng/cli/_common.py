@@ -4,6 +4,7 @@ writing a file only when complete, and the exit status."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import sys
 from collections.abc import Callable, Iterator, Mapping
@@ -11,6 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TypeVar
 
+import attrs
 import click
 
 from minzheng import __version__
@@ -27,6 +29,8 @@ from minzheng.rules.scoring import load_score_table
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from minzheng.engine import Engine
+    from minzheng.io.tables import Tables
     from minzheng.rules import Rule
 
 # rich (terminal tables, colour, progress) is imported where it is used: a run that
@@ -158,47 +162,79 @@ def applies_to(rule: Rule, zh: bool) -> str:
     return levels
 
 
-def assess_options(func: F) -> F:
-    func = click.option(
-        "--pack",
-        "packs",
-        multiple=True,
-        metavar="PACK",
-        help="Apply only this pack (repeatable). Default: every installed pack.",
-    )(func)
-    func = click.option(
-        "--on",
-        "on",
-        callback=parse_date,
-        metavar="DATE",
-        help="Assessment date (default: the dataset's as_of, else the end of its latest period).",
-    )(func)
-    func = click.option(
-        "--what-if", is_flag=True, help="Apply the packs to units outside their region too."
-    )(func)
-    func = click.option(
-        "--rule",
-        "rule_ids",
-        multiple=True,
-        metavar="RULE",
-        help="Only this rule (repeatable). Default: every rule of the packs.",
-    )(func)
-    func = click.option(
-        "--table",
-        "table",
-        type=click.Path(dir_okay=False, path_type=Path),
-        metavar="FILE",
-        help="A scoring table (指标体系表) for the packs that score against one, e.g. the "
-        "official Yancheng table; default: the table the pack ships.",
-    )(func)
-    func = click.option(
-        "-o",
-        "--output",
-        type=click.Path(dir_okay=False, writable=True, path_type=Path),
-        callback=output_path,
-        help="Write to this file instead of standard output.",
-    )(func)
-    return func
+@attrs.frozen
+class Run:
+    """The options ``assess`` and ``targets`` share (see :func:`assess_options`)."""
+
+    packs: list[str] | None  #: ``--pack`` (``None``: every installed pack)
+    on: date | None  #: ``--on``
+    what_if: bool  #: ``--what-if``
+    rules: list[str] | None  #: ``--rule`` (``None``: every rule)
+    table: Path | None  #: ``--table``
+    output: Path | None  #: ``-o``
+
+    def engine(self, registry: Registry) -> Engine:
+        """An engine over ``registry`` with the packs' options (a ``--table``)."""
+        from minzheng.engine import Engine
+
+        return Engine(registry, options=pack_options(self.table))
+
+
+def assess_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The options of :class:`Run`, handed to the command as one argument, ``run``."""
+
+    @functools.wraps(func)
+    def command(**kwargs: Any) -> Any:
+        packs, rules = kwargs.pop("packs"), kwargs.pop("rule_ids")
+        run = Run(
+            packs=list(packs) or None,
+            on=kwargs.pop("on"),
+            what_if=kwargs.pop("what_if"),
+            rules=list(rules) or None,
+            table=kwargs.pop("table"),
+            output=kwargs.pop("output"),
+        )
+        return func(run=run, **kwargs)
+
+    options = (
+        click.option(
+            "--pack", "packs", multiple=True, metavar="PACK",
+            help="Apply only this pack (repeatable). Default: every installed pack.",
+        ),
+        click.option(
+            "--on", "on", callback=parse_date, metavar="DATE",
+            help="Assessment date (default: the dataset's as_of, else the end of its latest period).",
+        ),
+        click.option(
+            "--what-if", is_flag=True, help="Apply the packs to units outside their region too."
+        ),
+        click.option(
+            "--rule", "rule_ids", multiple=True, metavar="RULE",
+            help="Only this rule (repeatable). Default: every rule of the packs.",
+        ),
+        click.option(
+            "--table", "table", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+            help="A scoring table (指标体系表) for the packs that score against one, e.g. the "
+            "official Yancheng table; default: the table the pack ships.",
+        ),
+        click.option(
+            "-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+            callback=output_path, help="Write to this file instead of standard output.",
+        ),
+    )  # fmt: skip
+    for option in reversed(options):  # listed in --help in this order
+        command = option(command)
+    return command
+
+
+def read_input(path: str, registry: Registry) -> Dataset | Tables:
+    """A dataset to assess: a CSV or Parquet dataset by polars' readers (by column), any
+    other file loaded whole."""
+    from minzheng.io.tables import read_tables
+
+    if is_csv_dataset(path) or path.lower().endswith(".parquet") or Path(path).is_dir():
+        return read_tables(path, registry.indicators)
+    return load(path, registry)
 
 
 WRITE_BUFFER = 1 << 20  # bytes
@@ -224,27 +260,6 @@ def complete_file(path: Path | None) -> Iterator[IO[str]]:
         os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)
-
-
-stream_option = click.option(
-    "--stream/--no-stream",
-    default=None,
-    help="Read a CSV dataset county by county as it is assessed, so memory does not grow "
-    "with its facts (needs facts.csv in code order). Default: stream CSV for --format jsonl.",
-)
-
-
-def streaming(file: str, stream: bool | None, fmt: str, whole: tuple[str, ...] = ()) -> bool:
-    """Whether to read ``file`` as a :class:`DatasetStream`: ``--stream`` as given, by
-    default for a CSV dataset written as JSON lines; a usage error where it cannot be."""
-    is_csv = is_csv_dataset(file)
-    if stream and not is_csv:
-        raise click.UsageError(
-            "--stream reads a CSV dataset (a folder, or a facts .csv file with units.csv beside it)"
-        )
-    if stream and fmt in whole:
-        raise click.UsageError(f"--format {fmt} needs the whole dataset: leave out --stream")
-    return is_csv and fmt == "jsonl" if stream is None else stream
 
 
 def summary_counts(by_status: Mapping[str, int], lang: str) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -12,16 +11,15 @@ import click
 
 from minzheng.cli._common import (
     Exit,
+    Run,
     assess_options,
     complete_file,
     exit_status,
     file_console,
     installed,
-    is_csv_dataset,
     lang_option,
-    load,
     main,
-    pack_options,
+    read_input,
     stdout,
     summary_counts,
 )
@@ -29,7 +27,6 @@ from minzheng.engine import Engine, resolve_date
 from minzheng.io.dataset import Dataset
 from minzheng.io.tables import dataset_from_tables, read_tables
 from minzheng.model import Report, Severity
-from minzheng.packs.registry import Registry
 from minzheng.report.render import (
     report_to_json,
     report_to_markdown,
@@ -58,73 +55,48 @@ from minzheng.report.render import (
     help="What makes the exit status 1: any finding not met, only failures (binding and due), or nothing.",
 )
 @lang_option
-def assess(
-    file: str,
-    packs: tuple[str, ...],
-    on: date | None,
-    what_if: bool,
-    rule_ids: tuple[str, ...],
-    table: Path | None,
-    output: Path | None,
-    fmt: str,
-    fail_on: str,
-    lang: str,
-) -> None:
+def assess(file: str, run: Run, fmt: str, fail_on: str, lang: str) -> None:
     """Assess the units of a dataset FILE against the installed packs.
 
     FILE is a .yaml, .yml, .json or .xlsx file, a CSV folder (units.csv and facts.csv)
     or facts file, or a Parquet folder (units.parquet and facts.parquet) or facts file.
     """
-    if fmt in ("html", "xlsx", "parquet") and output is None:
+    if fmt in ("html", "xlsx", "parquet") and run.output is None:
         raise click.UsageError(f"--format {fmt} writes a file: give -o FILE.{fmt}")
     registry = installed()
-    options = pack_options(table)
-    engine = Engine(registry)
-    names = list(packs) or None
-    rules = rule_ids or None
+    engine = run.engine(registry)
     if fmt in ("jsonl", "parquet"):
-        args = {"what_if": what_if, "options": options, "rules": rules}
-        by_status, failed = _findings_file(engine, file, names, on, args, fmt, output)
+        by_status, failed = _findings_file(engine, file, run, fmt)
         click.echo(summary_counts(by_status, lang), err=True)
         raise Exit(exit_status(by_status, failed, fail_on, bool(registry.errors)))
-    # a CSV or Parquet dataset by polars' readers; any other file as loaded (kept for
-    # the html and xlsx reports, which show its units)
-    by_column = is_csv_dataset(file) or file.lower().endswith(".parquet") or Path(file).is_dir()
-    data = read_tables(file, registry.indicators) if by_column else load(file, registry)
-    on = resolve_date(data, on)
-    report = engine.assess(data, names, on, what_if=what_if, options=options, rules=rules)
+    data = read_input(file, registry)  # a dataset loaded whole is kept for html and xlsx
+    on = resolve_date(data, run.on)
+    report = engine.assess(data, run.packs, on, what_if=run.what_if, rules=run.rules)
     if isinstance(data, Dataset) or fmt not in ("html", "xlsx"):
         dataset = data if isinstance(data, Dataset) else None
     else:
         dataset = dataset_from_tables(data, registry.indicators)
-    _write_report(report, dataset, registry, fmt, output, lang)
+    _write_report(report, dataset, fmt, run.output, lang)
     failures = sum(1 for f in report if f.severity is Severity.FAILURE)
     summary = {s.value: n for s, n in report.summary.items()}
     raise Exit(exit_status(summary, failures, fail_on, bool(registry.errors)))
 
 
-def _findings_file(
-    engine: Engine,
-    file: str,
-    packs: list[str] | None,
-    on: date | None,
-    args: dict[str, Any],
-    fmt: str,
-    output: Path | None,
-) -> tuple[dict[str, int], int]:
+def _findings_file(engine: Engine, file: str, run: Run, fmt: str) -> tuple[dict[str, int], int]:
     """Assess ``file`` by column and write its findings as JSON lines or Parquet: a
     province at a time when it is a CSV dataset of several provinces (bounded memory),
     else whole. Returns the findings by status and the number of failures."""
     from minzheng.io.tables import Doubt, read_blocks
     from minzheng.report.writers import status_counts, write_findings_jsonl, write_findings_parquet
 
-    registry = engine.registry
+    registry, output = engine.registry, run.output
+    args: dict[str, Any] = {"what_if": run.what_if, "rules": run.rules}
     scratch = None if output is None else output.absolute().parent
     with read_blocks(file, registry.indicators, scratch) as blocks:
         if blocks is not None:
             try:
-                day = resolve_date(blocks, on)
-                tables = (engine.assess_table(t, packs, day, **args) for t in blocks)
+                day = resolve_date(blocks, run.on)
+                tables = (engine.assess_table(t, run.packs, day, **args) for t in blocks)
                 if fmt == "parquet":
                     assert output is not None
                     return _counted(write_findings_parquet, tables, output)
@@ -133,7 +105,7 @@ def _findings_file(
             except Doubt:
                 pass  # read whole: the row-by-row reader names what is wrong
     whole = read_tables(file, registry.indicators)
-    found = engine.assess_table(whole, packs, resolve_date(whole, on), **args)
+    found = engine.assess_table(whole, run.packs, resolve_date(whole, run.on), **args)
     if fmt == "parquet":
         assert output is not None
         write_findings_parquet(found, output)
@@ -167,12 +139,7 @@ def _counted(
 
 
 def _write_report(
-    report: Report,
-    dataset: Dataset | None,
-    registry: Registry,
-    fmt: str,
-    output: Path | None,
-    lang: str,
+    report: Report, dataset: Dataset | None, fmt: str, output: Path | None, lang: str
 ) -> None:
     """Write a whole report as ``fmt`` (the units of ``dataset`` for html and xlsx)."""
     if fmt == "xlsx":
@@ -190,7 +157,9 @@ def _write_report(
 
         assert output is not None
         assert dataset is not None
-        output.write_text(report_to_html(report, dataset, registry, lang), encoding="utf-8")
+        output.write_text(
+            report_to_html(report, dataset, installed(warn=False), lang), encoding="utf-8"
+        )
     else:
         with complete_file(output) as out:
             if fmt == "json":

@@ -3,34 +3,31 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from minzheng.cli._common import (
+    Run,
     assess_options,
     complete_file,
     file_console,
     installed,
     lang_option,
-    load,
     main,
-    pack_options,
+    read_input,
     stdout,
-    stream_option,
-    streaming,
 )
-from minzheng.engine import Engine, resolve_date
-from minzheng.io.stream import DatasetStream
-from minzheng.model import TargetValue, measure_zh
+from minzheng.engine import resolve_date
+from minzheng.model import Indicator, Program, Standard, TargetValue, measure_zh
 from minzheng.model.values import format_decimal, format_quantity
-from minzheng.report.render import (
-    label,
-    targets_to_json,
-    write_targets_jsonl,
-)
+from minzheng.report.render import label, targets_to_json, write_targets_jsonl
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 
 def _trajectory_text(target: TargetValue, zh: bool) -> str:
@@ -57,31 +54,17 @@ def _opt_decimal(value: Decimal | None) -> str | None:
     help="Output format. jsonl streams one target per line (the standards in force are "
     "in the other formats).",
 )
-@stream_option
 @lang_option
-def targets(
-    file: str,
-    packs: tuple[str, ...],
-    on: date | None,
-    what_if: bool,
-    rule_ids: tuple[str, ...],
-    table: Path | None,
-    output: Path | None,
-    fmt: str,
-    stream: bool | None,
-    lang: str,
-) -> None:
+def targets(file: str, run: Run, fmt: str, lang: str) -> None:
     """Derived targets for each unit of FILE (what it must reach, by when), and the
     programme standards in force."""
-    stream = streaming(file, stream, fmt)
     registry = installed()
-    options = pack_options(table)
-    dataset = DatasetStream(file, registry.indicators) if stream else load(file, registry)
-    engine = Engine(registry)
-    day = resolve_date(dataset, on)
-    derived = engine.iter_targets(
-        dataset, list(packs) or None, day, what_if=what_if, options=options, rules=rule_ids or None
+    data = read_input(file, registry)
+    day = resolve_date(data, run.on)
+    derived = run.engine(registry).iter_targets(
+        data, run.packs, day, what_if=run.what_if, rules=run.rules
     )
+    output, packs = run.output, run.packs
     if fmt == "jsonl":
         with complete_file(output) as out:
             write_targets_jsonl(derived, out)
@@ -96,88 +79,99 @@ def targets(
     ]
     with complete_file(output) as out:
         if fmt == "json":
-            data = {
-                "on": day.isoformat(),
-                "targets": targets_to_json(found),
-                "standards": [
-                    {
-                        "pack": p,
-                        "program": prog.id,
-                        "standard": s.id,
-                        "name_zh": s.name_zh,
-                        "name_en": s.name_en,
-                        "measure": s.schedule.measure,
-                        "value": _opt_decimal(s.schedule.on(day)),
-                        "changes": [
-                            {"from": d.isoformat(), "value": format_decimal(v)}
-                            for d, v in s.schedule.changes
-                        ],
-                        "growth": _opt_decimal(s.schedule.growth()),
-                    }
-                    for p, prog, s in standards
-                ],
-            }
-            json.dump(data, out, ensure_ascii=False, indent=2)
+            json.dump(_targets_json(day, found, standards), out, ensure_ascii=False, indent=2)
             out.write("\n")
             return
-        zh = lang == "zh"
-        from rich.table import Table
-
         console = stdout() if output is None else file_console(out)
-        grid = Table(title=f"{'目标' if zh else 'Targets'} · {day.isoformat()}")
-        for key in ("unit", "pack", "rule", "indicator", "required", "deadline", "basis"):
-            grid.add_column(label(key, lang), overflow="fold")
-        indicators = registry.indicators
-        for t in found:
-            ind = indicators.get(t.indicator)
-            shown = (ind.measure_zh if ind else measure_zh(t.measure)) if zh else t.measure
-            required = (
-                "?"
-                if t.required is None
-                else f"{t.comparator.value} {format_quantity(t.required, shown)}"
-            )
-            name = (ind.name_zh if zh else ind.name_en) if ind else t.indicator
-            grid.add_row(
-                t.unit,
-                t.pack,
-                t.rule,
-                name,
-                required,
-                t.deadline.isoformat() if t.deadline else "—",
-                (t.basis_zh if zh else t.basis_en) + _trajectory_text(t, zh),
-            )
-        console.print(grid)
+        console.print(_targets_grid(day, found, registry.indicators, lang))
         if standards:
-            st = Table(title=f"{'标准' if zh else 'Standards in force'} · {day.isoformat()}")
-            for head in (
-                ("规则包", "pack"),
-                ("项目", "programme"),
-                ("标准", "standard"),
-                ("现行值", "value in force"),
-                ("历次调整", "changes"),
-                ("年均增长", "annual growth"),
-            ):
-                st.add_column(head[0] if zh else head[1], overflow="fold")
-            for p, prog, s in standards:
-                value = s.schedule.on(day)
-                measure = measure_zh(s.schedule.measure) if zh else s.schedule.measure
-                shown = "—" if value is None else format_quantity(value, measure)
-                changes = ", ".join(
-                    f"{d.isoformat()}: {format_decimal(v)}" for d, v in s.schedule.changes
-                )
-                growth = s.schedule.growth()
-                years = f"{s.schedule.changes[0][0].year}→{s.schedule.changes[-1][0].year}"
-                rate = (
-                    "—"
-                    if growth is None
-                    else f"{(growth * 100).quantize(Decimal('0.1'))}% ({years})"
-                )
-                st.add_row(
-                    p,
-                    prog.name_zh if zh else prog.name_en,
-                    s.name_zh if zh else s.name_en,
-                    shown,
-                    changes,
-                    rate,
-                )
-            console.print(st)
+            console.print(_standards_grid(day, standards, lang))
+
+
+_Standard = tuple[str, Program, Standard]
+
+
+def _targets_json(day: date, found: list[TargetValue], standards: list[_Standard]) -> Any:
+    """The targets and the standards in force, as one JSON object."""
+    return {
+        "on": day.isoformat(),
+        "targets": targets_to_json(found),
+        "standards": [
+            {
+                "pack": p,
+                "program": prog.id,
+                "standard": s.id,
+                "name_zh": s.name_zh,
+                "name_en": s.name_en,
+                "measure": s.schedule.measure,
+                "value": _opt_decimal(s.schedule.on(day)),
+                "changes": [
+                    {"from": d.isoformat(), "value": format_decimal(v)}
+                    for d, v in s.schedule.changes
+                ],
+                "growth": _opt_decimal(s.schedule.growth()),
+            }
+            for p, prog, s in standards
+        ],
+    }
+
+
+def _targets_grid(
+    day: date, found: list[TargetValue], indicators: Mapping[str, Indicator], lang: str
+) -> Table:
+    """The targets as a terminal table."""
+    from rich.table import Table
+
+    zh = lang == "zh"
+    grid = Table(title=f"{'目标' if zh else 'Targets'} · {day.isoformat()}")
+    for key in ("unit", "pack", "rule", "indicator", "required", "deadline", "basis"):
+        grid.add_column(label(key, lang), overflow="fold")
+    for t in found:
+        ind = indicators.get(t.indicator)
+        shown = (ind.measure_zh if ind else measure_zh(t.measure)) if zh else t.measure
+        required = (
+            "?"
+            if t.required is None
+            else f"{t.comparator.value} {format_quantity(t.required, shown)}"
+        )
+        name = (ind.name_zh if zh else ind.name_en) if ind else t.indicator
+        grid.add_row(
+            t.unit,
+            t.pack,
+            t.rule,
+            name,
+            required,
+            t.deadline.isoformat() if t.deadline else "—",
+            (t.basis_zh if zh else t.basis_en) + _trajectory_text(t, zh),
+        )
+    return grid
+
+
+def _standards_grid(day: date, standards: list[_Standard], lang: str) -> Table:
+    """The programme standards in force, as a terminal table."""
+    from rich.table import Table
+
+    zh = lang == "zh"
+    st = Table(title=f"{'标准' if zh else 'Standards in force'} · {day.isoformat()}")
+    for head in (
+        ("规则包", "pack"),
+        ("项目", "programme"),
+        ("标准", "standard"),
+        ("现行值", "value in force"),
+        ("历次调整", "changes"),
+        ("年均增长", "annual growth"),
+    ):
+        st.add_column(head[0] if zh else head[1], overflow="fold")
+    for p, prog, s in standards:
+        value = s.schedule.on(day)
+        measure = measure_zh(s.schedule.measure) if zh else s.schedule.measure
+        shown = "—" if value is None else format_quantity(value, measure)
+        changes = ", ".join(f"{d.isoformat()}: {format_decimal(v)}" for d, v in s.schedule.changes)
+        growth = s.schedule.growth()
+        years = f"{s.schedule.changes[0][0].year}→{s.schedule.changes[-1][0].year}"
+        rate = "—" if growth is None else f"{(growth * 100).quantize(Decimal('0.1'))}% ({years})"
+        st.add_row(
+            p, prog.name_zh if zh else prog.name_en, s.name_zh if zh else s.name_en, shown,
+            changes, rate,
+        )  # fmt: skip
+    return st

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from minzheng.cli._common import installed, is_csv_dataset, lang_option, main, stderr, stdout
+from minzheng.cli._common import installed, is_csv_dataset, lang_option, main, stdout
 from minzheng.io.stream import DatasetStream, OrderError
 from minzheng.io.tables import read_tables
 
@@ -21,18 +21,12 @@ def validate(file: str, lang: str) -> None:
         stream = DatasetStream(file, registry.indicators)  # a national file, little memory
         try:
             units, facts = len(stream), stream.check()
-        except OrderError:  # valid, but not in blocks by county: check it whole
+        except OrderError:  # valid, but not in blocks by county: check it whole (any
+            # order is fine for the engine, which reads by column)
             unordered = True
     if unordered or not is_csv_dataset(file):
         tables = read_tables(file, registry.indicators)  # Parquet too
         units, facts = tables.units.height, tables.facts.height
-    if unordered:
-        stderr().print(
-            f"注意:{stream.facts_path.name} 未按县分块排列:使用 targets --stream 前请按单位代码排序"
-            if zh
-            else f"note: {stream.facts_path.name} is not in blocks by county: sort it by unit "
-            "code before deriving targets with --stream"
-        )
     if zh:
         stdout().print(f"通过:{file}:{units} 个单位,{facts} 项数据")
     else:

@@ -10,7 +10,9 @@ order: by unit (file order), pack and rule. It writes nothing.
   its ``findings``, gives :class:`~minzheng.model.Finding` objects; ``table`` the
   DataFrame; ``summary`` and ``rollups`` the counts.
 * :meth:`Engine.iter_assess` yields the findings one by one.
-* :meth:`Engine.iter_targets` yields the targets each rule derives, unit by unit.
+* :meth:`Engine.targets_table` returns the targets each rule derives (what each unit
+  must reach, without assessing it) as one DataFrame; :meth:`Engine.iter_targets`
+  yields them as :class:`~minzheng.model.TargetValue` objects.
 
 The statuses are those of the contract: a missing fact gives ``unknown`` naming it,
 never ``met``; a rule not yet in force gives ``not_applicable``; a rule that raises
@@ -22,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 from minzheng.engine._tally import Tally, resolve_date
 from minzheng.io.dataset import Dataset
@@ -33,17 +35,29 @@ from minzheng.packs.registry import LoadedPack, Registry
 if TYPE_CHECKING:
     import polars as pl
 
+    from minzheng.engine._columnar import Planned
     from minzheng.io.tables import Tables
+    from minzheng.rules.columns import Facts
+
+#: What the engine reads: a dataset, a stream of files (read by column) or tables.
+Data: TypeAlias = "Dataset | DatasetStream | Tables"
 
 __all__ = ["Engine", "Tally", "assess", "iter_assess", "iter_targets", "resolve_date"]
 
 
 class Engine:
     """Applies the packs of one :class:`~minzheng.packs.registry.Registry` (its own plugin
-    manager) to datasets, over columns (see the module's docstring)."""
+    manager) to datasets, over columns (see the module's docstring).
 
-    def __init__(self, registry: Registry | None = None) -> None:
+    ``options`` are handed to every rule (``Frame.options``), e.g.
+    ``{"score_table": table}`` for the packs that score against an indicator table.
+    """
+
+    def __init__(
+        self, registry: Registry | None = None, *, options: Mapping[str, object] | None = None
+    ) -> None:
         self.registry = registry if registry is not None else Registry.discover()
+        self.options: Mapping[str, object] = options or {}
 
     def _chosen(self, packs: Iterable[str] | None) -> list[LoadedPack]:
         if packs is None:
@@ -61,12 +75,11 @@ class Engine:
 
     def assess_table(
         self,
-        data: Dataset | DatasetStream | Tables,
+        data: Data,
         packs: Iterable[str] | None = None,
         on: date | None = None,
         *,
         what_if: bool = False,
-        options: Mapping[str, object] | None = None,
         rules: Iterable[str] | None = None,
     ) -> pl.DataFrame:
         """Every finding as one DataFrame (:data:`~minzheng.engine.findings.FINDINGS_SCHEMA`),
@@ -75,28 +88,26 @@ class Engine:
         ``packs`` names the packs to apply (default: every installed pack with rules);
         ``what_if`` applies them to units outside their region too; ``on`` is the
         assessment date (default: the dataset's ``as_of``, else the end of its latest
-        period); ``options`` are handed to every rule (``Frame.options``), e.g.
-        ``{"score_table": table}`` for the packs that score against an indicator table;
-        ``rules`` keeps only the rules with these ids. ``data`` may be a
+        period); ``rules`` keeps only the rules with these ids. ``data`` may be a
         :class:`~minzheng.Dataset`, :class:`~minzheng.io.tables.Tables` or a
         :class:`~minzheng.DatasetStream` (whose files are read by column)."""
-        return self._run(data, packs, on, what_if=what_if, options=options, rules=rules).drop(
-            "_idx", "_pack", "_rule"
-        )
+        from minzheng.engine._columnar import assess_columns
 
-    def _run(
+        tables, planned, facts = self._prepare(data, packs, on, rules)
+        table = assess_columns(tables, planned, facts, what_if=what_if, options=self.options)
+        return table.drop("_idx", "_pack", "_rule")
+
+    def _prepare(
         self,
-        data: Dataset | DatasetStream | Tables,
+        data: Data,
         packs: Iterable[str] | None,
         on: date | None,
-        *,
-        what_if: bool,
-        options: Mapping[str, object] | None,
         rules: Iterable[str] | None,
-    ) -> pl.DataFrame:
-        """The ordered findings table, with its order columns."""
-        from minzheng.engine._columnar import assess_columns, plan
+    ) -> tuple[Tables, list[Planned], Facts]:
+        """The tables to read, the rules to run in order, and the facts as of the date."""
+        from minzheng.engine._columnar import plan
         from minzheng.io.tables import read_tables, tables_from_dataset
+        from minzheng.rules.columns import Facts
 
         indicators = self.registry.indicators
         if isinstance(data, DatasetStream):
@@ -107,38 +118,30 @@ class Engine:
             tables = data
         planned = plan(self._chosen(packs), self._only(rules))
         day = resolve_date(tables, on)
-        return assess_columns(tables, planned, day, indicators, what_if=what_if, options=options)
+        return tables, planned, Facts(tables.units, tables.facts, day, indicators)
 
     def iter_assess(
         self,
-        dataset: Dataset | DatasetStream | Tables,
+        data: Data,
         packs: Iterable[str] | None = None,
         on: date | None = None,
         *,
         what_if: bool = False,
-        tally: Tally | None = None,
-        options: Mapping[str, object] | None = None,
         rules: Iterable[str] | None = None,
     ) -> Iterator[Finding]:
         """Every finding as a :class:`~minzheng.model.Finding`, in order (the
-        arguments are those of :meth:`assess_table`); ``tally`` counts them and rolls
-        them up as they pass."""
+        arguments are those of :meth:`assess_table`)."""
         from minzheng.engine.findings import finding_objects
 
-        table = self.assess_table(dataset, packs, on, what_if=what_if, options=options, rules=rules)
-        for finding in finding_objects(table):
-            if tally is not None:
-                tally.add(finding)
-            yield finding
+        return finding_objects(self.assess_table(data, packs, on, what_if=what_if, rules=rules))
 
     def assess(
         self,
-        dataset: Dataset | DatasetStream | Tables,
+        data: Data,
         packs: Iterable[str] | None = None,
         on: date | None = None,
         *,
         what_if: bool = False,
-        options: Mapping[str, object] | None = None,
         rules: Iterable[str] | None = None,
     ) -> Report:
         """Assess every unit and collect a :class:`~minzheng.model.Report` (the
@@ -147,14 +150,14 @@ class Engine:
         from minzheng.engine.findings import finding_objects
 
         packs = list(packs) if packs is not None else None
-        table = self.assess_table(dataset, packs, on, what_if=what_if, options=options, rules=rules)
-        tally = Tally(_as_dataset(dataset))
+        table = self.assess_table(data, packs, on, what_if=what_if, rules=rules)
+        tally = Tally(_as_dataset(data))
         findings = tuple(finding_objects(table))
         for finding in findings:
             tally.add(finding)
         return Report(
-            on=resolve_date(dataset, on),
-            dataset=dataset.name or dataset.source,
+            on=resolve_date(data, on),
+            dataset=data.name or data.source,
             packs=tuple(p.name for p in self._chosen(packs)),
             findings=findings,
             rollups=tally.rollups(),
@@ -163,30 +166,43 @@ class Engine:
             table=table,
         )
 
-    def iter_targets(
+    def targets_table(
         self,
-        dataset: Dataset | DatasetStream,
+        data: Data,
         packs: Iterable[str] | None = None,
         on: date | None = None,
         *,
         what_if: bool = False,
-        options: Mapping[str, object] | None = None,
         rules: Iterable[str] | None = None,
-    ) -> Iterator[TargetValue]:
-        """The targets each applicable rule derives for each unit, unit by unit (a
-        stream county by county); the arguments are those of :meth:`assess_table`.
+    ) -> pl.DataFrame:
+        """The targets each applicable rule derives for each unit, as one DataFrame
+        (:data:`~minzheng.engine.findings.TARGETS_SCHEMA`) ordered by unit, pack and
+        rule; the arguments are those of :meth:`assess_table`.
 
-        A target that cannot be derived because a fact is missing comes with
-        ``required`` ``None`` and the missing facts named."""
+        A target that cannot be derived because a fact is missing has ``required``
+        null and names the missing facts."""
         from minzheng.engine._targets import derive_targets
 
-        return derive_targets(
-            dataset, self._chosen(packs), resolve_date(dataset, on), only=self._only(rules),
-            what_if=what_if, indicators=self.registry.indicators, options=options,
-        )  # fmt: skip
+        tables, planned, facts = self._prepare(data, packs, on, rules)
+        return derive_targets(tables, planned, facts, what_if=what_if, options=self.options)
+
+    def iter_targets(
+        self,
+        data: Data,
+        packs: Iterable[str] | None = None,
+        on: date | None = None,
+        *,
+        what_if: bool = False,
+        rules: Iterable[str] | None = None,
+    ) -> Iterator[TargetValue]:
+        """The rows of :meth:`targets_table` as :class:`~minzheng.model.TargetValue`
+        objects (``required`` ``None`` when a fact it derives from is missing)."""
+        from minzheng.engine.findings import target_objects
+
+        return target_objects(self.targets_table(data, packs, on, what_if=what_if, rules=rules))
 
 
-def _as_dataset(data: Dataset | DatasetStream | Tables) -> Dataset:
+def _as_dataset(data: Data) -> Dataset:
     """A dataset of the units (without facts) for the roll-ups' tree."""
     if isinstance(data, Dataset):
         return data
@@ -198,46 +214,37 @@ def _as_dataset(data: Dataset | DatasetStream | Tables) -> Dataset:
 
 
 def assess(
-    dataset: Dataset | DatasetStream | Tables,
+    data: Data,
     packs: Iterable[str] | None = None,
     on: date | None = None,
     *,
     what_if: bool = False,
     registry: Registry | None = None,
-    options: Mapping[str, object] | None = None,
-    rules: Iterable[str] | None = None,
 ) -> Report:
-    """Assess ``dataset`` with the installed packs (see :meth:`Engine.assess`)."""
-    return Engine(registry).assess(
-        dataset, packs, on, what_if=what_if, options=options, rules=rules
-    )
+    """Assess ``data`` with the installed packs (see :meth:`Engine.assess`; an
+    :class:`Engine` also takes options for the packs and a choice of rules)."""
+    return Engine(registry).assess(data, packs, on, what_if=what_if)
 
 
 def iter_assess(
-    dataset: Dataset | DatasetStream | Tables,
+    data: Data,
     packs: Iterable[str] | None = None,
     on: date | None = None,
     *,
     what_if: bool = False,
     registry: Registry | None = None,
-    tally: Tally | None = None,
-    options: Mapping[str, object] | None = None,
-    rules: Iterable[str] | None = None,
 ) -> Iterator[Finding]:
-    """Stream findings (see :meth:`Engine.iter_assess`)."""
-    return Engine(registry).iter_assess(
-        dataset, packs, on, what_if=what_if, tally=tally, options=options, rules=rules
-    )
+    """Every finding, one by one (see :meth:`Engine.iter_assess`)."""
+    return Engine(registry).iter_assess(data, packs, on, what_if=what_if)
 
 
 def iter_targets(
-    dataset: Dataset | DatasetStream,
+    data: Data,
     packs: Iterable[str] | None = None,
     on: date | None = None,
     *,
     what_if: bool = False,
     registry: Registry | None = None,
-    options: Mapping[str, object] | None = None,
 ) -> Iterator[TargetValue]:
-    """Stream derived targets (see :meth:`Engine.iter_targets`)."""
-    return Engine(registry).iter_targets(dataset, packs, on, what_if=what_if, options=options)
+    """Every derived target, one by one (see :meth:`Engine.iter_targets`)."""
+    return Engine(registry).iter_targets(data, packs, on, what_if=what_if)

@@ -23,12 +23,12 @@ import polars as pl
 
 from minzheng.engine.findings import CITATION, FINDINGS_SCHEMA
 from minzheng.io.tables import Tables
-from minzheng.model import Attribute, Indicator
+from minzheng.model import Attribute
 from minzheng.packs.registry import LoadedPack
 from minzheng.rules import Rule
 from minzheng.rules.columns import Facts, Frame, lit, outcome
 
-__all__ = ["Planned", "assess_columns"]
+__all__ = ["ORDER", "Planned", "applies", "assess_columns", "plan"]
 
 #: The columns that order the findings: unit, pack, rule (dropped before they leave).
 ORDER = ("_idx", "_pack", "_rule")
@@ -47,26 +47,24 @@ class Planned:
 def assess_columns(
     tables: Tables,
     planned: Sequence[Planned],
-    on: date,
-    indicators: Mapping[str, Indicator],
+    facts: Facts,
     *,
     what_if: bool,
-    options: Mapping[str, object] | None = None,
+    options: Mapping[str, object],
 ) -> pl.DataFrame:
-    """The findings of every planned rule, ordered, with the :data:`ORDER` columns."""
-    facts = Facts(tables.units, tables.facts, on, indicators)
-    options = options or {}
+    """The findings of every planned rule as of ``facts.on``, ordered, with the
+    :data:`ORDER` columns."""
     parts: list[pl.DataFrame] = []
     for item in planned:
-        rows = tables.units.filter(_applies(item, what_if))
+        rows = tables.units.filter(applies(item, what_if))
         if rows.height:
-            parts.append(_findings(item, rows, facts, on, options))
+            parts.append(_findings(item, rows, facts, options))
     if not parts:
         return pl.DataFrame(schema={**FINDINGS_SCHEMA, **dict.fromkeys(ORDER, pl.Int64)})
     return pl.concat(parts, how="vertical").sort(list(ORDER), maintain_order=True)
 
 
-def _applies(item: Planned, what_if: bool) -> pl.Expr:
+def applies(item: Planned, what_if: bool) -> pl.Expr:
     """Which units the rule speaks of (and which the pack covers, unless ``what_if``)."""
     rule, region = item.rule, item.pack.info.region
     keep = pl.col("level").is_in([level.value for level in rule.levels])
@@ -83,25 +81,21 @@ def _applies(item: Planned, what_if: bool) -> pl.Expr:
 
 
 def _findings(
-    item: Planned, rows: pl.DataFrame, facts: Facts, on: date, options: Mapping[str, object]
+    item: Planned, rows: pl.DataFrame, facts: Facts, options: Mapping[str, object]
 ) -> pl.DataFrame:
     """One rule's findings over ``rows``."""
-    rule, pack = item.rule, item.pack
+    rule, pack, on = item.rule, item.pack, facts.on
     if rule.effective is not None and on < rule.effective:
         since = rule.effective.isoformat()
         out = _plain(rows, "not_applicable", f"自 {since} 起适用", f"applies from {since}")
     else:
+        frame = Frame(
+            rows, facts, options=options, rule=rule.id, pack=pack.name, since=rule.effective
+        )
         try:
-            frame = Frame(
-                rows, facts, options=options, rule=rule.id, pack=pack.name, since=rule.effective
-            )
             out = rule.columns(frame)
         except Exception as exc:  # one failing rule must not stop the run
-            what = f"{type(exc).__name__}: {exc}"
-            out = _plain(
-                rows, "error", f"规则 {rule.id}(包 {pack.name})出错:{what}",
-                f"rule {rule.id} of pack {pack.name!r} raised {what}",
-            )  # fmt: skip
+            out = _plain(rows, "error", *frame.raised(exc))
     return _with_rule(item, rows, out, on)
 
 

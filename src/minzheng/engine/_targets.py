@@ -1,108 +1,90 @@
 """Targets: what each unit must reach under each rule, derived without assessing it.
 
-Targets are derived unit by unit: each rule's :meth:`~minzheng.rules.Rule.targets` reads
-the unit's facts through a :class:`~minzheng.rules.UnitContext`. (Findings are computed
-over columns; targets are the one per-unit path left, see the changelog.) A target
-that cannot be derived because a fact is missing comes with ``required`` ``None`` and
-the missing facts named; a rule that raises gives a target naming the error.
+Like the findings (:mod:`minzheng.engine._columnar`), targets are derived rule by rule
+over every unit the rule applies to at once: each rule's
+:meth:`~minzheng.rules.Rule.targets` gives one table per indicator it sets a target on
+(:meth:`~minzheng.rules.columns.Frame.target`). A rule not yet in force derives nothing.
+A target that cannot be derived because a fact is missing comes with ``required`` null
+and the missing facts named; a rule that raises gives, for each of its units, a target
+whose basis names the error. Targets are ordered by unit (file order), pack and rule.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
-from datetime import date
+from collections.abc import Mapping, Sequence
 
-import attrs
+import polars as pl
 
-from minzheng.io.dataset import Dataset
-from minzheng.io.stream import DatasetStream
-from minzheng.model import Comparator, Level, TargetValue, Unit
-from minzheng.packs.registry import LoadedPack
-from minzheng.rules import MissingFact, Rule, UnitContext
+from minzheng.engine._columnar import ORDER, Planned, applies
+from minzheng.engine.findings import TARGETS_SCHEMA
+from minzheng.io.tables import Tables
+from minzheng.rules.columns import TARGET_SCHEMA, Facts, Frame
 
 __all__ = ["derive_targets"]
 
-_Plan = tuple[tuple[LoadedPack, tuple[Rule, ...]], ...]
-
 
 def derive_targets(
-    dataset: Dataset | DatasetStream,
-    chosen: Iterable[LoadedPack],
-    day: date,
+    tables: Tables,
+    planned: Sequence[Planned],
+    facts: Facts,
     *,
-    only: frozenset[str] | None,
     what_if: bool,
-    indicators: Mapping[str, object],
-    options: Mapping[str, object] | None,
-) -> Iterator[TargetValue]:
-    """The targets of every chosen rule in force on ``day``, unit by unit (a stream
-    county by county), each with its pack filled in."""
-    chosen = list(chosen)
-    plans: dict[tuple[Level, str | None, str | None], _Plan] = {}
-    for units, data in _groups(dataset):
-        for unit in units:
-            kind = (unit.level, unit.type, unit.area)
-            plan = plans.get(kind)
-            if plan is None:
-                plan = plans[kind] = _plan(unit, chosen, only)
-            ctx = UnitContext(unit, data, day, indicators, options)  # type: ignore[arg-type]
-            for pack, rules in plan:
-                region = pack.info.region
-                if not what_if and (region is None or not region.covers(unit.code)):
-                    continue
-                for rule in rules:
-                    if rule.effective is None or day >= rule.effective:
-                        yield from _derived(pack, rule, ctx)
+    options: Mapping[str, object],
+) -> pl.DataFrame:
+    """The targets of every planned rule in force on ``facts.on``, ordered
+    (:data:`TARGETS_SCHEMA`)."""
+    parts: list[pl.DataFrame] = []
+    for item in planned:
+        rule = item.rule
+        if rule.effective is not None and facts.on < rule.effective:
+            continue
+        rows = tables.units.filter(applies(item, what_if))
+        if rows.height:
+            parts.append(_with_rule(item, rows, _targets(item, rows, facts, options)))
+    if not parts:
+        return pl.DataFrame(schema=TARGETS_SCHEMA)
+    return pl.concat(parts).sort(list(ORDER), maintain_order=True).drop(*ORDER)
 
 
-def _groups(dataset: Dataset | DatasetStream) -> Iterable[tuple[Iterable[Unit], Dataset]]:
-    if isinstance(dataset, DatasetStream):
-        return ((block, dataset.dataset) for block in dataset.blocks())
-    return ((dataset.units.values(), dataset),)
-
-
-def _plan(unit: Unit, chosen: list[LoadedPack], only: frozenset[str] | None) -> _Plan:
-    """Each chosen pack with its rules that speak of units like this one."""
-    return tuple(
-        (
-            pack,
-            tuple(r for r in pack.rules if r.applies_to(unit) and (only is None or r.id in only)),
-        )
-        for pack in chosen
-    )
-
-
-def _derived(pack: LoadedPack, rule: Rule, ctx: UnitContext) -> Iterator[TargetValue]:
+def _targets(
+    item: Planned, rows: pl.DataFrame, facts: Facts, options: Mapping[str, object]
+) -> pl.DataFrame:
+    """One rule's targets over ``rows`` (``idx`` and :data:`TARGET_SCHEMA`)."""
+    rule, pack = item.rule, item.pack
+    frame = Frame(rows, facts, options=options, rule=rule.id, pack=pack.name, since=rule.effective)
+    empty = pl.DataFrame(schema={"idx": pl.UInt32, **TARGET_SCHEMA})
     try:
-        found = list(rule.targets(ctx))
-    except MissingFact as missing:
-        found = [_undetermined(rule, ctx.unit, missing)]
+        return pl.concat([empty, *rule.targets(frame)], how="vertical_relaxed")
     except Exception as exc:  # one failing rule must not stop the run
-        what = f"{type(exc).__name__}: {exc}"
-        found = [
-            attrs.evolve(
-                _undetermined(rule, ctx.unit, MissingFact()),
-                basis_zh=f"规则 {rule.id}(包 {pack.name})出错:{what}",
-                basis_en=f"rule {rule.id} of pack {pack.name!r} raised {what}",
-            )
-        ]
-    for target in found:
-        yield attrs.evolve(target, pack=pack.name)
+        zh, en = frame.raised(exc)
+        return rows.select(
+            "idx",
+            *(pl.lit(None, dtype).alias(name) for name, dtype in TARGET_SCHEMA.items()),
+        ).with_columns(
+            pl.lit("").alias("indicator"),
+            pl.lit("").alias("measure"),
+            pl.lit(zh).alias("basis_zh"),
+            pl.lit(en).alias("basis_en"),
+            pl.lit([], TARGET_SCHEMA["inputs"]).alias("inputs"),
+            pl.lit([], TARGET_SCHEMA["trajectory"]).alias("trajectory"),
+            pl.lit([], TARGET_SCHEMA["missing"]).alias("missing"),
+        )
 
 
-def _undetermined(rule: Rule, unit: Unit, missing: MissingFact) -> TargetValue:
-    names = ", ".join(missing.indicators)
-    indicator = getattr(rule, "indicator", "")
-    comparator = getattr(rule, "comparator", Comparator.GE)
-    return TargetValue(
-        rule=rule.id,
-        unit=unit.code,
-        indicator=indicator if isinstance(indicator, str) else "",
-        comparator=comparator if isinstance(comparator, Comparator) else Comparator.GE,
-        required=None,
-        measure="",
-        basis_zh=f"缺少数据:{names}",
-        basis_en=f"missing data: {names}",
-        deadline=rule.deadline,
-        missing=missing.indicators,
+def _with_rule(item: Planned, rows: pl.DataFrame, out: pl.DataFrame) -> pl.DataFrame:
+    """The pack, the rule and the unit added; a null deadline is the rule's own."""
+    codes = rows.select("idx", pl.col("code").alias("unit"))
+    return (
+        out.join(codes, on="idx", how="left", maintain_order="left")
+        .select(
+            pl.lit(item.pack.name).alias("pack"),
+            pl.lit(item.rule.id).alias("rule"),
+            "unit",
+            *(c for c in TARGET_SCHEMA if c != "deadline"),
+            pl.col("deadline").fill_null(pl.lit(item.rule.deadline, pl.Date)),
+            pl.col("idx").cast(pl.Int64).alias("_idx"),
+            pl.lit(item.pack_order, pl.Int64).alias("_pack"),
+            pl.lit(item.rule_order, pl.Int64).alias("_rule"),
+        )
+        .select(*TARGETS_SCHEMA, *ORDER)
     )

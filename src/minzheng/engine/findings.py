@@ -1,5 +1,6 @@
-"""Findings as a table (a polars DataFrame): its schema, and the way between its rows and
-:class:`~minzheng.model.Finding` objects.
+"""Findings and targets as tables (polars DataFrames): their schemas, and the way from
+their rows to :class:`~minzheng.model.Finding` and :class:`~minzheng.model.TargetValue`
+objects (and, for findings, back).
 
 The engine returns findings as a table; the writers take the table. A number is a
 column of exact text (as Python's ``Decimal`` prints it), a date a ``Date``; a yes/no
@@ -27,12 +28,26 @@ from minzheng.model import (
     Part,
     Position,
     Status,
+    TargetValue,
     Trajectory,
 )
 from minzheng.model.values import format_decimal
-from minzheng.rules.columns import OUTCOME_SCHEMA, cell_value, trajectory_cell, value_cells
+from minzheng.rules.columns import (
+    OUTCOME_SCHEMA,
+    TARGET_SCHEMA,
+    cell_value,
+    trajectory_cell,
+    value_cells,
+)
 
-__all__ = ["CITATION", "FINDINGS_SCHEMA", "finding_objects", "findings_frame"]
+__all__ = [
+    "CITATION",
+    "FINDINGS_SCHEMA",
+    "TARGETS_SCHEMA",
+    "finding_objects",
+    "findings_frame",
+    "target_objects",
+]
 
 CITATION = pl.Struct(
     {
@@ -154,3 +169,33 @@ def _parts(text: str | None) -> tuple[Part, ...]:
         )
         for p in json.loads(text)
     )
+
+
+#: The targets' table: the pack, the rule and the unit, then the columns of a rule's
+#: targets (:data:`~minzheng.rules.columns.TARGET_SCHEMA`).
+TARGETS_SCHEMA: dict[str, pl.DataType] = {
+    "pack": pl.String(),
+    "rule": pl.String(),
+    "unit": pl.String(),
+    **TARGET_SCHEMA,
+}
+
+
+def target_objects(table: pl.DataFrame) -> Iterator[TargetValue]:
+    """The rows of a targets' table as :class:`~minzheng.model.TargetValue` objects."""
+    for row in table.iter_rows(named=True):
+        yield TargetValue(
+            rule=row["rule"],
+            unit=row["unit"],
+            indicator=row["indicator"],
+            comparator=Comparator(row["comparator"] or Comparator.GE.value),
+            required=None if row["required"] is None else Decimal(row["required"]),
+            measure=row["measure"],
+            basis_zh=row["basis_zh"],
+            basis_en=row["basis_en"],
+            deadline=row["deadline"],
+            inputs=tuple((i["indicator"], Decimal(i["value"])) for i in row["inputs"]),
+            trajectory=tuple((p["year"], Decimal(p["expected"])) for p in row["trajectory"]),
+            missing=tuple(row["missing"]),
+            pack=row["pack"],
+        )

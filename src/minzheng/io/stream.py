@@ -7,19 +7,17 @@ yielded and its facts dropped; the facts of the units at county level and above 
 because rules below them read standards set higher up and a city's rules read its
 counties. The units above county level come last, when every county has been seen.
 
-``minzheng validate`` checks a CSV dataset this way (:meth:`DatasetStream.check`), and
-:meth:`Engine.iter_targets <minzheng.Engine.iter_targets>` derives targets county by
-county from a stream. (The engine assesses findings by column: given a stream, it reads
-the stream's files with :func:`minzheng.io.tables.read_tables`.) Memory then grows with the
-number of units (about 0.4 KiB each) and the largest block, not with the facts.
+``minzheng validate`` checks a CSV dataset this way (:meth:`DatasetStream.check`):
+memory then grows with the number of units (about 0.4 KiB each) and the largest block,
+not with the facts. (The engine works by column: given a stream, it reads the stream's
+files with :func:`minzheng.io.tables.read_tables`, in any order.)
 
 What it needs of ``facts.csv``: the rows of one county's townships, villages and
 facilities together, and the rows of a unit at county level or above before the
 rows of the units below it have ended — which is how a file sorted by unit code, or
 written by :func:`~minzheng.write_dataset`, is laid out. A file in another order is
 an :class:`OrderError` (a :class:`~minzheng.DatasetError`) naming the row: sort it by
-its first column, or load it whole. A target of a unit above county level that
-reads facts below county level cannot be streamed: it names the error.
+its first column, or load it whole (``validate`` then checks it whole).
 
 A value that does not fit its indicator is found when its block is read; the stream
 then yields nothing more, checks the rest of the file and raises one
@@ -73,7 +71,7 @@ class DroppedFactError(LookupError):
         super().__init__(
             f"the facts of unit {code} were dropped once its county was assessed: a rule "
             "above county level that reads below it needs the dataset loaded whole "
-            "(minzheng.load_dataset, or minzheng targets --no-stream)"
+            "(minzheng.load_dataset, or by column with minzheng.io.tables.read_tables)"
         )
         self.code = code
 
@@ -314,7 +312,7 @@ class DatasetStream:
             "the facts of each county's units together, and those of a unit at county "
             "level or above before the facts below it end (as in a file sorted by unit code)",
             f"a row after {what} had been assessed",
-            "sort facts.csv by its first column, or load the dataset whole (--no-stream)",
+            "sort facts.csv by its first column, or load the dataset whole",
             row=row,
         )
 

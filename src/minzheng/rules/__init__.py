@@ -9,8 +9,9 @@ deadline and whether it is due to each finding.
 
 A fact the dataset does not have gives an ``unknown`` finding that names it (a
 judgement over values raises :class:`MissingFact` to say so). A rule therefore cannot
-report ``met`` on missing data by accident. Targets (:meth:`Rule.targets`) are still
-derived unit by unit, through a :class:`UnitContext`.
+report ``met`` on missing data by accident. A rule may also derive what each unit
+must reach without assessing it (:meth:`Rule.targets`, a :class:`Requirement` per unit
+and indicator, over the same columns).
 
 Most requirements fit one of the declarative kinds below, which a pack can write in a
 YAML file and load with :func:`load_rules`:
@@ -45,8 +46,8 @@ from __future__ import annotations
 from minzheng.rules.base import (
     MissingFact,
     Outcome,
+    Requirement,
     Rule,
-    UnitContext,
     combine,
     compare,
     trajectory,
@@ -77,12 +78,12 @@ __all__ = [
     "MissingFact",
     "ObservedRule",
     "Outcome",
+    "Requirement",
     "Rule",
     "ShareRule",
     "ThresholdRule",
     "ThresholdsRule",
     "TrajectoryRule",
-    "UnitContext",
     "combine",
     "compare",
     "load_indicators",

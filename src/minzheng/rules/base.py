@@ -1,10 +1,10 @@
-"""What every rule is built on: :class:`Rule`, its :class:`Outcome`, :class:`MissingFact`,
-:func:`compare`, and the :class:`UnitContext` targets are derived through."""
+"""What every rule is built on: :class:`Rule`, its :class:`Outcome` and the
+:class:`Requirement` it derives, :class:`MissingFact` and :func:`compare`."""
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -19,12 +19,10 @@ from minzheng.model import (
     Citation,
     Comparator,
     Direction,
-    Indicator,
     Level,
     Part,
     Position,
     Status,
-    TargetValue,
     Trajectory,
     Unit,
     Value,
@@ -32,12 +30,11 @@ from minzheng.model import (
 )
 from minzheng.model import measure_plural as _measure_plural
 from minzheng.model import measure_zh as _measure_zh
-from minzheng.model.values import after_number, format_decimal, value_as_of
+from minzheng.model.values import after_number, format_decimal
 
 if TYPE_CHECKING:
     import polars as pl
 
-    from minzheng.io.dataset import Dataset
     from minzheng.rules.columns import Frame
 
 
@@ -62,136 +59,25 @@ class MissingFact(LookupError):
         super().__init__(f"missing fact(s): {', '.join(indicators)}{suffix}")
 
 
-class UnitContext:
-    """What a rule sees of one unit: its facts as of the assessment date.
+@frozen(kw_only=True)
+class Requirement:
+    """What one unit must reach on one indicator, as a rule derives it from the unit's
+    facts without assessing it (see :meth:`~minzheng.rules.columns.Frame.target`).
 
-    A fact's value *as of* a date is the value of the latest period that ends on or
-    before that date; an undated value applies to any date when no dated value does.
+    ``basis_zh``/``basis_en`` say how it was derived (“户籍人口 12000 × 2 元/人”);
+    ``inputs`` the facts it was derived from; ``trajectory`` the value expected in each
+    year on the way; ``deadline`` and ``measure``, when ``None``, are the rule's and the
+    indicator's. The engine makes it a :class:`~minzheng.model.TargetValue` naming the
+    pack, the rule and the unit.
     """
 
-    __slots__ = ("_dataset", "_facts", "_indicators", "_seen", "on", "options", "unit")
-
-    def __init__(
-        self,
-        unit: Unit,
-        dataset: Dataset,
-        on: date,
-        indicators: Mapping[str, Indicator],
-        options: Mapping[str, object] | None = None,
-    ) -> None:
-        self.unit = unit
-        self.on = on
-        #: What the caller passed to the engine for the packs (e.g. ``score_table``).
-        self.options: Mapping[str, object] = options or {}
-        self._dataset = dataset
-        #: this unit's facts: indicator → period → value
-        self._facts: Mapping[str, Mapping[str | None, Value]] = dataset.facts.get(unit.code) or {}
-        self._indicators = indicators
-        #: indicator → what _lookup found (rules of one unit often read the same facts)
-        self._seen: dict[str, tuple[str | None, Value] | None] = {}
-
-    def indicator(self, indicator: str) -> Indicator:
-        """The declared indicator (raises :class:`KeyError` for an undeclared one)."""
-        return self._indicators[indicator]
-
-    def _lookup(self, indicator: str) -> tuple[str | None, Value] | None:
-        seen = self._seen
-        if indicator in seen:
-            return seen[indicator]
-        periods = self._facts.get(indicator)
-        found = seen[indicator] = value_as_of(periods, self.on) if periods else None
-        return found
-
-    def value(self, indicator: str) -> Value:
-        """The fact's value as of the assessment date; :class:`MissingFact` if none."""
-        found = self._lookup(indicator)
-        if found is None:
-            raise MissingFact(indicator)
-        return found[1]
-
-    def _found(self, indicator: str) -> tuple[str | None, Value]:
-        """``(period, value)`` as of the assessment date; :class:`MissingFact` if none."""
-        found = self._lookup(indicator)
-        if found is None:
-            raise MissingFact(indicator)
-        return found
-
-    def values(self, *indicators: str) -> tuple[Value, ...]:
-        """Several facts at once; :class:`MissingFact` names every one that is missing."""
-        found = [self._lookup(i) for i in indicators]
-        missing = [i for i, f in zip(indicators, found, strict=True) if f is None]
-        if missing:
-            raise MissingFact(*missing)
-        return tuple(f[1] for f in found if f is not None)
-
-    def number(self, indicator: str) -> Decimal:
-        """A numeric fact (count, amount or rate) as an exact ``Decimal``."""
-        value = self.value(indicator)
-        if isinstance(value, bool) or not isinstance(value, int | Decimal):
-            raise TypeError(f"fact {indicator!r} is not a number: {value!r}")
-        return Decimal(value)
-
-    def value_in(self, indicator: str, period: str | int) -> Value:
-        """The fact's value for exactly ``period`` (a year or a day), for rules that
-        speak of one year's figure; :class:`MissingFact` naming the period if none."""
-        key = str(period)
-        values = self._facts.get(indicator, {})
-        if key not in values:
-            raise MissingFact(indicator, period=key)
-        return values[key]
-
-    def get_in(
-        self, indicator: str, period: str | int, default: Value | None = None
-    ) -> Value | None:
-        """The fact's value for exactly ``period``, or ``default`` when there is none."""
-        return self._facts.get(indicator, {}).get(str(period), default)
-
-    def inherited(self, indicator: str) -> tuple[Unit, Value] | None:
-        """The fact from this unit or, failing that, the nearest unit above that has it.
-
-        For standards a higher level sets (a county's or a province's pay standard).
-        Returns the unit the value came from with the value, or ``None``.
-        """
-        for unit in (self.unit, *self._dataset.ancestors(self.unit.code)):
-            found = self._dataset.value_as_of(unit.code, indicator, self.on)
-            if found is not None:
-                return unit, found[1]
-        return None
-
-    def get(self, indicator: str, default: Value | None = None) -> Value | None:
-        """The fact's value, or ``default`` when the dataset does not have it."""
-        found = self._lookup(indicator)
-        return default if found is None else found[1]
-
-    def period(self, indicator: str) -> str | None:
-        """The period of the value :meth:`value` returns (``None``: undated or missing)."""
-        found = self._lookup(indicator)
-        return None if found is None else found[0]
-
-    def series(self, indicator: str) -> dict[str, Value]:
-        """Every dated value of a fact, oldest period first (undated values left out)."""
-        return self._dataset.series(self.unit.code, indicator)
-
-    def children(self, level: Level | None = None, type: str | None = None) -> list[UnitContext]:
-        """The units directly below this one, optionally of one level or type."""
-        return [
-            UnitContext(u, self._dataset, self.on, self._indicators, self.options)
-            for u in self._dataset.children(self.unit.code)
-            if (level is None or u.level is level) and (type is None or u.type == type)
-        ]
-
-    def descendants(self, level: Level | None = None, type: str | None = None) -> list[UnitContext]:
-        """Every unit below this one at any depth, optionally of one level or type."""
-        found: list[UnitContext] = []
-        stack = list(reversed(self._dataset.children(self.unit.code)))
-        while stack:
-            unit = stack.pop()
-            if (level is None or unit.level is level) and (type is None or unit.type == type):
-                found.append(
-                    UnitContext(unit, self._dataset, self.on, self._indicators, self.options)
-                )
-            stack.extend(reversed(self._dataset.children(unit.code)))
-        return found
+    required: Decimal
+    basis_zh: str
+    basis_en: str
+    inputs: tuple[tuple[str, Decimal], ...] = ()
+    trajectory: tuple[tuple[int, Decimal], ...] = ()
+    deadline: date | None = None
+    measure: str | None = None
 
 
 @frozen(kw_only=True)
@@ -355,25 +241,18 @@ class Rule:
         """
         raise NoColumns(f"{type(self).__name__} has no columnar form")
 
-    def targets(self, ctx: UnitContext) -> Iterable[TargetValue]:
-        """The targets this rule derives for the unit, without assessing it.
+    def targets(self, frame: Frame) -> Iterable[pl.DataFrame]:
+        """The targets this rule derives for every unit of ``frame``, without assessing
+        them: one table per indicator it sets a target on, each made by
+        :meth:`~minzheng.rules.columns.Frame.target` (one row per unit).
 
-        A rule whose required value is fixed derives nothing: the default yields no
-        target. A derived requirement yields one :class:`TargetValue` per indicator.
+        A rule that derives nothing (a checklist, a yes/no fact) yields nothing: the
+        default.
         """
         return ()
 
     def title(self, lang: str = "en") -> str:
         return self.title_zh if lang == "zh" else self.title_en
-
-
-def indicator_name(ctx: UnitContext, indicator: str) -> tuple[str, str, str, str]:
-    """(zh name, en name, measure, Chinese measure) of an indicator, tolerating an
-    undeclared one."""
-    ind = ctx._indicators.get(indicator)
-    if ind is None:
-        return indicator, indicator, "", ""
-    return ind.name_zh, ind.name_en, ind.measure, ind.measure_zh
 
 
 def combine(parts: Iterable[Outcome], missing: Iterable[str] = ()) -> Outcome:
@@ -443,7 +322,12 @@ def trajectory(
     )
 
 
-def as_number(indicator: str, value: Value) -> Decimal:
+def number_of(indicator: str, value: object) -> Decimal:
+    """A fact's value (as :meth:`~minzheng.rules.columns.Frame.apply` gives it) as an
+    exact ``Decimal``: :class:`MissingFact` when it is ``None``, :class:`TypeError` when
+    it is not a number."""
+    if value is None:
+        raise MissingFact(indicator)
     if type(value) is Decimal:
         return value
     if isinstance(value, bool) or not isinstance(value, int | Decimal):

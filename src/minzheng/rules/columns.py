@@ -34,7 +34,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 import polars as pl
@@ -52,12 +52,20 @@ from minzheng.model import (
 )
 from minzheng.model import measure_zh as _measure_zh
 from minzheng.model.values import after_number, format_decimal
-from minzheng.rules.base import COMPARATOR_EN, COMPARATOR_ZH, MissingFact, NoColumns, Outcome
+from minzheng.rules.base import (
+    COMPARATOR_EN,
+    COMPARATOR_ZH,
+    MissingFact,
+    NoColumns,
+    Outcome,
+    Requirement,
+)
 
 __all__ = [
     "COMPARATOR_EN",
     "COMPARATOR_ZH",
     "OUTCOME_SCHEMA",
+    "TARGET_SCHEMA",
     "Below",
     "Fact",
     "Facts",
@@ -75,6 +83,8 @@ __all__ = [
     "unknown",
 ]
 
+
+_T = TypeVar("_T")
 
 TRAJECTORY = pl.Struct(
     {
@@ -112,6 +122,23 @@ OUTCOME_SCHEMA: dict[str, pl.DataType] = {
     "parts": pl.String(),  # the parts as JSON text (null: none)
     "deadline": pl.Date(),  # null: the rule's own
     "attribute": pl.String(),  # null: the rule's own
+}
+
+
+#: The columns of a rule's targets (:meth:`Frame.target`), after the unit's ``idx``.
+#: ``required`` is a number's exact text, null when it cannot be derived (``missing``
+#: then names the facts lacking); ``deadline`` null is the rule's own.
+TARGET_SCHEMA: dict[str, pl.DataType] = {
+    "indicator": pl.String(),
+    "comparator": pl.String(),
+    "required": pl.String(),
+    "measure": pl.String(),
+    "basis_zh": pl.String(),
+    "basis_en": pl.String(),
+    "deadline": pl.Date(),
+    "inputs": pl.List(pl.Struct({"indicator": pl.String, "value": pl.String})),
+    "trajectory": pl.List(pl.Struct({"year": pl.Int32, "expected": pl.String})),
+    "missing": pl.List(pl.String),
 }
 
 
@@ -628,24 +655,54 @@ class Frame:
         :class:`~minzheng.rules.Outcome`; raising :class:`~minzheng.rules.MissingFact`
         gives ``unknown``, any other exception ``error`` — for those units only.
         """
+        rows = [
+            (idx, *cells) for idx, cells in self._each(inputs, lambda kw: self._cells(check, kw))
+        ]
+        out = pl.DataFrame(rows, schema={"idx": pl.UInt32, **OUTCOME_SCHEMA}, orient="row")
+        names = self._join(out)
+        return {c: pl.col(names[c]) for c in OUTCOME_SCHEMA}
+
+    def target(
+        self,
+        indicator: str,
+        comparator: Comparator,
+        derive: Callable[..., Requirement],
+        **inputs: Fact | pl.Expr,
+    ) -> pl.DataFrame:
+        """The target on ``indicator`` of every row: ``idx`` and the columns of
+        :data:`TARGET_SCHEMA`, from ``derive`` called with the Python values of
+        ``inputs`` (as :meth:`apply` gives them), once for each distinct combination.
+
+        ``derive`` returns a :class:`~minzheng.rules.base.Requirement`. Raising
+        :class:`~minzheng.rules.MissingFact` gives a target without ``required`` that
+        names the missing facts; any other exception one whose basis names the error.
+        """
+        measure = indicator_words(self.indicators, indicator)[2]
+        rows = [
+            (idx, indicator, comparator.value, *cells)
+            for idx, cells in self._each(inputs, lambda kw: self._target_cells(derive, kw, measure))
+        ]
+        return pl.DataFrame(rows, schema={"idx": pl.UInt32, **TARGET_SCHEMA}, orient="row")
+
+    def _each(
+        self, inputs: Mapping[str, Fact | pl.Expr], call: Callable[[dict[str, Any]], _T]
+    ) -> list[tuple[int, _T]]:
+        """``call`` of each row's input values (by name), once per distinct combination."""
         converters = [self._converter(v) for v in inputs.values()]
         exprs = [
             (v.text if isinstance(v, Fact) else v).alias(f"_in{i}")
             for i, v in enumerate(inputs.values())
         ]
-        table = self.data.select("idx", *exprs)
-        cache: dict[object, tuple[object, ...]] = {}
-        rows = []
-        for idx, *values in table.iter_rows():
+        cache: dict[object, _T] = {}
+        found = []
+        for idx, *values in self.data.select("idx", *exprs).iter_rows():
             key = _frozen(values)
-            cells = cache.get(key)
-            if cells is None:
-                kwargs = {n: c(v) for n, c, v in zip(inputs, converters, values, strict=True)}
-                cells = cache[key] = self._cells(check, kwargs)
-            rows.append((idx, *cells))
-        out = pl.DataFrame(rows, schema={"idx": pl.UInt32, **OUTCOME_SCHEMA}, orient="row")
-        names = self._join(out)
-        return {c: pl.col(names[c]) for c in OUTCOME_SCHEMA}
+            if key not in cache:
+                cache[key] = call(
+                    {n: c(v) for n, c, v in zip(inputs, converters, values, strict=True)}
+                )
+            found.append((idx, cache[key]))
+        return found
 
     def _converter(self, value: Fact | pl.Expr) -> Callable[[Any], Any]:
         if not isinstance(value, Fact):
@@ -674,14 +731,8 @@ class Frame:
                 )
             )
         except Exception as exc:  # one unit's failure is that unit's error finding
-            what = f"{type(exc).__name__}: {exc}"
-            return outcome_cells(
-                Outcome(
-                    status=Status.ERROR,
-                    message_zh=f"规则 {self.rule}(包 {self.pack})出错:{what}",
-                    message_en=f"rule {self.rule} of pack {self.pack!r} raised {what}",
-                )
-            )
+            zh, en = self.raised(exc)
+            return outcome_cells(Outcome(status=Status.ERROR, message_zh=zh, message_en=en))
         if not isinstance(found, Outcome):
             return outcome_cells(
                 Outcome(
@@ -692,6 +743,37 @@ class Frame:
                 )
             )
         return outcome_cells(found)
+
+    def _target_cells(
+        self, derive: Callable[..., Requirement], kwargs: Mapping[str, Any], measure: str
+    ) -> tuple[object, ...]:
+        """A row of :data:`TARGET_SCHEMA` after the indicator and the comparator."""
+        try:
+            found = derive(**kwargs)
+        except MissingFact as missing:
+            zh, en = missing_words(self.indicators, missing.indicators, missing.period)
+            return None, measure, zh, en, None, [], [], list(missing.indicators)
+        except Exception as exc:  # one unit's failure is named in that unit's target
+            zh, en = self.raised(exc)
+            return None, measure, zh, en, None, [], [], []
+        return (
+            format_decimal(found.required),
+            measure if found.measure is None else found.measure,
+            found.basis_zh,
+            found.basis_en,
+            found.deadline,
+            [{"indicator": i, "value": format_decimal(v)} for i, v in found.inputs],
+            [{"year": y, "expected": format_decimal(v)} for y, v in found.trajectory],
+            [],
+        )
+
+    def raised(self, exc: Exception) -> tuple[str, str]:
+        """The two messages that name an exception the rule raised, with rule and pack."""
+        what = f"{type(exc).__name__}: {exc}"
+        return (
+            f"规则 {self.rule}(包 {self.pack})出错:{what}",
+            f"rule {self.rule} of pack {self.pack!r} raised {what}",
+        )
 
     def outcome(
         self, cases: Sequence[tuple[pl.Expr, Mapping[str, pl.Expr]]], default: Mapping[str, pl.Expr]

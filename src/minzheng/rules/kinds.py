@@ -18,7 +18,6 @@ from minzheng.model import (
     Derivation,
     Direction,
     Level,
-    TargetValue,
 )
 from minzheng.model.values import format_decimal, period_end
 from minzheng.model.values import format_quantity as _show
@@ -29,12 +28,8 @@ if TYPE_CHECKING:
     from minzheng.rules.columns import Frame
 
 from minzheng.rules import _kinds
-from minzheng.rules.base import (
-    Rule,
-    UnitContext,
-    indicator_name,
-    trajectory,
-)
+from minzheng.rules.base import Requirement, Rule, number_of, trajectory
+from minzheng.rules.columns import indicator_words
 
 
 @frozen(kw_only=True)
@@ -47,19 +42,13 @@ class ThresholdRule(Rule):
     comparator: Comparator
     value: Decimal
 
-    def targets(self, ctx: UnitContext) -> Iterable[TargetValue]:
-        measure = indicator_name(ctx, self.indicator)[2]
-        yield TargetValue(
-            rule=self.id,
-            unit=ctx.unit.code,
-            indicator=self.indicator,
-            comparator=self.comparator,
+    def targets(self, frame: Frame) -> Iterable[pl.DataFrame]:
+        fixed = Requirement(
             required=self.value,
-            measure=measure,
             basis_zh="文件规定的固定值",
             basis_en="a fixed value set by the document",
-            deadline=self.deadline,
         )
+        yield frame.target(self.indicator, self.comparator, lambda: fixed)
 
     def columns(self, frame: Frame) -> pl.DataFrame:
         return _kinds.threshold(self, frame)
@@ -82,29 +71,28 @@ class ShareRule(Rule):
     comparator: Comparator
     value: Decimal
 
-    def targets(self, ctx: UnitContext) -> Iterable[TargetValue]:
+    def targets(self, frame: Frame) -> Iterable[pl.DataFrame]:
         """The count of ``numerator`` the share asks for, given the denominator: at
         least ⌈value% × denominator⌉ (rounded up) or at most ⌊value% × denominator⌋."""
-        whole = ctx.number(self.denominator)
-        exact = whole * self.value / 100
+        dzh, den, dmeasure, dmzh = indicator_words(frame.indicators, self.denominator)
         lower = self.comparator in (Comparator.LE, Comparator.LT)
-        required = exact.to_integral_value(rounding="ROUND_FLOOR" if lower else "ROUND_CEILING")
-        if required == exact and self.comparator in (Comparator.LT, Comparator.GT):
-            required += -1 if lower else 1  # strictly below or above a whole count
-        measure = indicator_name(ctx, self.numerator)[2]
-        dzh, den, dmeasure, dmzh = indicator_name(ctx, self.denominator)
         pct = _show(self.value, "%")
-        yield TargetValue(
-            rule=self.id,
-            unit=ctx.unit.code,
-            indicator=self.numerator,
-            comparator=self.comparator,
-            required=required,
-            measure=measure,
-            basis_zh=f"{dzh} {_show(whole, dmzh)} × {pct},{'向下' if lower else '向上'}取整",
-            basis_en=f"{den} {_show(whole, dmeasure)} × {pct}, rounded {'down' if lower else 'up'}",
-            deadline=self.deadline,
-            inputs=((self.denominator, whole),),
+
+        def derive(whole: object) -> Requirement:
+            whole = number_of(self.denominator, whole)
+            exact = whole * self.value / 100
+            required = exact.to_integral_value(rounding="ROUND_FLOOR" if lower else "ROUND_CEILING")
+            if required == exact and self.comparator in (Comparator.LT, Comparator.GT):
+                required += -1 if lower else 1  # strictly below or above a whole count
+            return Requirement(
+                required=required,
+                basis_zh=f"{dzh} {_show(whole, dmzh)} × {pct},{'向下' if lower else '向上'}取整",
+                basis_en=f"{den} {_show(whole, dmeasure)} × {pct}, rounded {'down' if lower else 'up'}",
+                inputs=((self.denominator, whole),),
+            )
+
+        yield frame.target(
+            self.numerator, self.comparator, derive, whole=frame.fact(self.denominator)
         )
 
     def columns(self, frame: Frame) -> pl.DataFrame:
@@ -169,37 +157,24 @@ class DerivedRule(Rule):
     comparator: Comparator
     derivation: Derivation = field(metadata=FACT)
 
-    def required(self, ctx: UnitContext) -> Decimal:
-        return self.derivation.apply(ctx.number(self.derivation.base))
-
-    def _basis(self, ctx: UnitContext, base: Decimal) -> tuple[str, str]:
-        bzh, ben, bmeasure, bmzh = indicator_name(ctx, self.derivation.base)
+    def targets(self, frame: Frame) -> Iterable[pl.DataFrame]:
+        base_id = self.derivation.base
+        bzh, ben, bmeasure, bmzh = indicator_words(frame.indicators, base_id)
         factor = format_decimal(self.derivation.factor)
-        rounding = {"up": "向上取整", "down": "向下取整", "none": ""}[self.derivation.rounding]
-        rounding_en = {"up": ", rounded up", "down": ", rounded down", "none": ""}[
-            self.derivation.rounding
-        ]
-        return (
-            f"{bzh} {_show(base, bmzh)} × {factor}{('，' + rounding) if rounding else ''}",
-            f"{ben} {_show(base, bmeasure)} × {factor}{rounding_en}",
-        )
+        rounding = self.derivation.rounding
+        zh_tail = {"up": "，向上取整", "down": "，向下取整", "none": ""}[rounding]
+        en_tail = {"up": ", rounded up", "down": ", rounded down", "none": ""}[rounding]
 
-    def targets(self, ctx: UnitContext) -> Iterable[TargetValue]:
-        base = ctx.number(self.derivation.base)
-        measure = indicator_name(ctx, self.indicator)[2]
-        basis_zh, basis_en = self._basis(ctx, base)
-        yield TargetValue(
-            rule=self.id,
-            unit=ctx.unit.code,
-            indicator=self.indicator,
-            comparator=self.comparator,
-            required=self.derivation.apply(base),
-            measure=measure,
-            basis_zh=basis_zh,
-            basis_en=basis_en,
-            deadline=self.deadline,
-            inputs=((self.derivation.base, base),),
-        )
+        def derive(base: object) -> Requirement:
+            base = number_of(base_id, base)
+            return Requirement(
+                required=self.derivation.apply(base),
+                basis_zh=f"{bzh} {_show(base, bmzh)} × {factor}{zh_tail}",
+                basis_en=f"{ben} {_show(base, bmeasure)} × {factor}{en_tail}",
+                inputs=((base_id, base),),
+            )
+
+        yield frame.target(self.indicator, self.comparator, derive, base=frame.fact(base_id))
 
     def columns(self, frame: Frame) -> pl.DataFrame:
         return _kinds.derived(self, frame)
@@ -244,23 +219,20 @@ class BracketRule(Rule):
                 return bracket
         return self.brackets[0]
 
-    def targets(self, ctx: UnitContext) -> Iterable[TargetValue]:
-        base = ctx.number(self.base)
-        band = self.band(base)
-        measure = indicator_name(ctx, self.indicator)[2]
-        bzh, ben, bmeasure, bmzh = indicator_name(ctx, self.base)
-        yield TargetValue(
-            rule=self.id,
-            unit=ctx.unit.code,
-            indicator=self.indicator,
-            comparator=self.comparator,
-            required=band.required,
-            measure=measure,
-            basis_zh=f"{bzh} {_show(base, bmzh)} 属于 {band.describe()}",
-            basis_en=f"{ben} {_show(base, bmeasure)} falls in {band.describe()}",
-            deadline=self.deadline,
-            inputs=((self.base, base),),
-        )
+    def targets(self, frame: Frame) -> Iterable[pl.DataFrame]:
+        bzh, ben, bmeasure, bmzh = indicator_words(frame.indicators, self.base)
+
+        def derive(base: object) -> Requirement:
+            base = number_of(self.base, base)
+            band = self.band(base)
+            return Requirement(
+                required=band.required,
+                basis_zh=f"{bzh} {_show(base, bmzh)} 属于 {band.describe()}",
+                basis_en=f"{ben} {_show(base, bmeasure)} falls in {band.describe()}",
+                inputs=((self.base, base),),
+            )
+
+        yield frame.target(self.indicator, self.comparator, derive, base=frame.fact(self.base))
 
     def columns(self, frame: Frame) -> pl.DataFrame:
         return _kinds.bracket(self, frame)
@@ -369,34 +341,32 @@ class TrajectoryRule(Rule):
                 f"target_year {self.target_year} must come after baseline_year {self.baseline_year}"
             )
 
-    def targets(self, ctx: UnitContext) -> Iterable[TargetValue]:
-        _, _, measure, mzh = indicator_name(ctx, self.indicator)
+    def targets(self, frame: Frame) -> Iterable[pl.DataFrame]:
+        _, _, measure, mzh = indicator_words(frame.indicators, self.indicator)
         points = tuple(
-            (
-                year,
-                trajectory(
-                    baseline_year=self.baseline_year,
-                    baseline=self.baseline,
-                    target_year=self.target_year,
-                    target=self.target,
-                    year=year,
-                    actual=None,
-                ).expected,
-            )
-            for year in range(self.baseline_year, self.target_year + 1)
+            (year, self.expected(year)) for year in range(self.baseline_year, self.target_year + 1)
         )
-        yield TargetValue(
-            rule=self.id,
-            unit=ctx.unit.code,
-            indicator=self.indicator,
-            comparator=self.comparator,
+        line = Requirement(
             required=self.target,
-            measure=measure,
-            basis_zh=f"{self.baseline_year}年基数 {_show(self.baseline, mzh)},{self.target_year}年目标 {_show(self.target, mzh)}",
-            basis_en=f"baseline {_show(self.baseline, measure)} in {self.baseline_year}, target {_show(self.target, measure)} in {self.target_year}",
+            basis_zh=f"{self.baseline_year}年基数 {_show(self.baseline, mzh)},"
+            f"{self.target_year}年目标 {_show(self.target, mzh)}",
+            basis_en=f"baseline {_show(self.baseline, measure)} in {self.baseline_year}, "
+            f"target {_show(self.target, measure)} in {self.target_year}",
             deadline=self.deadline or period_end(str(self.target_year)),
             trajectory=points,
         )
+        yield frame.target(self.indicator, self.comparator, lambda: line)
+
+    def expected(self, year: int) -> Decimal:
+        """The value the straight line expects in ``year``."""
+        return trajectory(
+            baseline_year=self.baseline_year,
+            baseline=self.baseline,
+            target_year=self.target_year,
+            target=self.target,
+            year=year,
+            actual=None,
+        ).expected
 
     def columns(self, frame: Frame) -> pl.DataFrame:
         return _kinds.trajectory_kind(self, frame)

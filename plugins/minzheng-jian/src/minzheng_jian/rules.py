@@ -29,12 +29,11 @@ from minzheng import (
     Part,
     Rule,
     Status,
-    TargetValue,
     compare,
     rule_kind,
 )
 from minzheng.model.values import format_decimal
-from minzheng.rules import UnitContext
+from minzheng.rules import Requirement
 from minzheng.rules import columns as col
 
 __all__ = [
@@ -179,33 +178,38 @@ class HomeStaffRule(Rule):
         return frame.outcome([], frame.apply(self.judge, **dict(zip(
             ("workers", "carers", "residents", "disabled"), facts, strict=True))))  # fmt: skip
 
-    def targets(self, ctx: UnitContext) -> Iterable[TargetValue]:
-        residents, disabled = ctx.values(self.residents, self.disabled)
-        need_workers, need_carers = self._required(residents, disabled)
-        yield TargetValue(
-            rule=self.id,
-            unit=ctx.unit.code,
-            indicator=self.workers,
-            comparator=Comparator.GE,
-            required=need_workers,
-            measure="person",
-            basis_zh=f"供养对象 {residents} 人 ÷ {self.residents_per_worker},向上取整",
-            basis_en=f"supported residents {residents} ÷ {self.residents_per_worker}, rounded up",
-            deadline=self.deadline,
-            inputs=((self.residents, _number(residents, self.residents)),),
+    def targets(self, frame: col.Frame) -> Iterable[pl.DataFrame]:
+        """Two targets: workers from the supported residents, carers from the disabled
+        elderly (each ÷ its ratio, rounded up)."""
+
+        def workers(residents: object) -> Requirement:
+            if residents is None:
+                raise MissingFact(self.residents)
+            count = _number(residents, self.residents)
+            return Requirement(
+                required=_ceil_div(count, self.residents_per_worker),
+                basis_zh=f"供养对象 {count} 人 ÷ {self.residents_per_worker},向上取整",
+                basis_en=f"supported residents {count} ÷ {self.residents_per_worker}, rounded up",
+                inputs=((self.residents, count),),
+                measure="person",
+            )
+
+        def carers(disabled: object) -> Requirement:
+            if disabled is None:
+                raise MissingFact(self.disabled)
+            count = _number(disabled, self.disabled)
+            return Requirement(
+                required=_ceil_div(count, self.disabled_per_carer),
+                basis_zh=f"失能老人 {count} 人 ÷ {self.disabled_per_carer},向上取整",
+                basis_en=f"disabled elderly {count} ÷ {self.disabled_per_carer}, rounded up",
+                inputs=((self.disabled, count),),
+                measure="person",
+            )
+
+        yield frame.target(
+            self.workers, Comparator.GE, workers, residents=frame.fact(self.residents)
         )
-        yield TargetValue(
-            rule=self.id,
-            unit=ctx.unit.code,
-            indicator=self.carers,
-            comparator=Comparator.GE,
-            required=need_carers,
-            measure="person",
-            basis_zh=f"失能老人 {disabled} 人 ÷ {self.disabled_per_carer},向上取整",
-            basis_en=f"disabled elderly {disabled} ÷ {self.disabled_per_carer}, rounded up",
-            deadline=self.deadline,
-            inputs=((self.disabled, _number(disabled, self.disabled)),),
-        )
+        yield frame.target(self.carers, Comparator.GE, carers, disabled=frame.fact(self.disabled))
 
 
 def _staff_part(indicator: str, name_zh: str, name_en: str, outcome: Outcome) -> Part:
@@ -236,21 +240,23 @@ class PayFloorRule(Rule):
     standard: str = field(metadata=FACT)
     floor: Decimal
 
-    def _required(self, ctx: UnitContext) -> tuple[Decimal, str, str]:
-        found = ctx.inherited(self.standard)
-        if found is not None:
-            unit, value = found
-            standard = _number(value, self.standard)
-            if standard > self.floor:
-                return (
-                    standard,
-                    f"{unit.name}规定的标准 {format_decimal(standard)} 元/月",
-                    f"the standard set at {unit.name} ({unit.code}), {format_decimal(standard)} yuan/month",
+    def requirement(self, standard: object, source: str | None, name: str | None) -> Requirement:
+        """The pay required given the standard found on the unit or above it (``None``:
+        none given) at ``source`` named ``name``."""
+        if standard is not None:
+            amount = _number(standard, self.standard)
+            if amount > self.floor:
+                return Requirement(
+                    required=amount,
+                    basis_zh=f"{name}规定的标准 {format_decimal(amount)} 元/月",
+                    basis_en=f"the standard set at {name} ({source}), {format_decimal(amount)} yuan/month",
+                    measure="yuan/month",
                 )
-        return (
-            self.floor,
-            f"不低于 {format_decimal(self.floor)} 元/月",
-            f"the floor of {format_decimal(self.floor)} yuan/month",
+        return Requirement(
+            required=self.floor,
+            basis_zh=f"不低于 {format_decimal(self.floor)} 元/月",
+            basis_en=f"the floor of {format_decimal(self.floor)} yuan/month",
+            measure="yuan/month",
         )
 
     def columns(self, frame: col.Frame) -> pl.DataFrame:
@@ -280,18 +286,15 @@ class PayFloorRule(Rule):
         gone = col.unknown(frame.indicators, [(pay.missing, self.indicator)])
         return frame.outcome([(pay.missing, gone)], out)
 
-    def targets(self, ctx: UnitContext) -> Iterable[TargetValue]:
-        required, basis_zh, basis_en = self._required(ctx)
-        yield TargetValue(
-            rule=self.id,
-            unit=ctx.unit.code,
-            indicator=self.indicator,
-            comparator=Comparator.GE,
-            required=required,
-            measure="yuan/month",
-            basis_zh=basis_zh,
-            basis_en=basis_en,
-            deadline=self.deadline,
+    def targets(self, frame: col.Frame) -> Iterable[pl.DataFrame]:
+        found, source, name = frame.inherited(self.standard)
+        yield frame.target(
+            self.indicator,
+            Comparator.GE,
+            self.requirement,
+            standard=found,
+            source=source,
+            name=name,
         )
 
 
@@ -350,20 +353,21 @@ class BudgetShareRule(Rule):
             transfers=frame.fact_in(self.base, year - 1), budget=frame.fact_in(self.indicator, year),
         ))  # fmt: skip
 
-    def targets(self, ctx: UnitContext) -> Iterable[TargetValue]:
-        year = ctx.on.year
-        transfers, required = self._required(year, ctx.get_in(self.base, year - 1))
-        share = self._share_text()
-        yield TargetValue(
-            rule=self.id,
-            unit=ctx.unit.code,
-            indicator=self.indicator,
-            comparator=Comparator.GE,
-            required=required,
-            measure="yuan",
-            basis_zh=f"{year - 1}年中央、省转移支付 {format_decimal(transfers)} 元 × {share}",
-            basis_en=f"{year - 1} central and provincial transfers {format_decimal(transfers)} yuan × {share}",
-            inputs=((self.base, transfers),),
+    def targets(self, frame: col.Frame) -> Iterable[pl.DataFrame]:
+        year, share = frame.on.year, self._share_text()
+
+        def derive(transfers: object) -> Requirement:
+            amount, required = self._required(year, transfers)
+            return Requirement(
+                required=required,
+                basis_zh=f"{year - 1}年中央、省转移支付 {format_decimal(amount)} 元 × {share}",
+                basis_en=f"{year - 1} central and provincial transfers {format_decimal(amount)} yuan × {share}",
+                inputs=((self.base, amount),),
+                measure="yuan",
+            )
+
+        yield frame.target(
+            self.indicator, Comparator.GE, derive, transfers=frame.fact_in(self.base, year - 1)
         )
 
 
@@ -416,22 +420,21 @@ class PerCapitaFundingRule(Rule):
             standard=frame.inherited(self.standard)[0],
         ))  # fmt: skip
 
-    def targets(self, ctx: UnitContext) -> Iterable[TargetValue]:
-        found = ctx.inherited(self.standard)
-        people, amount, required = self._required(
-            ctx.get(self.population), None if found is None else found[1]
-        )
-        yield TargetValue(
-            rule=self.id,
-            unit=ctx.unit.code,
-            indicator=self.indicator,
-            comparator=Comparator.GE,
-            required=required,
-            measure="yuan",
-            basis_zh=f"户籍人口 {people} × {format_decimal(amount)} 元/人",
-            basis_en=f"registered population {people} × {format_decimal(amount)} yuan per person",
-            inputs=((self.population, people), (self.standard, amount)),
-        )
+    def targets(self, frame: col.Frame) -> Iterable[pl.DataFrame]:
+        def derive(population: object, standard: object) -> Requirement:
+            people, amount, required = self._required(population, standard)
+            return Requirement(
+                required=required,
+                basis_zh=f"户籍人口 {people} × {format_decimal(amount)} 元/人",
+                basis_en=f"registered population {people} × {format_decimal(amount)} yuan per person",
+                inputs=((self.population, people), (self.standard, amount)),
+                measure="yuan",
+            )
+
+        yield frame.target(
+            self.indicator, Comparator.GE, derive,
+            population=frame.fact(self.population), standard=frame.inherited(self.standard)[0],
+        )  # fmt: skip
 
 
 @rule_kind("jian_hiring")
