@@ -39,10 +39,10 @@ if TYPE_CHECKING:
     from minzheng.io.tables import Tables
     from minzheng.rules.columns import Facts
 
-#: What the engine reads: a dataset, a stream of files (read by column) or tables.
+#: What the engine reads, a dataset, a stream of files (read by column) or tables.
 Data: TypeAlias = "Dataset | DatasetStream | Tables"
 
-__all__ = ["Engine", "Tally", "assess", "iter_assess", "iter_targets", "resolve_date"]
+__all__ = ["Data", "Engine", "Tally", "assess", "iter_assess", "iter_targets", "resolve_date"]
 
 
 class Engine:

@@ -171,8 +171,8 @@ def _parts(text: str | None) -> tuple[Part, ...]:
     )
 
 
-#: The targets' table: the pack, the rule and the unit, then the columns of a rule's
-#: targets (:data:`~minzheng.rules.columns.TARGET_SCHEMA`).
+#: The columns of the targets' table, the pack, the rule and the unit and then those of
+#: a rule's targets (:data:`~minzheng.rules.columns.TARGET_SCHEMA`).
 TARGETS_SCHEMA: dict[str, pl.DataType] = {
     "pack": pl.String(),
     "rule": pl.String(),
