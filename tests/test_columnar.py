@@ -336,6 +336,7 @@ def _own_kinds() -> tuple[Registry, type, type]:
         Rule,
         hookimpl,
     )
+    from minzheng.rules import Quantity
     from minzheng.rules.columns import Frame, Num, compare, lit, unknown
 
     @attrs.frozen(kw_only=True)
@@ -344,9 +345,8 @@ def _own_kinds() -> tuple[Registry, type, type]:
             pay = frame.fact("t_pay")
             standard, source, name = frame.inherited("t_standard")
             out = compare(
-                pay.number(), Comparator.GE, standard.number(), what_zh="报酬", what_en="pay",
-                measure="yuan", details=pl.concat_list(pl.concat_str(source, lit(" "), name)),
-            )  # fmt: skip
+                pay.number(), Comparator.GE, standard.number(), Quantity("报酬", "pay", "yuan")
+            ) | {"details": pl.concat_list(pl.concat_str(source, lit(" "), name))}
             missing = [(pay.missing, "t_pay"), (standard.missing, "t_standard")]
             return frame.outcome(
                 [(pay.missing | standard.missing, unknown(frame.indicators, missing))], out
@@ -359,9 +359,7 @@ def _own_kinds() -> tuple[Registry, type, type]:
             assert below.yes is not None
             yes = Num(below.yes.cast(pl.Decimal(38, 0)), 0, pl.lit(0, pl.Int32))
             units = Num(below.units.cast(pl.Decimal(38, 0)), 0, pl.lit(0, pl.Int32))
-            out = compare(
-                yes, Comparator.GE, units, what_zh="专干", what_en="officers", measure="village"
-            )
+            out = compare(yes, Comparator.GE, units, Quantity("专干", "officers", "village"))
             gone = below.known < below.units
             return frame.outcome([(gone, unknown(frame.indicators, [(gone, "t_officer")]))], out)
 

@@ -288,14 +288,7 @@ def test_json_output_carries_the_design_contract(demo: Dataset, engine: Engine) 
 
 def test_trajectory_ends_and_middle() -> None:
     def line(year: int, actual: Decimal | None = None) -> Any:
-        return trajectory(
-            baseline_year=2020,
-            baseline=Decimal(35),
-            target_year=2025,
-            target=Decimal(45),
-            year=year,
-            actual=actual,
-        )
+        return trajectory((2020, Decimal(35)), (2025, Decimal(45)), year, actual)
 
     assert line(2020).expected == 35
     assert line(2021).expected == 37
@@ -309,28 +302,13 @@ def test_trajectory_ends_and_middle() -> None:
 
 
 def test_trajectory_that_does_not_divide_evenly() -> None:
-    point = trajectory(
-        baseline_year=2020,
-        baseline=Decimal(0),
-        target_year=2023,
-        target=Decimal(1),
-        year=2021,
-        actual=Decimal("0.333333"),
-    )
+    point = trajectory((2020, Decimal(0)), (2023, Decimal(1)), 2021, Decimal("0.333333"))
     assert point.expected == Decimal("0.333333")
     assert point.position is Position.BEHIND  # 1/3 exactly is more than 0.333333
 
 
 def test_trajectory_lower_is_better() -> None:
-    point = trajectory(
-        baseline_year=2020,
-        baseline=Decimal(40),
-        target_year=2025,
-        target=Decimal(30),
-        year=2021,
-        actual=Decimal(37),
-        direction=Direction.LOWER,
-    )
+    point = trajectory((2020, Decimal(40)), (2025, Decimal(30)), 2021, Decimal(37), Direction.LOWER)
     assert point.expected == 38
     assert point.position is Position.AHEAD
 
@@ -397,14 +375,7 @@ def test_a_larger_actual_is_never_worse_for_higher_is_better(
     order = [Position.BEHIND, Position.ON_TRACK, Position.AHEAD]
 
     def pos(x: Decimal) -> Position:
-        p = trajectory(
-            baseline_year=2020,
-            baseline=Decimal(35),
-            target_year=2025,
-            target=Decimal(45),
-            year=year,
-            actual=x,
-        ).position
+        p = trajectory((2020, Decimal(35)), (2025, Decimal(45)), year, x).position
         assert p is not None
         return p
 

@@ -24,6 +24,7 @@ from minzheng import (
     Kind,
     Level,
     PackInfo,
+    Quantity,
     Registry,
     Rule,
     compare,
@@ -112,7 +113,7 @@ def test_every_plural_is_of_a_measure_the_core_knows() -> None:
 
 
 def test_an_english_message_agrees_in_number() -> None:
-    outcome = compare(1, Comparator.GE, 3, what_zh="工作人员", what_en="staff", measure="person")
+    outcome = compare(1, Comparator.GE, 3, Quantity("工作人员", "staff", "person"))
     assert outcome.message_en == "staff: 1 person, required at least 3 people; short by 2 people"
     assert outcome.message_zh == "工作人员:实际 1 人,要求不少于 3 人,差 2 人"
 
@@ -125,9 +126,7 @@ _NUMBERS = st.decimals(0, 10**9, places=2)
 def test_compare_writes_each_language_in_its_own_measure(
     actual: Decimal, required: Decimal, measure: str, comparator: Comparator
 ) -> None:
-    outcome = compare(
-        actual, comparator, required, what_zh="某项", what_en="a thing", measure=measure
-    )
+    outcome = compare(actual, comparator, required, Quantity("某项", "a thing", measure))
     zh = MEASURES_ZH[measure]
     assert outcome.measure == measure  # the finding's field stays the declared measure
     assert f"{actual}{'' if measure in '%‰' else ' '}{zh}" in outcome.message_zh
@@ -139,9 +138,11 @@ def test_compare_writes_each_language_in_its_own_measure(
 
 def test_compare_takes_a_chinese_measure_given() -> None:
     outcome = compare(
-        Decimal(3), Comparator.GE, Decimal(4), what_zh="站点", what_en="stations",
-        measure="station", measure_zh="个站点",
-    )  # fmt: skip
+        Decimal(3),
+        Comparator.GE,
+        Decimal(4),
+        Quantity("站点", "stations", "station", measure_zh="个站点"),
+    )
     assert outcome.message_zh == "站点:实际 3 个站点,要求不少于 4 个站点,差 1 个站点"
     assert (
         outcome.message_en == "stations: 3 station, required at least 4 station; short by 1 station"

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 import minzheng.cli
 from minzheng import MinzhengError
-from minzheng.scaffold.newpack import new_pack
+from minzheng.scaffold.newpack import PackSpec, new_pack
 from minzheng.testing import check_pack
 
 
@@ -69,7 +69,7 @@ def test_bad_names_and_prefixes(
     tmp_path: Path, name: str, prefixes: tuple[str, ...], message: str
 ) -> None:
     with pytest.raises(MinzhengError, match=message):
-        new_pack(name, tmp_path, title_zh="示例", title_en="x", prefixes=prefixes)
+        new_pack(PackSpec(name=name, title_zh="示例", title_en="x", prefixes=prefixes), tmp_path)
 
 
 def test_an_existing_folder_is_not_overwritten(tmp_path: Path) -> None:

@@ -50,7 +50,7 @@ from minzheng.model import (
 from minzheng.packs.datapack import DataPack
 from minzheng.packs.hookspecs import hookimpl
 from minzheng.packs.registry import LoadedPack, Registry
-from minzheng.rules import MissingFact, Outcome, Rule, compare, rule_kind
+from minzheng.rules import MissingFact, Outcome, Quantity, Rule, compare, rule_kind
 
 try:
     __version__ = version("minzheng")
@@ -82,6 +82,7 @@ __all__ = [
     "PackInfo",
     "Part",
     "Problem",
+    "Quantity",
     "RegionInfo",
     "Registry",
     "Report",

@@ -19,6 +19,7 @@ from minzheng import (
     MissingFact,
     Outcome,
     PackInfo,
+    Quantity,
     RegionInfo,
     Rule,
     compare,
@@ -48,12 +49,7 @@ class CarersRule(Rule):
             raise MissingFact(*missing)
         required = (Decimal(disabled) / 4).to_integral_value(rounding="ROUND_CEILING")  # type: ignore[arg-type]
         return compare(
-            Decimal(carers),  # type: ignore[arg-type]
-            Comparator.GE,
-            required,
-            what_zh="护理人员",
-            what_en="carers",
-            measure="person",
+            Decimal(carers), Comparator.GE, required, Quantity("护理人员", "carers", "person")
         )
 
 

@@ -62,9 +62,14 @@ def test_every_rule_has_a_case(minzheng_registry: Any) -> None:
     )
 
 
-@pytest.mark.parametrize(("rule", "unit", "met", "not_met"), CASES, ids=[c[0] for c in CASES])
-def test_met_not_met_unknown(make_dataset: Any, minzheng_engine: Any, rule: str, unit: dict[str, Any],
-                             met: dict[str, Any], not_met: dict[str, Any]) -> None:  # fmt: skip
+@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
+def test_met_not_met_unknown(
+    make_dataset: Any, minzheng_engine: Any, case: tuple[Any, ...]
+) -> None:
+    """Each rule on its unit: met with the first facts, not met with the second,
+    unknown with none."""
+    rule, unit, met, not_met = case
+
     def status(facts: dict[str, Any]) -> Status:
         dataset = make_dataset({"units": [{**unit, "facts": facts}]})
         [finding] = [

@@ -246,34 +246,60 @@ _ON_TRACK = {_C[0]: 2015, _C[1]: 2015} | dict.fromkeys(_C[2:8], 2017)
 
 
 @pytest.mark.parametrize(
-    ("on", "passing", "status", "due", "required", "attribute"),
+    ("on", "passing", "expected"),
     [
-        (date(2015, 12, 31), {_C[0]: 2015, _C[1]: 2015}, Status.MET, True, 2, Attribute.EXPECTED),
-        (date(2015, 12, 31), {_C[0]: 2015}, Status.NOT_MET, True, 2, Attribute.EXPECTED),
-        (date(2015, 6, 30), {_C[0]: 2015}, Status.NOT_MET, False, 2, Attribute.EXPECTED),
-        (date(2016, 6, 30), {_C[0]: 2015, _C[1]: 2015}, Status.MET, True, 2, Attribute.EXPECTED),
-        (date(2017, 12, 31), _ON_TRACK, Status.MET, True, 8, Attribute.EXPECTED),
+        (
+            date(2015, 12, 31),
+            {_C[0]: 2015, _C[1]: 2015},
+            (Status.MET, True, 2, Attribute.EXPECTED),
+        ),
+        (
+            date(2015, 12, 31),
+            {_C[0]: 2015},
+            (Status.NOT_MET, True, 2, Attribute.EXPECTED),
+        ),
+        (
+            date(2015, 6, 30),
+            {_C[0]: 2015},
+            (Status.NOT_MET, False, 2, Attribute.EXPECTED),
+        ),
+        (
+            date(2016, 6, 30),
+            {_C[0]: 2015, _C[1]: 2015},
+            (Status.MET, True, 2, Attribute.EXPECTED),
+        ),
+        (
+            date(2017, 12, 31),
+            _ON_TRACK,
+            (Status.MET, True, 8, Attribute.EXPECTED),
+        ),
         (
             date(2017, 12, 31),
             {_C[0]: 2015, _C[1]: 2015} | dict.fromkeys(_C[2:7], 2017),
-            Status.NOT_MET,
-            True,
-            8,
-            Attribute.EXPECTED,
+            (Status.NOT_MET, True, 8, Attribute.EXPECTED),
         ),
-        (date(2019, 12, 31), _ON_TRACK, Status.MET, True, 8, Attribute.EXPECTED),
-        (date(2020, 12, 31), _ON_TRACK | {_C[8]: 2019}, Status.MET, True, 9, Attribute.BINDING),
-        (date(2020, 12, 31), _ON_TRACK, Status.NOT_MET, True, 9, Attribute.BINDING),
+        (
+            date(2019, 12, 31),
+            _ON_TRACK,
+            (Status.MET, True, 8, Attribute.EXPECTED),
+        ),
+        (
+            date(2020, 12, 31),
+            _ON_TRACK | {_C[8]: 2019},
+            (Status.MET, True, 9, Attribute.BINDING),
+        ),
+        (
+            date(2020, 12, 31),
+            _ON_TRACK,
+            (Status.NOT_MET, True, 9, Attribute.BINDING),
+        ),
     ],
 )
 def test_timeline_at_each_deadline(
-    on: date,
-    passing: dict[str, int],
-    status: Status,
-    due: bool,
-    required: int,
-    attribute: Attribute,
+    on: date, passing: dict[str, int], expected: tuple[Status, bool, int, Attribute]
 ) -> None:
+    """``expected``: the status, whether due, the counties required, the attribute."""
+    status, due, required, attribute = expected
     f = finding("Y-timeline", CITY, *_counties(passing), unit="3209", on=on)
     assert f.status is status
     assert f.due is due

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
 from minzheng.cli._common import escape, main, stdout
-from minzheng.scaffold.newpack import new_pack
+from minzheng.scaffold.newpack import PackSpec, new_pack
 
 
 @main.command("new-pack")
@@ -45,30 +46,10 @@ from minzheng.scaffold.newpack import new_pack
     show_default=True,
     help="The folder to create the pack in.",
 )
-def new_pack_command(
-    name: str,
-    title_zh: str,
-    title_en: str,
-    prefixes: tuple[str, ...],
-    region_zh: str,
-    region_en: str,
-    document: str,
-    source: str,
-    directory: Path,
-) -> None:
+def new_pack_command(directory: Path, **spec: Any) -> None:
     """Create a working rule-pack skeleton NAME: pyproject with the entry point, data
     files with one example rule, the hooks, and tests that pass as they are."""
-    target = new_pack(
-        name,
-        directory,
-        title_zh=title_zh,
-        title_en=title_en,
-        region_zh=region_zh,
-        region_en=region_en,
-        prefixes=prefixes,
-        document=document,
-        source=source,
-    )
+    target = new_pack(PackSpec(**spec), directory)
     out = stdout()
     out.print(escape(f"created {target}"))
     out.print(

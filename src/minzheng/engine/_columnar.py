@@ -89,9 +89,7 @@ def _findings(
         since = rule.effective.isoformat()
         out = _plain(rows, "not_applicable", f"自 {since} 起适用", f"applies from {since}")
     else:
-        frame = Frame(
-            rows, facts, options=options, rule=rule.id, pack=pack.name, since=rule.effective
-        )
+        frame = Frame(rows, facts, options=options, rule=rule, pack=pack.name)
         try:
             out = rule.columns(frame)
         except Exception as exc:  # one failing rule must not stop the run

@@ -51,7 +51,7 @@ def _targets(
 ) -> pl.DataFrame:
     """One rule's targets over ``rows`` (``idx`` and :data:`TARGET_SCHEMA`)."""
     rule, pack = item.rule, item.pack
-    frame = Frame(rows, facts, options=options, rule=rule.id, pack=pack.name, since=rule.effective)
+    frame = Frame(rows, facts, options=options, rule=rule, pack=pack.name)
     empty = pl.DataFrame(schema={"idx": pl.UInt32, **TARGET_SCHEMA})
     try:
         return pl.concat([empty, *rule.targets(frame)], how="vertical_relaxed")

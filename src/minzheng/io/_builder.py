@@ -56,13 +56,15 @@ class DatasetBuilder:
 
     def problem(
         self,
-        unit: str | None,
-        fld: str | None,
+        at: tuple[str | None, str | None],
         expected: str,
         found: str,
         hint: str = "",
         row: int | None = None,
     ) -> None:
+        """Record a problem ``at`` a unit and a field (either ``None`` when it is not
+        of one), in ``row`` of the file when known."""
+        unit, fld = at
         self.problems.append(
             Problem(
                 self.label,
@@ -87,7 +89,7 @@ class DatasetBuilder:
         """Validate one unit's own fields; return its code when it is usable."""
         if not isinstance(raw, Mapping):
             self.problem(
-                where, None, "a unit: a mapping with code, name and level", repr(raw), row=row
+                (where, None), "a unit: a mapping with code, name and level", repr(raw), row=row
             )
             return None
         data = {k: v for k, v in raw.items() if k != "facts"}
@@ -105,16 +107,18 @@ class DatasetBuilder:
         if isinstance(code, str) and level is not None:
             problem = check_code(code, level)
             if problem:
-                self.problem(name, "code", problem, repr(code), row=row)
+                self.problem((name, "code"), problem, repr(code), row=row)
                 return None
         try:
             unit = structure(data, Unit)
         except Exception as exc:
             for fld, expected, found in describe_error(exc, data):
-                self.problem(name, fld, expected, found, row=row)
+                self.problem((name, fld), expected, found, row=row)
             return None
         if unit.code in self.units:
-            self.problem(unit.code, "code", "a code used by one unit only", "a duplicate", row=row)
+            self.problem(
+                (unit.code, "code"), "a code used by one unit only", "a duplicate", row=row
+            )
             return None
         self.units[unit.code] = unit
         return unit.code
@@ -141,7 +145,7 @@ class DatasetBuilder:
         if ind is None:
             guess = closest(indicator, self.indicators)
             hint = f"did you mean {guess!r}?" if guess else "no installed pack declares it"
-            self.problem(code, indicator, "a known indicator", repr(indicator), hint, row=row)
+            self.problem((code, indicator), "a known indicator", repr(indicator), hint, row=row)
         return ind
 
     def add_fact(
@@ -164,18 +168,18 @@ class DatasetBuilder:
             value = parse_value(ind, raw)
         except ValueProblem as exc:
             fld = indicator if key is None else f"{indicator}[{key}]"
-            self.problem(code, fld, exc.expected, show(exc.found), exc.hint, row=row)
+            self.problem((code, fld), exc.expected, show(exc.found), exc.hint, row=row)
             return
         periods = self.facts.setdefault(code, {}).setdefault(indicator, {})
         if periods and (key is None) != (None in periods):
             fld = indicator if key is None else f"{indicator}[{key}]"
             self.problem(
-                code, fld, "values that all have a period, or one undated value", "a mix", row=row
+                (code, fld), "values that all have a period, or one undated value", "a mix", row=row
             )
             return
         if key in periods:
             fld = indicator if key is None else f"{indicator}[{key}]"
-            self.problem(code, fld, "one value per period", "a second value", row=row)
+            self.problem((code, fld), "one value per period", "a second value", row=row)
             return
         periods[key] = value
 
@@ -187,9 +191,9 @@ class DatasetBuilder:
             key = parse_period(period)
         except ValueProblem as exc:
             if row is None:
-                self.problem(code, indicator, exc.expected, show(exc.found))
+                self.problem((code, indicator), exc.expected, show(exc.found))
             elif not self.row_reported(code, row, "period"):
-                self.problem(code, "period", exc.expected, show(exc.found), row=row)
+                self.problem((code, "period"), exc.expected, show(exc.found), row=row)
             return None
         if isinstance(period, str):
             self._periods[period] = key
@@ -199,7 +203,7 @@ class DatasetBuilder:
         if raw is None:
             return
         if not isinstance(raw, Mapping):
-            self.problem(code, "facts", "a mapping from indicator to value", repr(raw))
+            self.problem((code, "facts"), "a mapping from indicator to value", repr(raw))
             return
         for indicator, value in raw.items():
             if isinstance(value, Mapping) and self.known(code, str(indicator)) is None:
@@ -237,8 +241,7 @@ class DatasetBuilder:
             elif unit.parent not in units:
                 guess = closest(unit.parent, units)
                 self.problem(
-                    code,
-                    "parent",
+                    (code, "parent"),
                     "the code of a unit in this dataset",
                     repr(unit.parent),
                     f"did you mean {guess!r}?" if guess else "",
@@ -262,7 +265,7 @@ class DatasetBuilder:
                 parent = units[parent].parent
             if parent is not None and parent in chain and not reported & set(chain):
                 cycle = " → ".join([*chain[chain.index(parent) :], parent])
-                self.problem(code, "parent", "a chain of parents that ends", f"a cycle: {cycle}")
+                self.problem((code, "parent"), "a chain of parents that ends", f"a cycle: {cycle}")
                 reported.update(chain)
             elif parent is None or parent in ends or parent not in units:
                 ends.update(chain)
@@ -276,15 +279,13 @@ class DatasetBuilder:
         level = unit.level
         if LEVEL_RANK[above.level] >= LEVEL_RANK[level]:
             self.problem(
-                code,
-                "parent",
+                (code, "parent"),
                 f"a unit above the {level.value} level",
                 f"{above.code} at the {above.level.value} level",
             )
         elif not _prefixed(code, level, above.code):
             self.problem(
-                code,
-                "parent",
+                (code, "parent"),
                 f"a parent whose code is the start of {code!r}",
                 repr(above.code),
                 "a unit's code starts with its parent's code",

@@ -138,7 +138,9 @@ def read_dataset(
     builder = DatasetBuilder(label, indicators)
     for key in set(data) - TOP_KEYS:
         builder.problem(
-            None, str(key), f"one of the top-level fields {', '.join(sorted(TOP_KEYS))}", repr(key)
+            (None, str(key)),
+            f"one of the top-level fields {', '.join(sorted(TOP_KEYS))}",
+            repr(key),
         )
     meta = _meta(builder, data)
     for index, raw in enumerate(data["units"]):
@@ -161,12 +163,12 @@ def _meta(builder: DatasetBuilder, data: Mapping[str, Any]) -> dict[str, Any]:
         if isinstance(value, str):
             meta[key] = value
         else:
-            builder.problem(None, key, "text", repr(value))
+            builder.problem((None, key), "text", repr(value))
     if data.get("as_of") is not None:
         try:
             meta["as_of"] = structure(data["as_of"], date)
         except ValueProblem as exc:
-            builder.problem(None, "as_of", exc.expected, show(exc.found))
+            builder.problem((None, "as_of"), exc.expected, show(exc.found))
     return meta
 
 
@@ -387,8 +389,7 @@ def unknown_unit(
         return
     guess = closest(code, units)
     builder.problem(
-        code,
-        "unit",
+        (code, "unit"),
         f"a unit listed in {units_name}",
         repr(code),
         f"did you mean {guess!r}?" if guess else "",

@@ -307,8 +307,7 @@ class DatasetStream:
             return
         self._order_problems += 1
         builder.problem(
-            code,
-            "unit",
+            (code, "unit"),
             "the facts of each county's units together, and those of a unit at county "
             "level or above before the facts below it end (as in a file sorted by unit code)",
             f"a row after {what} had been assessed",

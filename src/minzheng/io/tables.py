@@ -337,7 +337,7 @@ def _read_parquet(path: Path, indicators: Mapping[str, Indicator]) -> Tables:
     if tables is not None:
         return tables
     return tables_from_dataset(
-        _rows_dataset(units, facts, indicators, str(units_path), str(facts_path), name),
+        _rows_dataset(units, facts, indicators, (str(units_path), str(facts_path)), name),
         indicators,
     )
 
@@ -388,11 +388,12 @@ def _rows_dataset(
     units: pl.DataFrame,
     facts: pl.DataFrame,
     indicators: Mapping[str, Indicator],
-    units_label: str,
-    facts_label: str,
+    labels: tuple[str, str],
     name: str,
 ) -> Dataset:
-    """The dataset checked row by row, as a CSV folder's would be: the problems named."""
+    """The dataset checked row by row, as a CSV folder's would be: the problems named
+    with ``labels``, those of the units' and the facts' files."""
+    units_label, facts_label = labels
     from minzheng.io._builder import DatasetBuilder
     from minzheng.io.dataset import unknown_unit
 

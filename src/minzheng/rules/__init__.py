@@ -46,6 +46,7 @@ from __future__ import annotations
 from minzheng.rules.base import (
     MissingFact,
     Outcome,
+    Quantity,
     Requirement,
     Rule,
     combine,
@@ -78,6 +79,7 @@ __all__ = [
     "MissingFact",
     "ObservedRule",
     "Outcome",
+    "Quantity",
     "Requirement",
     "Rule",
     "ShareRule",

@@ -19,7 +19,7 @@ import polars as pl
 
 from minzheng.model import Comparator, Direction, Kind
 from minzheng.model.values import after_number, format_decimal, format_quantity
-from minzheng.rules.base import trajectory
+from minzheng.rules.base import Quantity, trajectory
 from minzheng.rules.columns import (
     COMPARATOR_EN,
     COMPARATOR_ZH,
@@ -71,9 +71,12 @@ def threshold(rule: ThresholdRule, frame: Frame) -> pl.DataFrame:
     zh, en, measure, mzh = indicator_words(frame.indicators, rule.indicator)
     fact = frame.fact(rule.indicator)
     out = compare(
-        fact.number(), rule.comparator, Num.const(rule.value),
-        what_zh=zh, what_en=en, measure=measure, measure_zh=mzh, period=fact.period,
-    )  # fmt: skip
+        fact.number(),
+        rule.comparator,
+        Num.const(rule.value),
+        Quantity(zh, en, measure, measure_zh=mzh),
+        period=fact.period,
+    )
     return frame.outcome(
         [(fact.missing, unknown(frame.indicators, [(fact.missing, rule.indicator)]))], out
     )
@@ -87,9 +90,11 @@ def thresholds(rule: ThresholdsRule, frame: Frame) -> pl.DataFrame:
     for condition, fact in zip(rule.conditions, facts, strict=True):
         zh, en, measure, mzh = indicator_words(frame.indicators, condition.indicator)
         part = compare(
-            fact.number(), condition.comparator, Num.const(condition.value),
-            what_zh=zh, what_en=en, measure=measure, measure_zh=mzh,
-        )  # fmt: skip
+            fact.number(),
+            condition.comparator,
+            Num.const(condition.value),
+            Quantity(zh, en, measure, measure_zh=mzh),
+        )
         short = frame.column(~fact.missing & (part["status"] == "not_met"))
         parts.append((~fact.missing, short, part))
     missing = [(f.missing, c.indicator) for c, f in zip(rule.conditions, facts, strict=True)]
@@ -191,9 +196,7 @@ def derived(rule: DerivedRule, frame: Frame) -> pl.DataFrame:
         f"{bzh} ", base.text, after(bmzh, base.text), f" × {factor}{rounding_zh} / ",
         f"{ben} ", base.text, after(bmeasure, base.text), f" × {factor}{rounding_en}",
     )  # fmt: skip
-    return _against_base(
-        frame, rule.indicator, fact, derivation.base, base_fact, rule.comparator, required, basis
-    )
+    return _against_base(frame, (fact, base_fact), rule.comparator, required, basis)
 
 
 def bracket(rule: BracketRule, frame: Frame) -> pl.DataFrame:
@@ -234,29 +237,29 @@ def bracket(rule: BracketRule, frame: Frame) -> pl.DataFrame:
         ": ",
         describe,
     )
-    return _against_base(
-        frame, rule.indicator, fact, rule.base, base_fact, rule.comparator, required, details
-    )
+    return _against_base(frame, (fact, base_fact), rule.comparator, required, details)
 
 
 def _against_base(
     frame: Frame,
-    indicator: str,
-    fact: Fact,
-    base: str,
-    base_fact: Fact,
+    facts: tuple[Fact, Fact],
     comparator: Comparator,
     required: Num,
     detail: pl.Expr,
 ) -> pl.DataFrame:
-    """A fact compared with what is required of it given another fact (its base), the
-    basis in the details; unknown, naming them, when either is missing."""
-    zh, en, measure, mzh = indicator_words(frame.indicators, indicator)
+    """A fact compared with what is required of it given another fact (``facts``: the
+    fact, then its base), the basis in the details; unknown, naming them, when either
+    is missing."""
+    fact, base_fact = facts
+    zh, en, measure, mzh = indicator_words(frame.indicators, fact.indicator)
     out = compare(
-        fact.number(), comparator, required, what_zh=zh, what_en=en, measure=measure,
-        measure_zh=mzh, period=fact.period, details=pl.concat_list(detail),
-    )  # fmt: skip
-    missing = [(fact.missing, indicator), (base_fact.missing, base)]
+        fact.number(),
+        comparator,
+        required,
+        Quantity(zh, en, measure, measure_zh=mzh),
+        period=fact.period,
+    ) | {"details": pl.concat_list(detail)}
+    missing = [(fact.missing, fact.indicator), (base_fact.missing, base_fact.indicator)]
     gone = fact.missing | base_fact.missing
     return frame.outcome([(gone, unknown(frame.indicators, missing))], out)
 
@@ -397,9 +400,12 @@ def trajectory_kind(rule: TrajectoryRule, frame: Frame) -> pl.DataFrame:
         {k: v[1] for k, v in _POSITION.items()}, return_dtype=pl.String
     )
     out = compare(
-        actual, rule.comparator, Num.const(rule.target), what_zh=zh, what_en=en,
-        measure=measure, measure_zh=mzh, period=fact.period,
-    )  # fmt: skip
+        actual,
+        rule.comparator,
+        Num.const(rule.target),
+        Quantity(zh, en, measure, measure_zh=mzh),
+        period=fact.period,
+    )
     year_text = year.cast(pl.String)
     out["message_zh"] = concat(
         out["message_zh"], ";", year_text, "年进度值 ", pl.col(names["shown_zh"]), ",", words_zh
@@ -431,10 +437,7 @@ def trajectory_kind(rule: TrajectoryRule, frame: Frame) -> pl.DataFrame:
 def _line(rule: TrajectoryRule, year: int, measure: str, mzh: str) -> tuple[str, str, str, Decimal]:
     """For ``year``: the expected value's text, as the messages show it in Chinese and
     in English, and ``span ×`` the line's exact value (to compare against)."""
-    line = trajectory(
-        baseline_year=rule.baseline_year, baseline=rule.baseline, target_year=rule.target_year,
-        target=rule.target, year=year, actual=None, direction=rule.direction,
-    )  # fmt: skip
+    line = trajectory((rule.baseline_year, rule.baseline), (rule.target_year, rule.target), year, None, rule.direction)  # fmt: skip
     span = rule.target_year - rule.baseline_year
     step = min(max(year - rule.baseline_year, 0), span)
     exact = rule.baseline * span + (rule.target - rule.baseline) * step
@@ -569,9 +572,12 @@ def coverage_cases(
     if rule.rate:
         rate = frame.fact(rule.rate)
         given = compare(
-            rate.number(), Comparator.GE, Num.const(rule.value),
-            what_zh=what_zh, what_en=what_en, measure="%", period=rate.period,
-        )  # fmt: skip
+            rate.number(),
+            Comparator.GE,
+            Num.const(rule.value),
+            Quantity(what_zh, what_en, "%"),
+            period=rate.period,
+        )
         cases.append((~rate.missing, given))
     if rule.total and rule.covered:
         total, covered = frame.fact(rule.total), frame.fact(rule.covered)

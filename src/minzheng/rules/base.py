@@ -138,28 +138,36 @@ def _after(measure: str, measure_zh: str | None) -> tuple[str, str, str]:
 ZERO = Decimal(0)
 
 
+@frozen
+class Quantity:
+    """What a comparison is of, as its messages name it: ``zh`` and ``en`` (“工作人员”,
+    “workers”), the unit of ``measure`` (``"person"``) the English message and the
+    finding carry, and ``measure_zh``, how the Chinese message writes it (by default
+    :func:`~minzheng.model.measure_zh` of ``measure``, ``"人"``)."""
+
+    zh: str
+    en: str
+    measure: str = ""
+    measure_zh: str | None = None
+
+
 def compare(
     actual: Decimal | int,
     comparator: Comparator,
     required: Decimal | int,
-    *,
-    what_zh: str,
-    what_en: str,
-    measure: str = "",
-    measure_zh: str | None = None,
+    what: Quantity,
     period: str | None = None,
-    details: tuple[str, ...] = (),
 ) -> Outcome:
-    """An outcome comparing ``actual`` with ``required``, with messages in both languages.
+    """An outcome comparing ``actual`` with ``required`` (of ``period``), with messages
+    in both languages.
 
-    ``gap`` is zero when the comparison holds, else the distance to ``required``.
-    ``measure`` is the unit of measure (``"person"``) the English message and the
-    finding carry; the English message writes its plural after any number but 1
-    (:func:`~minzheng.model.measure_plural`: ``"2 people"``). ``measure_zh`` is how
-    the Chinese message writes it, by default :func:`~minzheng.model.measure_zh` of
-    ``measure`` (``"人"``).
+    ``gap`` is zero when the comparison holds, else the distance to ``required``. The
+    English message writes the measure's plural after any number but 1
+    (:func:`~minzheng.model.measure_plural`: ``"2 people"``). Details, when wanted, are
+    added with ``attrs.evolve(outcome, details=…)``.
     """
-    one, many, zh_after = _after(measure, measure_zh)
+    what_zh, what_en, measure = what.zh, what.en, what.measure
+    one, many, zh_after = _after(measure, what.measure_zh)
     a, r = format_decimal(actual), format_decimal(required)
     a_en = f"{a}{one if a == '1' else many}, required {COMPARATOR_EN[comparator]} {r}{one if r == '1' else many}"
     if HOLDS[comparator](actual, required):  # Comparator.holds, without its fractions
@@ -181,7 +189,6 @@ def compare(
         gap=gap,
         measure=measure,
         period=period,
-        details=details,
     )
 
 
@@ -276,22 +283,21 @@ def combine(parts: Iterable[Outcome], missing: Iterable[str] = ()) -> Outcome:
 
 
 def trajectory(
-    *,
-    baseline_year: int,
-    baseline: Decimal,
-    target_year: int,
-    target: Decimal,
+    start: tuple[int, Decimal],
+    end: tuple[int, Decimal],
     year: int,
     actual: Decimal | None,
     direction: Direction = Direction.HIGHER,
 ) -> Trajectory:
-    """Read the straight line from ``baseline`` to ``target`` at ``year``.
+    """Read the straight line from ``start`` (the baseline year and value) to ``end``
+    (the target year and value) at ``year``.
 
     The expected value is exact where the line allows and otherwise rounded to six
     decimal places (half even); the comparison with ``actual`` is exact. Before the
     baseline year the baseline is expected, after the target year the target. For a
-    "lower is better" indicator a value below the line is ahead.
+    "lower is better" ``direction`` a value below the line is ahead.
     """
+    (baseline_year, baseline), (target_year, target) = start, end
     if target_year <= baseline_year:
         raise ValueError(
             f"the target year {target_year} must come after the baseline {baseline_year}"

@@ -58,7 +58,9 @@ from minzheng.rules.base import (
     MissingFact,
     NoColumns,
     Outcome,
+    Quantity,
     Requirement,
+    Rule,
 )
 
 __all__ = [
@@ -437,9 +439,8 @@ class Frame:
         facts: Facts,
         *,
         options: Mapping[str, object] | None = None,
-        rule: str = "",
+        rule: Rule | None = None,
         pack: str = "",
-        since: date | None = None,
     ) -> None:
         self.data = data
         self._facts = facts
@@ -447,11 +448,12 @@ class Frame:
         self.indicators = facts.indicators
         #: What the caller passed to the engine for the packs (e.g. ``score_table``).
         self.options: Mapping[str, object] = options or {}
-        #: The rule and pack being checked (named in an ``error`` finding's message).
-        self.rule, self.pack = rule, pack
+        #: The id of the rule and the pack being checked (named in an ``error``
+        #: finding's message).
+        self.rule, self.pack = ("" if rule is None else rule.id), pack
         #: The date the rule is in force from. A value of a period that ended before it
         #: is not judged by the rule (:meth:`fact`, :meth:`inherited`, :meth:`below`).
-        self.since = since
+        self.since = None if rule is None else rule.effective
         self._count = 0
 
     def _name(self, what: str) -> str:
@@ -823,16 +825,13 @@ def compare(
     actual: Num,
     comparator: Comparator,
     required: Num,
-    *,
-    what_zh: str,
-    what_en: str,
-    measure: str = "",
-    measure_zh: str | None = None,
+    what: Quantity,
     period: pl.Expr | None = None,
-    details: pl.Expr | None = None,
 ) -> dict[str, pl.Expr]:
     """The columns of :func:`minzheng.rules.compare`: status, messages, actual,
-    required, comparator and gap (zero when met, else the distance)."""
+    required, comparator and gap (zero when met, else the distance), and ``period``
+    when given. Other columns are added to the dict (``compare(…) | {"details": …}``)."""
+    what_zh, what_en, measure, measure_zh = what.zh, what.en, what.measure, what.measure_zh
     zh_after = lit(after_number(_measure_zh(measure) if measure_zh is None else measure_zh))
     a, r = actual.text, required.text
     met = actual.cmp(comparator, required)
@@ -863,8 +862,6 @@ def compare(
     }
     if period is not None:
         out["period"] = period
-    if details is not None:
-        out["details"] = details
     return out
 
 

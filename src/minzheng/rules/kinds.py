@@ -360,12 +360,7 @@ class TrajectoryRule(Rule):
     def expected(self, year: int) -> Decimal:
         """The value the straight line expects in ``year``."""
         return trajectory(
-            baseline_year=self.baseline_year,
-            baseline=self.baseline,
-            target_year=self.target_year,
-            target=self.target,
-            year=year,
-            actual=None,
+            (self.baseline_year, self.baseline), (self.target_year, self.target), year, None
         ).expected
 
     def columns(self, frame: Frame) -> pl.DataFrame:

@@ -16,12 +16,14 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from string import Template
 
+import attrs
+
 from minzheng import __version__
 from minzheng.errors import MinzhengError
 from minzheng.model import Level
 from minzheng.scaffold.template import example_code
 
-__all__ = ["new_pack"]
+__all__ = ["PackSpec", "new_pack"]
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]{1,30}$")
 _PREFIX = re.compile(r"^(\d{2}|\d{4}|\d{6})$")
@@ -38,34 +40,48 @@ def _files(root: Traversable, relative: str = "") -> list[tuple[str, Traversable
     return sorted(found)
 
 
-def new_pack(
-    name: str,
-    directory: Path,
-    *,
-    title_zh: str,
-    title_en: str,
-    region_zh: str = "",
-    region_en: str = "",
-    prefixes: tuple[str, ...] = (),
-    document: str = "document",
-    document_title_zh: str = "",
-    document_title_en: str = "",
-    source: str = "",
-) -> Path:
-    """Write the skeleton of pack ``name`` into ``directory/minzheng-<name>``; return it.
+@attrs.frozen(kw_only=True)
+class PackSpec:
+    """What a new pack is called and covers: its ``name`` (the entry point, the module
+    ``minzheng_<name>``), titles, the region (names and GB/T 2260 ``prefixes``), and the
+    document it encodes (an id, its title, and the ``source`` file its clauses are read
+    from). Empty region names and document titles default to the pack's titles.
 
     Raises :class:`~minzheng.errors.MinzhengError` for a name that is not a valid pack
-    name, a prefix that is not a GB/T 2260 prefix, or a folder that already exists.
+    name or a prefix that is not a GB/T 2260 prefix.
     """
-    if not _NAME.match(name):
-        raise MinzhengError(
-            f"a pack name is 2 to 31 lower-case letters, digits or '_', starting with a letter; found {name!r}"
-        )
-    for prefix in prefixes:
-        if not _PREFIX.match(prefix):
+
+    name: str
+    title_zh: str
+    title_en: str
+    region_zh: str = ""
+    region_en: str = ""
+    prefixes: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    document: str = "document"
+    document_title_zh: str = ""
+    document_title_en: str = ""
+    source: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        if not _NAME.match(self.name):
             raise MinzhengError(
-                f"a region prefix is a 2-, 4- or 6-digit GB/T 2260 code; found {prefix!r}"
+                "a pack name is 2 to 31 lower-case letters, digits or '_', starting with a "
+                f"letter; found {self.name!r}"
             )
+        for prefix in self.prefixes:
+            if not _PREFIX.match(prefix):
+                raise MinzhengError(
+                    f"a region prefix is a 2-, 4- or 6-digit GB/T 2260 code; found {prefix!r}"
+                )
+
+
+def new_pack(spec: PackSpec, directory: Path) -> Path:
+    """Write the skeleton of the pack ``spec`` describes into
+    ``directory/minzheng-<name>``; return it.
+
+    Raises :class:`~minzheng.errors.MinzhengError` when that folder already exists.
+    """
+    name, prefixes = spec.name, spec.prefixes
     target = directory / f"minzheng-{name.replace('_', '-')}"
     if target.exists():
         raise MinzhengError(f"{target} already exists; choose another name or folder")
@@ -74,15 +90,15 @@ def new_pack(
         "name": name,
         "dist": name.replace("_", "-"),
         "prefix": name[0].upper(),
-        "title_zh": title_zh,
-        "title_en": title_en,
-        "region_zh": region_zh or title_zh,
-        "region_en": region_en or title_en,
+        "title_zh": spec.title_zh,
+        "title_en": spec.title_en,
+        "region_zh": spec.region_zh or spec.title_zh,
+        "region_en": spec.region_en or spec.title_en,
         "prefixes": "".join(f'"{p}", ' for p in prefixes).rstrip(" ") or "",
-        "document": document,
-        "document_title_zh": document_title_zh or title_zh,
-        "document_title_en": document_title_en or title_en,
-        "source": source,
+        "document": spec.document,
+        "document_title_zh": spec.document_title_zh or spec.title_zh,
+        "document_title_en": spec.document_title_en or spec.title_en,
+        "source": spec.source,
         "township_code": township,
         "minzheng_version": __version__ if __version__ != "0.0.0" else "0.1",
     }

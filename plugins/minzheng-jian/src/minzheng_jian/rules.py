@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
+import attrs
 import polars as pl
 from attrs import field, frozen
 
@@ -27,6 +28,7 @@ from minzheng import (
     MissingFact,
     Outcome,
     Part,
+    Quantity,
     Rule,
     Status,
     compare,
@@ -156,10 +158,18 @@ class HomeStaffRule(Rule):
     ) -> Outcome:
         _present(**{self.workers: workers, self.carers: carers})
         need_workers, need_carers = self._required(residents, disabled)
-        w = compare(_number(workers, self.workers), Comparator.GE, need_workers,
-                    what_zh="工作人员", what_en="workers", measure="person")  # fmt: skip
-        c = compare(_number(carers, self.carers), Comparator.GE, need_carers,
-                    what_zh="护理人员", what_en="carers", measure="person")  # fmt: skip
+        w = compare(
+            _number(workers, self.workers),
+            Comparator.GE,
+            need_workers,
+            Quantity("工作人员", "workers", "person"),
+        )
+        c = compare(
+            _number(carers, self.carers),
+            Comparator.GE,
+            need_carers,
+            Quantity("护理人员", "carers", "person"),
+        )
         short = [o for o in (w, c) if o.status is Status.NOT_MET]
         return Outcome(
             status=Status.NOT_MET if short else Status.MET,
@@ -279,10 +289,12 @@ class PayFloorRule(Rule):
             .otherwise(col.lit(f"不低于 {floor_text} 元/月 / the floor of {floor_text} yuan/month"))
         )  # fmt: skip
         out = col.compare(
-            pay.number(), Comparator.GE, required, what_zh="民政专干工作报酬",
-            what_en="officer's pay", measure="yuan/month", period=pay.period,
-            details=pl.concat_list(basis),
-        )  # fmt: skip
+            pay.number(),
+            Comparator.GE,
+            required,
+            Quantity("民政专干工作报酬", "officer's pay", "yuan/month"),
+            period=pay.period,
+        ) | {"details": pl.concat_list(basis)}
         gone = col.unknown(frame.indicators, [(pay.missing, self.indicator)])
         return frame.outcome([(pay.missing, gone)], out)
 
@@ -332,14 +344,16 @@ class BudgetShareRule(Rule):
         if budget is None:
             raise MissingFact(self.indicator, period=str(year))
         share = self._share_text()
-        return compare(
-            _number(budget, self.indicator),
-            Comparator.GE,
-            required,
-            what_zh=f"{year}年本级民政工作经费预算",
-            what_en=f"{year} civil-affairs budget line",
-            measure="yuan",
-            period=str(year),
+        return attrs.evolve(
+            compare(
+                _number(budget, self.indicator),
+                Comparator.GE,
+                required,
+                Quantity(
+                    f"{year}年本级民政工作经费预算", f"{year} civil-affairs budget line", "yuan"
+                ),
+                period=str(year),
+            ),
             details=(
                 f"{year - 1}年转移支付 {format_decimal(transfers)} 元 × {share} / "
                 f"{year - 1} transfers {format_decimal(transfers)} yuan × {share}",
@@ -398,14 +412,14 @@ class PerCapitaFundingRule(Rule):
         if funds is None:
             raise MissingFact(self.indicator, period=str(year))
         people, amount, required = self._required(population, standard)
-        return compare(
-            _number(funds, self.indicator),
-            Comparator.GE,
-            required,
-            what_zh=f"{year}年民政所工作经费",
-            what_en=f"{year} office working funds",
-            measure="yuan",
-            period=str(year),
+        return attrs.evolve(
+            compare(
+                _number(funds, self.indicator),
+                Comparator.GE,
+                required,
+                Quantity(f"{year}年民政所工作经费", f"{year} office working funds", "yuan"),
+                period=str(year),
+            ),
             details=(
                 f"户籍人口 {people} × {format_decimal(amount)} 元 / "
                 f"registered population {people} × {format_decimal(amount)} yuan",
@@ -463,9 +477,7 @@ class HiringRule(Rule):
             able,
             Comparator.EQ,
             count,
-            what_zh="具备学历或资格的新上岗人员",
-            what_en="qualified new hires",
-            measure="person",
+            Quantity("具备学历或资格的新上岗人员", "qualified new hires", "person"),
             period=period,
         )
 

@@ -27,6 +27,7 @@ from minzheng import (
     Level,
     MissingFact,
     Outcome,
+    Quantity,
     Rule,
     Status,
     compare,
@@ -125,10 +126,12 @@ class ProvincialAverageRule(Rule):
                     _number(value, indicator),
                     Comparator.GE,
                     _number(found, average),
-                    what_zh=f"{ind.name_zh}(对比全省平均)",
-                    what_en=f"{ind.name_en} (against the provincial average)",
-                    measure=ind.measure,
-                    measure_zh=ind.measure_zh,
+                    Quantity(
+                        f"{ind.name_zh}(对比全省平均)",
+                        f"{ind.name_en} (against the provincial average)",
+                        ind.measure,
+                        measure_zh=ind.measure_zh,
+                    ),
                     period=period,
                 )
             )
@@ -169,10 +172,16 @@ class QuarterlyVisitsRule(Rule):
         visited = frame.fact_in(self.quarters, year)
         ended = _quarters_ended(frame.on)
         out = col.compare(
-            visited.number(), Comparator.GE, col.Num.const(ended),
-            what_zh=f"{year}年按季走访的季度数", what_en=f"quarters of {year} with every child visited",
-            measure="quarter", period=col.lit(str(year)),
-        )  # fmt: skip
+            visited.number(),
+            Comparator.GE,
+            col.Num.const(ended),
+            Quantity(
+                f"{year}年按季走访的季度数",
+                f"quarters of {year} with every child visited",
+                "quarter",
+            ),
+            period=col.lit(str(year)),
+        )
         return frame.outcome(
             [
                 (children.missing, col.unknown(frame.indicators, [(pl.lit(True), self.children)])),
