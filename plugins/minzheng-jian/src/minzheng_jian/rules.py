@@ -14,6 +14,7 @@ calls a plain function of those values once per distinct combination
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
@@ -191,35 +192,26 @@ class HomeStaffRule(Rule):
     def targets(self, frame: col.Frame) -> Iterable[pl.DataFrame]:
         """Two targets: workers from the supported residents, carers from the disabled
         elderly (each ÷ its ratio, rounded up)."""
+        for staff, base, per, words in (
+            (self.workers, self.residents, self.residents_per_worker, ("供养对象", "supported residents")),
+            (self.carers, self.disabled, self.disabled_per_carer, ("失能老人", "disabled elderly")),
+        ):  # fmt: skip
+            derive = functools.partial(self._needed, base, per, words)
+            yield frame.target(staff, Comparator.GE, derive, value=frame.fact(base))
 
-        def workers(residents: object) -> Requirement:
-            if residents is None:
-                raise MissingFact(self.residents)
-            count = _number(residents, self.residents)
-            return Requirement(
-                required=_ceil_div(count, self.residents_per_worker),
-                basis_zh=f"供养对象 {count} 人 ÷ {self.residents_per_worker},向上取整",
-                basis_en=f"supported residents {count} ÷ {self.residents_per_worker}, rounded up",
-                inputs=((self.residents, count),),
-                measure="person",
-            )
-
-        def carers(disabled: object) -> Requirement:
-            if disabled is None:
-                raise MissingFact(self.disabled)
-            count = _number(disabled, self.disabled)
-            return Requirement(
-                required=_ceil_div(count, self.disabled_per_carer),
-                basis_zh=f"失能老人 {count} 人 ÷ {self.disabled_per_carer},向上取整",
-                basis_en=f"disabled elderly {count} ÷ {self.disabled_per_carer}, rounded up",
-                inputs=((self.disabled, count),),
-                measure="person",
-            )
-
-        yield frame.target(
-            self.workers, Comparator.GE, workers, residents=frame.fact(self.residents)
+    def _needed(self, base: str, per: int, words: tuple[str, str], value: object) -> Requirement:
+        """The staff needed at one per ``per`` of the ``base`` count (named by ``words``,
+        zh and en): rounded up."""
+        if value is None:
+            raise MissingFact(base)
+        count = _number(value, base)
+        return Requirement(
+            required=_ceil_div(count, per),
+            basis_zh=f"{words[0]} {count} 人 ÷ {per},向上取整",
+            basis_en=f"{words[1]} {count} ÷ {per}, rounded up",
+            inputs=((base, count),),
+            measure="person",
         )
-        yield frame.target(self.carers, Comparator.GE, carers, disabled=frame.fact(self.disabled))
 
 
 def _staff_part(indicator: str, name_zh: str, name_en: str, outcome: Outcome) -> Part:
