@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from minzheng.errors import InputError, Problem
 from minzheng.io.converter import describe_error, structure
@@ -16,10 +16,6 @@ from minzheng.model import (
     Program,
 )
 from minzheng.model.values import closest
-
-if TYPE_CHECKING:
-    pass
-
 from minzheng.rules.base import Rule
 from minzheng.rules.kinds import (
     BracketRule,
