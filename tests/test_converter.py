@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from minzheng import Unit
+from minzheng.i18n import Msg, render
 from minzheng.io.converter import describe_error, structure
 from minzheng.io.files import read_structured
 from minzheng.rules import RULE_KINDS
@@ -40,9 +41,10 @@ def _described(raw: object, cls: type) -> None:
         assert triples
         for field, expected, found in triples:
             assert field is None or isinstance(field, str)
-            assert isinstance(expected, str)
-            assert expected
-            assert isinstance(found, str)
+            for said in (expected, found):  # words in both languages
+                assert isinstance(said, str | Msg)
+                assert render(said, "zh")
+                assert render(said, "en")
 
 
 # this shared VM stalls now and then: no deadline, and a slow draw is not a failure

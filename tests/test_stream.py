@@ -344,7 +344,7 @@ def test_bytes_that_are_not_utf8_are_named_by_file(
         read_all()
     [problem] = caught.value.problems
     assert problem.file == str(folder / "facts.csv")
-    assert problem.expected == "UTF-8 text"
+    assert str(problem.expected) == "UTF-8 text"
     assert problem.row is not None
 
 

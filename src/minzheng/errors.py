@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from attrs import frozen
 
+from minzheng.i18n import Msg, render, text
+
 __all__ = [
     "DatasetError",
     "InputError",
@@ -18,7 +20,14 @@ __all__ = [
 
 
 class MinzhengError(Exception):
-    """Base class of the errors minzheng raises for bad input or usage."""
+    """Base class of the errors minzheng raises for bad input or usage.
+
+    ``str(error)`` is English; :meth:`render` gives the message in either language.
+    """
+
+    def render(self, lang: str = "en") -> str:
+        """The message in ``lang`` (``"zh"`` or ``"en"``), one problem per line."""
+        return str(self)
 
 
 @frozen
@@ -34,29 +43,42 @@ class Problem:
     file: str
     unit: str | None
     field: str | None
-    expected: str
-    found: str
-    hint: str = ""
+    expected: str | Msg  #: what was expected, a catalogue message or literal text
+    found: str | Msg  #: what was found: usually the value as written (``'abc'``)
+    hint: str | Msg = ""
     subject: str = "unit"
     row: int | None = None  #: the line of a CSV file (the header is row 1) or a sheet's row
     sheet: str | None = None  #: the sheet of a workbook
     column: str | None = None  #: the column of a workbook (``H``)
 
     def __str__(self) -> str:
-        place = self.file
+        return self.render("en")
+
+    def render(self, lang: str = "en") -> str:
+        """The problem in one line, in ``lang``: where, what was expected and found, and
+        the hint."""
+        place = [self.file]
         if self.sheet is not None:
-            place += f" sheet {self.sheet!r}"
+            place.append(text("problem.sheet", lang, sheet=self.sheet))
         if self.row is not None:
-            place += f" row {self.row}"
+            place.append(text("problem.row", lang, row=self.row))
         if self.column is not None:
-            place += f" column {self.column}"
-        where = [place]
+            place.append(text("problem.column", lang, column=self.column))
+        where = [text("problem.place_sep", lang).join(place)]
         if self.unit is not None:
-            where.append(f"{self.subject} {self.unit}")
+            subject = text(f"what.{self.subject}", lang)
+            where.append(text("problem.subject", lang, subject=subject, name=self.unit))
         if self.field is not None:
-            where.append(f"field {self.field!r}")
-        text = f"{': '.join(where)}: expected {self.expected}, found {self.found}"
-        return f"{text} ({self.hint})" if self.hint else text
+            where.append(text("problem.field", lang, field=self.field))
+        line = text(
+            "problem.text",
+            lang,
+            where=text("problem.sep", lang).join(where),
+            expected=render(self.expected, lang),
+            found=render(self.found, lang),
+        )
+        hint = render(self.hint, lang)
+        return text("problem.hint", lang, text=line, hint=hint) if hint else line
 
 
 class InputError(MinzhengError):
@@ -71,6 +93,9 @@ class InputError(MinzhengError):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
 
+    def render(self, lang: str = "en") -> str:
+        return "\n".join(p.render(lang) for p in self.problems)
+
 
 class DatasetError(InputError):
     """A dataset file that cannot be loaded."""
@@ -79,14 +104,19 @@ class DatasetError(InputError):
 class UnknownNameError(MinzhengError, LookupError):
     """A pack, rule or indicator name that is not installed; suggests the closest one."""
 
-    def __init__(self, what: str, name: str, known: list[str], guess: str | None) -> None:
+    def __init__(self, what: str | Msg, name: str, known: list[str], guess: str | None) -> None:
         self.what, self.name, self.known, self.guess = what, name, known, guess
-        text = f"no {what} named {name!r}"
-        if guess:
-            text += f"; did you mean {guess!r}?"
-        elif known:
-            text += f"; known: {', '.join(known[:20])}"
-        super().__init__(text)
+        super().__init__(self.render("en"))
 
     def __str__(self) -> str:
         return str(self.args[0])
+
+    def render(self, lang: str = "en") -> str:
+        what = render(self.what, lang)
+        line = text("cli.err.unknown_name", lang, what=what, name=self.name)
+        if self.guess:
+            return text("cli.err.did_you_mean", lang, text=line, guess=self.guess)
+        if self.known:
+            known = text("word.list_sep", lang).join(self.known[:20])
+            return text("cli.err.known", lang, text=line, known=known)
+        return line

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from minzheng.errors import DatasetError, Problem
+from minzheng.i18n import Msg, msg
 from minzheng.io.converter import describe_error, structure
 from minzheng.model import (
     LEVEL_RANK,
@@ -57,9 +58,9 @@ class DatasetBuilder:
     def problem(
         self,
         at: tuple[str | None, str | None],
-        expected: str,
-        found: str,
-        hint: str = "",
+        expected: str | Msg,
+        found: str | Msg,
+        hint: str | Msg = "",
         row: int | None = None,
     ) -> None:
         """Record a problem ``at`` a unit and a field (either ``None`` when it is not
@@ -88,9 +89,7 @@ class DatasetBuilder:
     def add_unit(self, raw: object, where: str, row: int | None = None) -> str | None:
         """Validate one unit's own fields; return its code when it is usable."""
         if not isinstance(raw, Mapping):
-            self.problem(
-                (where, None), "a unit: a mapping with code, name and level", repr(raw), row=row
-            )
+            self.problem((where, None), msg("expected.unit_mapping"), repr(raw), row=row)
             return None
         data = {k: v for k, v in raw.items() if k != "facts"}
         if isinstance(data.get("name"), str):
@@ -117,7 +116,7 @@ class DatasetBuilder:
             return None
         if unit.code in self.units:
             self.problem(
-                (unit.code, "code"), "a code used by one unit only", "a duplicate", row=row
+                (unit.code, "code"), msg("expected.code_once"), msg("found.duplicate"), row=row
             )
             return None
         self.units[unit.code] = unit
@@ -144,8 +143,9 @@ class DatasetBuilder:
         ind = self.indicators.get(indicator)
         if ind is None:
             guess = closest(indicator, self.indicators)
-            hint = f"did you mean {guess!r}?" if guess else "no installed pack declares it"
-            self.problem((code, indicator), "a known indicator", repr(indicator), hint, row=row)
+            hint = msg("hint.did_you_mean", guess=guess) if guess else msg("hint.no_pack_declares")
+            expected = msg("expected.known_indicator")
+            self.problem((code, indicator), expected, repr(indicator), hint, row=row)
         return ind
 
     def add_fact(
@@ -173,13 +173,13 @@ class DatasetBuilder:
         periods = self.facts.setdefault(code, {}).setdefault(indicator, {})
         if periods and (key is None) != (None in periods):
             fld = indicator if key is None else f"{indicator}[{key}]"
-            self.problem(
-                (code, fld), "values that all have a period, or one undated value", "a mix", row=row
-            )
+            self.problem((code, fld), msg("expected.all_dated"), msg("found.mix"), row=row)
             return
         if key in periods:
             fld = indicator if key is None else f"{indicator}[{key}]"
-            self.problem((code, fld), "one value per period", "a second value", row=row)
+            self.problem(
+                (code, fld), msg("expected.value_per_period"), msg("found.second_value"), row=row
+            )
             return
         periods[key] = value
 
@@ -203,7 +203,7 @@ class DatasetBuilder:
         if raw is None:
             return
         if not isinstance(raw, Mapping):
-            self.problem((code, "facts"), "a mapping from indicator to value", repr(raw))
+            self.problem((code, "facts"), msg("expected.indicator_mapping"), repr(raw))
             return
         for indicator, value in raw.items():
             if isinstance(value, Mapping) and self.known(code, str(indicator)) is None:
@@ -242,9 +242,9 @@ class DatasetBuilder:
                 guess = closest(unit.parent, units)
                 self.problem(
                     (code, "parent"),
-                    "the code of a unit in this dataset",
+                    msg("expected.parent_in_dataset"),
                     repr(unit.parent),
-                    f"did you mean {guess!r}?" if guess else "",
+                    msg("hint.did_you_mean", guess=guess) if guess else "",
                 )
 
     def _cycles(self) -> set[str]:
@@ -265,7 +265,9 @@ class DatasetBuilder:
                 parent = units[parent].parent
             if parent is not None and parent in chain and not reported & set(chain):
                 cycle = " → ".join([*chain[chain.index(parent) :], parent])
-                self.problem((code, "parent"), "a chain of parents that ends", f"a cycle: {cycle}")
+                self.problem(
+                    (code, "parent"), msg("expected.parent_chain"), msg("found.cycle", cycle=cycle)
+                )
                 reported.update(chain)
             elif parent is None or parent in ends or parent not in units:
                 ends.update(chain)
@@ -280,15 +282,15 @@ class DatasetBuilder:
         if LEVEL_RANK[above.level] >= LEVEL_RANK[level]:
             self.problem(
                 (code, "parent"),
-                f"a unit above the {level.value} level",
-                f"{above.code} at the {above.level.value} level",
+                msg("expected.unit_above", level=msg(f"level.{level.value}")),
+                msg("found.at_level", code=above.code, level=msg(f"level.{above.level.value}")),
             )
         elif not _prefixed(code, level, above.code):
             self.problem(
                 (code, "parent"),
-                f"a parent whose code is the start of {code!r}",
+                msg("expected.parent_prefix", code=code),
                 repr(above.code),
-                "a unit's code starts with its parent's code",
+                msg("hint.parent_prefix"),
             )
 
     def build(self, *, name: str, note: str, as_of: date | None) -> Dataset:

@@ -20,6 +20,7 @@ import cattrs
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError
 from cattrs.gen import make_dict_unstructure_fn
 
+from minzheng.i18n import Msg, msg
 from minzheng.model import Bracket, Finding, InvalidField, Scores, Status
 from minzheng.model.values import ValueProblem, format_decimal, parse_decimal, show
 
@@ -40,25 +41,25 @@ def _structure_date(raw: object, _: type) -> date:
             return date.fromisoformat(raw.strip())
         except ValueError:
             pass
-    raise ValueProblem("a date such as 2018-12-31", raw)
+    raise ValueProblem(msg("expected.date"), raw)
 
 
 def _structure_str(raw: object, _: type) -> str:
     if isinstance(raw, str):
         return raw
-    raise ValueProblem("text", raw)
+    raise ValueProblem(msg("expected.text"), raw)
 
 
 def _structure_int(raw: object, _: type) -> int:
     if isinstance(raw, int) and not isinstance(raw, bool):
         return raw
-    raise ValueProblem("a whole number", raw)
+    raise ValueProblem(msg("expected.whole_number"), raw)
 
 
 def _structure_bool(raw: object, _: type) -> bool:
     if isinstance(raw, bool):
         return raw
-    raise ValueProblem("true or false", raw)
+    raise ValueProblem(msg("expected.true_false"), raw)
 
 
 def _structure_enum(raw: object, cls: type[Enum]) -> Enum:
@@ -66,18 +67,16 @@ def _structure_enum(raw: object, cls: type[Enum]) -> Enum:
         return cls(raw)
     except ValueError:
         choices = ", ".join(str(m.value) for m in cls)
-        raise ValueProblem(f"one of {choices}", raw) from None
+        raise ValueProblem(msg("expected.one_of", choices=choices), raw) from None
 
 
 def _structure_bracket(raw: object, _: type) -> Bracket:
     """A band written as ``{max: 20000, required: 2}`` (min ≥, above >, max ≤, below <)."""
     if not isinstance(raw, Mapping) or "required" not in raw:
-        raise ValueProblem("a band such as {max: 20000, required: 2}", raw)
+        raise ValueProblem(msg("expected.band"), raw)
     extra = set(raw) - {"min", "above", "max", "below", "required"}
     if extra or ("min" in raw and "above" in raw) or ("max" in raw and "below" in raw):
-        raise ValueProblem(
-            "a band with required and at most one of min/above and of max/below", raw
-        )
+        raise ValueProblem(msg("expected.band_fields"), raw)
     lower = raw.get("min", raw.get("above"))
     upper = raw.get("max", raw.get("below"))
     return Bracket(
@@ -160,7 +159,9 @@ def to_plain(obj: object) -> Any:
     return get_converter().unstructure(obj)
 
 
-def describe_error(exc: BaseException, raw: object) -> list[tuple[str | None, str, str]]:
+def describe_error(
+    exc: BaseException, raw: object
+) -> list[tuple[str | None, str | Msg, str | Msg]]:
     """Turn a structuring error into ``(field, expected, found)`` triples.
 
     ``raw`` is the plain data that was being structured; the value found is looked up in
@@ -171,24 +172,26 @@ def describe_error(exc: BaseException, raw: object) -> list[tuple[str | None, st
     if not isinstance(exc, ClassValidationError):
         if isinstance(exc, ValueProblem):
             return [(None, exc.expected, show(exc.found))]
-        return [(None, "valid data", str(exc))]
-    triples: list[tuple[str | None, str, str]] = []
-    for message in cattrs.transform_error(exc, path="$", format_exception=_format_exception):
-        text, _, path = message.rpartition(" @ ")
+        return [(None, msg("expected.valid_data"), str(exc))]
+    said: list[tuple[str | Msg, str | Msg, str | Msg]] = []  # what each failure says
+
+    def saying(exc: BaseException, type_: Any) -> str:
+        said.append(_said(exc, type_))
+        return str(len(said) - 1)
+
+    triples: list[tuple[str | None, str | Msg, str | Msg]] = []
+    for message in cattrs.transform_error(exc, path="$", format_exception=saying):
+        index, _, path = message.rpartition(" @ ")
         parts = [p for p in path.removeprefix("$").split(".") if p]
         field = ".".join(parts) or None
-        if text.startswith("extra:"):
-            extra = text.removeprefix("extra:")
-            triples.append((extra, "no such field", f"field {extra!r}"))
-            continue
-        if text.startswith("invalid:"):
-            fld, expected, found = text.removeprefix("invalid:").split("\x00")
-            triples.append((".".join([*parts, fld]), expected, found))
-            continue
-        if text == "missing":
-            triples.append((field, "a value (the field is required)", "nothing"))
-            continue
-        triples.append((field, text, show(_lookup(raw, parts))))
+        name, expected, found = said[int(index)]
+        if name:  # a field the failure names itself
+            if found:  # a model's own validator
+                triples.append((".".join([*parts, str(name)]), expected, found))
+            else:  # a field that should not be there
+                triples.append((str(name), expected, msg("found.field", field=str(name))))
+        else:
+            triples.append((field, expected, found or show(_lookup(raw, parts))))
     return triples
 
 
@@ -204,15 +207,19 @@ def _lookup(raw: object, parts: list[str]) -> object:
     return raw
 
 
-def _format_exception(exc: BaseException, type_: Any) -> str:
+def _said(exc: BaseException, type_: Any) -> tuple[str | Msg, str | Msg, str | Msg]:
+    """What a failure of structuring says: the field it names itself (or ``""``), what
+    was expected, and what was found (``""``: the value at the failing path)."""
     if isinstance(exc, InvalidField):  # a model's own validator: it names its field
-        return f"invalid:{exc.field}\x00{exc.expected}\x00{show(exc.found)}"
+        return exc.field, exc.expected, show(exc.found)
     if isinstance(exc, ForbiddenExtraKeysError):
-        return "extra:" + ", ".join(sorted(exc.extra_fields))
+        return ", ".join(sorted(exc.extra_fields)), msg("expected.no_such_field"), ""
     if isinstance(exc, KeyError):
-        return "missing"
+        return "", msg("expected.required_value"), msg("found.nothing")
     if isinstance(exc, ValueProblem):
-        return exc.expected + (f" ({exc.hint})" if exc.hint else "")
+        if exc.hint:
+            return "", msg("problem.hint", text=exc.expected, hint=exc.hint), ""
+        return "", exc.expected, ""
     if isinstance(exc, ValueError | TypeError):
-        return str(exc)
-    return f"a valid {getattr(type_, '__name__', type_)}"
+        return "", str(exc), ""
+    return "", msg("expected.valid_type", type=getattr(type_, "__name__", str(type_))), ""

@@ -43,6 +43,7 @@ from typing import Any
 import yaml
 
 from minzheng.errors import DatasetError, InputError, Problem
+from minzheng.i18n import Msg, msg
 from minzheng.io._builder import TOP_KEYS, DatasetBuilder
 from minzheng.io.converter import structure
 from minzheng.io.files import parse_json, parse_yaml, read_text
@@ -90,7 +91,17 @@ def load_dataset(path: str | Path, indicators: Mapping[str, Indicator] | None = 
         return _load_csv(path, known)
     if path.suffix.lower() == ".xlsx":
         if not path.exists():
-            raise DatasetError([Problem(str(path), None, None, "an existing file", "no such file")])
+            raise DatasetError(
+                [
+                    Problem(
+                        str(path),
+                        None,
+                        None,
+                        msg("expected.existing_file"),
+                        msg("found.no_such_file"),
+                    )
+                ]
+            )
         from minzheng.io.xlsx import read_workbook
 
         return read_workbook(path, known)
@@ -101,7 +112,7 @@ def load_dataset(path: str | Path, indicators: Mapping[str, Indicator] | None = 
                     str(path),
                     None,
                     None,
-                    "a .json, .yaml, .yml, .csv or .xlsx file, or a CSV folder",
+                    msg("expected.dataset_suffix"),
                     repr(path.suffix or path.name),
                 )
             ]
@@ -130,7 +141,7 @@ def read_dataset(
                     label,
                     None,
                     "units",
-                    "a mapping with a list of units under 'units'",
+                    msg("expected.units_list"),
                     _kind_of(data),
                 )
             ]
@@ -139,7 +150,7 @@ def read_dataset(
     for key in set(data) - TOP_KEYS:
         builder.problem(
             (None, str(key)),
-            f"one of the top-level fields {', '.join(sorted(TOP_KEYS))}",
+            msg("expected.top_field", fields=", ".join(sorted(TOP_KEYS))),
             repr(key),
         )
     meta = _meta(builder, data)
@@ -163,7 +174,7 @@ def _meta(builder: DatasetBuilder, data: Mapping[str, Any]) -> dict[str, Any]:
         if isinstance(value, str):
             meta[key] = value
         else:
-            builder.problem((None, key), "text", repr(value))
+            builder.problem((None, key), msg("expected.text"), repr(value))
     if data.get("as_of") is not None:
         try:
             meta["as_of"] = structure(data["as_of"], date)
@@ -206,10 +217,20 @@ class _CsvRows:
             header = self.header = tuple(h.strip() for h in next(self._reader, ()))
         except FileNotFoundError:
             raise DatasetError(
-                [Problem(str(path), None, None, "an existing file", "no such file")]
+                [
+                    Problem(
+                        str(path),
+                        None,
+                        None,
+                        msg("expected.existing_file"),
+                        msg("found.no_such_file"),
+                    )
+                ]
             ) from None
         except IsADirectoryError:
-            raise DatasetError([Problem(str(path), None, None, "a file", "a directory")]) from None
+            raise DatasetError(
+                [Problem(str(path), None, None, msg("expected.a_file"), msg("found.directory"))]
+            ) from None
         except UnicodeDecodeError:
             self._file.close()
             raise DatasetError([self._undecodable(1)]) from None
@@ -217,20 +238,25 @@ class _CsvRows:
         unknown = [c for c in header if columns is not None and c not in columns]
         if missing or unknown:
             self._file.close()
-            expected = f"the header {','.join(columns or required)}"
+            expected = msg("expected.header", header=",".join(columns or required))
             raise DatasetError([self.bad_header(expected)])
         self.column = {name: i for i, name in enumerate(header)}
         self._first = 2  # the number of the first row after the header
 
-    def bad_header(self, expected: str, hint: str = "") -> Problem:
+    def bad_header(self, expected: str | Msg, hint: str | Msg = "") -> Problem:
         """The header is not what it should be: a problem naming row 1."""
-        found = ",".join(self.header) or "no header"
+        found = ",".join(self.header) or msg("found.no_header")
         return Problem(str(self.path), None, None, expected, found, hint, row=1)
 
     def _undecodable(self, row: int) -> Problem:
         # text is decoded a block at a time: the bad bytes are in this row or a later one
         return Problem(
-            str(self.path), None, None, "UTF-8 text", "undecodable bytes here or below", row=row
+            str(self.path),
+            None,
+            None,
+            msg("expected.utf8"),
+            msg("found.undecodable_below"),
+            row=row,
         )
 
     def __iter__(self) -> Iterator[tuple[int, list[str]]]:
@@ -249,7 +275,7 @@ class _CsvRows:
                                     str(self.path),
                                     None,
                                     None,
-                                    f"{width} columns",
+                                    msg("expected.columns_count", count=width),
                                     str(len(row)),
                                     row=number,
                                 )
@@ -260,7 +286,7 @@ class _CsvRows:
             raise DatasetError([self._undecodable(number + 1)]) from None
         except csv.Error as exc:
             raise DatasetError(
-                [Problem(str(self.path), None, None, "well-formed CSV", str(exc), row=number + 1)]
+                [Problem(str(self.path), None, None, msg("expected.csv"), str(exc), row=number + 1)]
             ) from None
 
     def close(self) -> None:
@@ -290,10 +316,7 @@ class FactRows:
     problem names the same row, unit and field, whichever form the file has.
     """
 
-    EXPECTED = (
-        "the header unit,indicator,period,value (a value a row) "
-        "or unit[,period] and indicator ids (a value a column)"
-    )
+    EXPECTED = msg("expected.facts_header")
 
     def __init__(self, path: Path, indicators: Mapping[str, Indicator]) -> None:
         self._rows = rows = _CsvRows(path, None, ())
@@ -301,7 +324,7 @@ class FactRows:
         self.wide = "indicator" not in header and "value" not in header
         if "unit" not in header or len(set(header)) != len(header):
             rows.close()
-            twice = "each column named once" if "unit" in header else ""
+            twice = msg("hint.column_once") if "unit" in header else ""
             raise DatasetError([rows.bad_header(self.EXPECTED, twice)])
         unit_at, period_at = rows.column["unit"], rows.column.get("period")
         if not self.wide:
@@ -319,7 +342,15 @@ class FactRows:
                 guess = closest(name, indicators)
                 hint = f"did you mean {guess!r}?" if guess else self.EXPECTED
                 problems.append(
-                    Problem(str(path), None, name, "a known indicator", repr(name), hint, row=1)
+                    Problem(
+                        str(path),
+                        None,
+                        name,
+                        msg("expected.known_indicator"),
+                        repr(name),
+                        hint,
+                        row=1,
+                    )
                 )
             self._columns.append((at, name))
         if problems or not self._columns:
@@ -390,9 +421,9 @@ def unknown_unit(
     guess = closest(code, units)
     builder.problem(
         (code, "unit"),
-        f"a unit listed in {units_name}",
+        msg("expected.unit_listed", file=units_name),
         repr(code),
-        f"did you mean {guess!r}?" if guess else "",
+        msg("hint.did_you_mean", guess=guess) if guess else "",
         row=row,
     )
 

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from minzheng.errors import InputError, Problem
+from minzheng.i18n import msg
 
 #: libyaml's parser when PyYAML was built with it (its wheels are), else PyYAML's own.
 _SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -63,12 +64,24 @@ def read_text(source: Path | Traversable) -> str:
     try:
         return source.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise InputError([Problem(label, None, None, "an existing file", "no such file")]) from None
+        raise InputError(
+            [Problem(label, None, None, msg("expected.existing_file"), msg("found.no_such_file"))]
+        ) from None
     except IsADirectoryError:
-        raise InputError([Problem(label, None, None, "a file", "a directory")]) from None
+        raise InputError(
+            [Problem(label, None, None, msg("expected.a_file"), msg("found.directory"))]
+        ) from None
     except UnicodeDecodeError as exc:
         raise InputError(
-            [Problem(label, None, None, "UTF-8 text", f"undecodable bytes at offset {exc.start}")]
+            [
+                Problem(
+                    label,
+                    None,
+                    None,
+                    msg("expected.utf8"),
+                    msg("found.undecodable_at", offset=exc.start),
+                )
+            ]
         ) from None
 
 
@@ -96,8 +109,8 @@ def parse_json(text: str, label: str) -> Any:
                     label,
                     None,
                     str(exc),
-                    "each key once in an object",
-                    f"the key {str(exc)!r} given twice in one object",
+                    msg("expected.key_once"),
+                    msg("found.key_twice", key=str(exc)),
                 )
             ]
         ) from None
@@ -108,8 +121,8 @@ def parse_json(text: str, label: str) -> Any:
                     label,
                     None,
                     None,
-                    "well-formed JSON",
-                    f"{exc.msg} at line {exc.lineno} column {exc.colno}",
+                    msg("expected.json"),
+                    msg("found.json_error", error=exc.msg, line=exc.lineno, column=exc.colno),
                 )
             ]
         ) from None
@@ -123,7 +136,7 @@ def parse_yaml(text: str, label: str) -> Any:
         where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise InputError(
-            [Problem(label, None, None, "well-formed YAML", f"{problem}{where}")]
+            [Problem(label, None, None, msg("expected.yaml"), f"{problem}{where}")]
         ) from None
 
 

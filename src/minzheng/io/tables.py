@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING, Any
 from attrs import frozen
 
 from minzheng.errors import DatasetError, Problem
+from minzheng.i18n import msg
 from minzheng.io.dataset import Dataset, csv_name, csv_paths, load_dataset
 from minzheng.model import Area, Indicator, Level, Unit, Value
 from minzheng.model.values import (
@@ -313,12 +314,22 @@ def _read_parquet(path: Path, indicators: Mapping[str, Indicator]) -> Tables:
     frames = []
     for file, allowed in ((units_path, _UNIT_TEXT), (facts_path, _FACT_TEXT)):
         if not file.is_file():
-            raise DatasetError([Problem(str(file), None, None, "an existing file", "no such file")])
+            raise DatasetError(
+                [
+                    Problem(
+                        str(file),
+                        None,
+                        None,
+                        msg("expected.existing_file"),
+                        msg("found.no_such_file"),
+                    )
+                ]
+            )
         try:
             frame = pl.read_parquet(file)
         except (pl.exceptions.PolarsError, OSError) as exc:
             raise DatasetError(
-                [Problem(str(file), None, None, "a Parquet file", type(exc).__name__)]
+                [Problem(str(file), None, None, msg("expected.parquet"), type(exc).__name__)]
             ) from None
         frames.append(_parquet_text(file, frame, allowed))
     units, facts = frames
@@ -357,7 +368,7 @@ def _parquet_text(file: Path, frame: pl.DataFrame, allowed: tuple[str, ...]) -> 
                     str(file),
                     None,
                     name,
-                    "a column of text, integers or exact decimals",
+                    msg("expected.parquet_column"),
                     str(dtype),
                 )
             )
@@ -378,8 +389,8 @@ def _header_problems(
         return []
     return [
         Problem(
-            str(file), None, None, f"the columns {','.join(allowed)}",
-            ",".join(c for c in frame.columns if c != "row") or "no columns",
+            str(file), None, None, msg("expected.columns", columns=",".join(allowed)),
+            ",".join(c for c in frame.columns if c != "row") or msg("found.no_columns"),
         )
     ]  # fmt: skip
 

@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from minzheng.errors import DatasetError, Problem
+from minzheng.i18n import msg
 from minzheng.io._builder import DatasetBuilder
 from minzheng.model import Indicator, Kind, Level
 from minzheng.model.dataset import Dataset
@@ -75,11 +76,7 @@ def read_workbook(path: Path, indicators: Mapping[str, Indicator]) -> Dataset:
         book = load_workbook(path, data_only=True)
     except Exception as exc:
         raise DatasetError(
-            [
-                Problem(
-                    label, None, None, "an Excel workbook (.xlsx)", f"{type(exc).__name__}: {exc}"
-                )
-            ]
+            [Problem(label, None, None, msg("expected.xlsx"), f"{type(exc).__name__}: {exc}")]
         ) from None
     builder = DatasetBuilder(label, indicators)
     read_any = False
@@ -91,7 +88,7 @@ def read_workbook(path: Path, indicators: Mapping[str, Indicator]) -> Dataset:
         _read_sheet(sheet, [str(h).strip() if h is not None else "" for h in header], builder)
     if not read_any:
         raise DatasetError(
-            [Problem(label, None, None, "a sheet whose row 1 starts with 'code'", "none")]
+            [Problem(label, None, None, msg("expected.code_sheet"), msg("found.none"))]
         )
     builder.sheet = builder.column = None
     return builder.build(name=path.stem, note="", as_of=None)

@@ -27,6 +27,8 @@ from typing import Any, TypeAlias
 import attrs
 from attrs import field, frozen
 
+from minzheng.i18n import Msg, msg, text
+
 __all__ = [
     "FACT",
     "MEASURES_PLURAL",
@@ -132,7 +134,7 @@ Value: TypeAlias = int | Decimal | bool | str | frozenset[str] | Scores
 class InvalidField(ValueError):
     """A model's own check failed on one field: what was expected and what was found."""
 
-    def __init__(self, field: str, expected: str, found: object) -> None:
+    def __init__(self, field: str, expected: str | Msg, found: object) -> None:
         self.field, self.expected, self.found = field, expected, found
         super().__init__(f"{field}: expected {expected}, found {found!r}")
 
@@ -160,7 +162,7 @@ class Level(StrEnum):
     @property
     def zh(self) -> str:
         """Chinese for the level (省, 市, 县, 乡镇, 村居 for a village or community, 机构)."""
-        return _LEVEL_ZH[self]
+        return text(f"level.{self.value}", "zh")
 
 
 _LEVEL_ORDER = list(Level)
@@ -174,14 +176,6 @@ _CODE_LENGTH = {
     Level.TOWNSHIP: 9,
     Level.VILLAGE: 12,
 }
-_LEVEL_ZH = {
-    Level.PROVINCE: "省",
-    Level.PREFECTURE: "市",
-    Level.COUNTY: "县",
-    Level.TOWNSHIP: "乡镇",
-    Level.VILLAGE: "村居",
-    Level.FACILITY: "机构",
-}
 _FACILITY_CODE = re.compile(r"^(?P<parent>\d{6}|\d{9}|\d{12})-(?P<local>[A-Za-z0-9_]{1,32})$")
 
 
@@ -194,7 +188,7 @@ class Area(StrEnum):
     @property
     def zh(self) -> str:
         """城市 or 农村."""
-        return "城市" if self is Area.URBAN else "农村"
+        return text(f"area.{self.value}", "zh")
 
 
 class Kind(StrEnum):
@@ -220,7 +214,7 @@ class Attribute(StrEnum):
 
     @property
     def zh(self) -> str:
-        return "预期性" if self is Attribute.EXPECTED else "约束性"
+        return text(f"attribute.{self.value}", "zh")
 
 
 class Direction(StrEnum):
@@ -301,19 +295,16 @@ class Position(StrEnum):
     AHEAD = "ahead"
 
 
-def check_code(code: str, level: Level) -> str | None:
+def check_code(code: str, level: Level) -> Msg | None:
     """Why ``code`` is not a valid code for ``level``, or ``None`` when it is."""
     if level is Level.FACILITY:
         if _FACILITY_CODE.match(code):
             return None
-        return (
-            "a facility code: its parent's 6-, 9- or 12-digit code, a hyphen and a local id "
-            "of letters, digits or '_' (e.g. '360821101-NH1')"
-        )
+        return msg("expected.code_pattern")
     expected = level.code_length
     if code.isascii() and code.isdigit() and len(code) == expected:
         return None
-    return f"a {level.value} code of {expected} digits"
+    return msg("expected.code_digits", level=msg(f"level.{level.value}"), digits=expected)
 
 
 def _check_code(instance: Unit, attribute: attrs.Attribute[str], value: str) -> None:
@@ -361,7 +352,7 @@ class Unit:
         if not stripped or value != stripped or _CONTROL.search(value) is not None:
             raise InvalidField(
                 "name",
-                "a name that is not blank, without surrounding spaces or control characters",
+                msg("expected.name"),
                 value,
             )
 
@@ -380,9 +371,7 @@ _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 def _check_id(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
     if not _ID.match(value):
-        raise InvalidField(
-            attribute.name, "lower-case letters, digits and '_', starting with a letter", value
-        )
+        raise InvalidField(attribute.name, msg("expected.identifier"), value)
 
 
 #: The Chinese of the units of measure the core and the packs use, as the documents
@@ -502,17 +491,17 @@ class Indicator:
     @measure.validator
     def _check_measure(self, attribute: attrs.Attribute[str], value: str) -> None:
         if self.kind is Kind.RATE and value not in ("%", "‰"):
-            raise InvalidField("measure", "'%' or '‰' for a rate", value)
+            raise InvalidField("measure", msg("expected.rate_measure"), value)
 
     @items.validator
     def _check_items(
         self, attribute: attrs.Attribute[tuple[Item, ...]], value: tuple[Item, ...]
     ) -> None:
         if self.kind is Kind.ITEMS and not value:
-            raise InvalidField("items", "the items of a checklist indicator", "none")
+            raise InvalidField("items", msg("expected.checklist_items"), "none")
         ids = [i.id for i in value]
         if len(set(ids)) != len(ids):
-            raise InvalidField("items", "item ids used once each", ids)
+            raise InvalidField("items", msg("expected.items_once"), ids)
 
     def item(self, item_id: str) -> Item | None:
         """The checklist item with this id, if the indicator has one."""

@@ -23,6 +23,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from minzheng.i18n import Msg, msg
 from minzheng.model import Indicator, Kind, Scores, Value, measure_plural
 
 __all__ = [
@@ -66,7 +67,7 @@ def tidy(value: Decimal) -> str:
 class ValueProblem(ValueError):
     """A raw value that does not fit: what was expected and what was found."""
 
-    def __init__(self, expected: str, found: object, hint: str = "") -> None:
+    def __init__(self, expected: str | Msg, found: object, hint: str | Msg = "") -> None:
         self.expected = expected
         self.found = found
         self.hint = hint
@@ -105,12 +106,12 @@ def parse_decimal(raw: object) -> Decimal:
     Floats are refused: they may already have lost the value the file meant.
     """
     if isinstance(raw, bool):
-        raise ValueProblem("a number", raw)
+        raise ValueProblem(msg("expected.number"), raw)
     if isinstance(raw, int):
         return Decimal(raw)
     if isinstance(raw, Decimal):
         if not raw.is_finite():
-            raise ValueProblem("a finite number", raw)
+            raise ValueProblem(msg("expected.finite_number"), raw)
         return raw.copy_abs() if raw.is_zero() else raw
     if isinstance(raw, str):
         text = raw.strip()
@@ -123,7 +124,7 @@ def parse_decimal(raw: object) -> Decimal:
                 pass
             else:  # "-0" is zero: no sign to carry into a message or a product
                 return number.copy_abs() if number.is_zero() else number
-    raise ValueProblem("a number", raw)
+    raise ValueProblem(msg("expected.number"), raw)
 
 
 def format_decimal(value: Decimal | int) -> str:
@@ -154,9 +155,13 @@ def _check_range(indicator: Indicator, value: Decimal | int, shown: object) -> N
     lo, hi = indicator.minimum, indicator.maximum
     measure = indicator.measure if indicator.kind is Kind.RATE else ""
     if lo is not None and value < lo:
-        raise ValueProblem(f"a value of at least {format_decimal(lo)}{measure}", shown)
+        raise ValueProblem(
+            msg("expected.at_least", value=format_decimal(lo), measure=measure), shown
+        )
     if hi is not None and value > hi:
-        raise ValueProblem(f"a value of at most {format_decimal(hi)}{measure}", shown)
+        raise ValueProblem(
+            msg("expected.at_most", value=format_decimal(hi), measure=measure), shown
+        )
 
 
 def _parse_rate(indicator: Indicator, raw: object) -> Decimal:
@@ -176,13 +181,17 @@ def _parse_rate(indicator: Indicator, raw: object) -> Decimal:
     try:
         number = parse_decimal(raw)
     except ValueProblem:
-        raise ValueProblem(f"a rate such as '38{declared}'", raw) from None
+        raise ValueProblem(msg("expected.rate_like", measure=declared), raw) from None
     if 0 < number <= 1:
         raise ValueProblem(
-            f"a rate written with its sign, e.g. '{tidy(number * 100)}%' or "
-            f"'{tidy(number)}{declared}'",
+            msg(
+                "expected.rate_signed",
+                percent=tidy(number * 100),
+                value=tidy(number),
+                measure=declared,
+            ),
             raw,
-            "a bare number between 0 and 1 is ambiguous (a fraction or a rate?)",
+            msg("hint.ambiguous_rate"),
         )
     _check_range(indicator, number, raw)
     return number
@@ -200,9 +209,9 @@ def _parse_count(indicator: Indicator, raw: object) -> int:
     try:
         number = parse_decimal(raw)
     except ValueProblem:
-        raise ValueProblem("a whole number", raw) from None
+        raise ValueProblem(msg("expected.whole_number"), raw) from None
     if number != number.to_integral_value():
-        raise ValueProblem("a whole number", raw)
+        raise ValueProblem(msg("expected.whole_number"), raw)
     _check_range(indicator, number, raw)
     return int(number)
 
@@ -216,7 +225,7 @@ def _parse_flag(raw: object) -> bool:
             return True
         if text in _FALSE:
             return False
-    raise ValueProblem("yes or no (true/false, 是/否)", raw)
+    raise ValueProblem(msg("expected.yes_no"), raw)
 
 
 def _parse_items(indicator: Indicator, raw: object) -> frozenset[str]:
@@ -227,19 +236,37 @@ def _parse_items(indicator: Indicator, raw: object) -> frozenset[str]:
     elif isinstance(raw, list | tuple | set | frozenset):
         parts = list(raw)
     else:
-        raise ValueProblem("a list of checklist items", raw)
+        raise ValueProblem(msg("expected.item_list"), raw)
+    return frozenset(_item_id(indicator, part) for part in parts)
+
+
+def _item_id(indicator: Indicator, written: object) -> str:
+    """The id of the checklist item ``written`` names: its id (``document_camera``),
+    its Chinese name (``高拍仪``) or its English name in any case (``Document camera``),
+    as a bureau clerk may type any of them."""
+    if isinstance(written, str):
+        if indicator.item(written) is not None:
+            return written
+        found = _item_names(indicator).get(written.strip().casefold())
+        if found is not None:
+            return found
     known = [i.id for i in indicator.items]
-    present: set[str] = set()
-    for part in parts:
-        if not isinstance(part, str) or part not in known:
-            guess = closest(str(part), known)
-            raise ValueProblem(
-                f"one of the items {', '.join(known)}",
-                part,
-                f"did you mean {guess!r}?" if guess else "",
-            )
-        present.add(part)
-    return frozenset(present)
+    guess = closest(str(written), [*known, *(i.name_zh for i in indicator.items)])
+    raise ValueProblem(
+        msg("expected.one_item", items=", ".join(f"{i.id} ({i.name_zh})" for i in indicator.items)),
+        written,
+        msg("hint.did_you_mean", guess=guess) if guess else "",
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _item_names(indicator: Indicator) -> dict[str, str]:
+    """Each item's id, Chinese and English names (case-folded) → its id."""
+    names: dict[str, str] = {}
+    for item in indicator.items:
+        for name in (item.id, item.name_zh, item.name_en):
+            names.setdefault(name.strip().casefold(), item.id)
+    return names
 
 
 def _parse_scores(indicator: Indicator, raw: object) -> Scores:
@@ -250,29 +277,24 @@ def _parse_scores(indicator: Indicator, raw: object) -> Scores:
         for part in (p.strip() for p in re.split(r"[;；]", raw) if p.strip()):
             key, sep, number = part.partition("=")
             if not sep:
-                raise ValueProblem("scores written as item=points; item=points", raw)
+                raise ValueProblem(msg("expected.scores_text"), raw)
             pairs[key.strip()] = number.strip()
         raw = pairs
     if not isinstance(raw, dict):
-        raise ValueProblem("a mapping from scored item to points", raw)
+        raise ValueProblem(msg("expected.scores_mapping"), raw)
     known = [i.id for i in indicator.items]
     points: dict[str, Decimal] = {}
     for key, value in raw.items():
         if not isinstance(key, str):
-            raise ValueProblem("item ids as text", key)
-        if known and key not in known:
-            guess = closest(key, known)
-            raise ValueProblem(
-                f"one of the items {', '.join(known)}",
-                key,
-                f"did you mean {guess!r}?" if guess else "",
-            )
+            raise ValueProblem(msg("expected.item_ids"), key)
+        if known:
+            key = _item_id(indicator, key)
         try:
             number = parse_decimal(value)
         except ValueProblem:
-            raise ValueProblem(f"points for {key!r}", value) from None
+            raise ValueProblem(msg("expected.points_for", item=key), value) from None
         if number < 0:
-            raise ValueProblem(f"points for {key!r} of at least 0", value)
+            raise ValueProblem(msg("expected.points_nonnegative", item=key), value)
         points[key] = number
     return Scores.of(points)
 
@@ -298,7 +320,7 @@ def parse_value(indicator: Indicator, raw: object) -> Value:
         case Kind.TEXT:
             if isinstance(raw, str | int) and not isinstance(raw, bool):
                 return str(raw)
-            raise ValueProblem("text", raw)
+            raise ValueProblem(msg("expected.text"), raw)
         case Kind.SCORES:
             return _parse_scores(indicator, raw)
 
@@ -359,7 +381,7 @@ def _parse_period(raw: object) -> str:
 
 
 def _bad_period(raw: object) -> str:
-    raise ValueProblem("a period: a year such as 2018 or a day such as 2018-12-31", raw)
+    raise ValueProblem(msg("expected.period"), raw)
 
 
 def period_end(period: str) -> date:

@@ -24,6 +24,7 @@ import pluggy
 from attrs import frozen
 
 from minzheng.errors import UnknownNameError
+from minzheng.i18n import msg
 from minzheng.model import Indicator, PackInfo, Program
 from minzheng.model.values import closest
 from minzheng.packs import hookspecs
@@ -69,7 +70,7 @@ class LoadedPack:
             if rule.id == rule_id:
                 return rule
         raise UnknownNameError(
-            f"rule in pack {self.name!r}",
+            msg("what.rule_in_pack", pack=self.name),
             rule_id,
             [r.id for r in self.rules],
             closest(rule_id, [r.id for r in self.rules]),
@@ -295,9 +296,9 @@ class Registry:
         except KeyError:
             failed = {e.plugin for e in self.errors}
             if name in failed:
-                raise UnknownNameError("loaded pack", name, [], None) from None
+                raise UnknownNameError(msg("what.loaded_pack"), name, [], None) from None
             raise UnknownNameError(
-                "pack", name, sorted(self.packs), closest(name, self.packs)
+                msg("what.pack"), name, sorted(self.packs), closest(name, self.packs)
             ) from None
 
     def rule(self, rule_id: str) -> tuple[LoadedPack, Rule]:
@@ -305,7 +306,10 @@ class Registry:
         owner = self._rule_owner.get(rule_id)
         if owner is None:
             raise UnknownNameError(
-                "rule", rule_id, sorted(self._rule_owner), closest(rule_id, self._rule_owner)
+                msg("what.rule"),
+                rule_id,
+                sorted(self._rule_owner),
+                closest(rule_id, self._rule_owner),
             )
         return self.packs[owner], self.packs[owner].rule(rule_id)
 

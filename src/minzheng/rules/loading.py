@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from minzheng.errors import InputError, Problem
+from minzheng.i18n import Msg, msg
 from minzheng.io.converter import describe_error, structure
 from minzheng.io.files import read_structured
 from minzheng.model import (
@@ -103,7 +104,9 @@ def load_rules(source: Source) -> tuple[Rule, ...]:
             str(raw.get("id", f"#{index + 1}")) if isinstance(raw, Mapping) else f"#{index + 1}"
         )
         if not isinstance(raw, Mapping):
-            problems.append(Problem(label, rule_id, None, "a mapping", repr(raw), subject="rule"))
+            problems.append(
+                Problem(label, rule_id, None, msg("expected.mapping"), repr(raw), subject="rule")
+            )
             continue
         kind = raw.get("kind")
         cls = known.get(str(kind))
@@ -114,7 +117,7 @@ def load_rules(source: Source) -> tuple[Rule, ...]:
                     label,
                     rule_id,
                     "kind",
-                    f"one of {', '.join(sorted(known))}",
+                    msg("expected.one_of", choices=", ".join(sorted(known))),
                     repr(kind),
                     f"did you mean {guess!r}?" if guess else "",
                     subject="rule",
@@ -129,7 +132,14 @@ def load_rules(source: Source) -> tuple[Rule, ...]:
             continue
         if rule.id in seen:
             problems.append(
-                Problem(label, rule_id, "id", "a rule id used once", "a repeat", subject="rule")
+                Problem(
+                    label,
+                    rule_id,
+                    "id",
+                    msg("expected.rule_once"),
+                    msg("found.repeat"),
+                    subject="rule",
+                )
             )
         seen.add(rule.id)
         rules.append(rule)
@@ -174,8 +184,8 @@ def _load_list(source: Source, key: str, cls: type[T], subject: str) -> tuple[T,
                 label,
                 repeated,
                 "id",
-                "an id used once",
-                "a repeat",
+                msg("expected.id_once"),
+                msg("found.repeat"),
                 subject=subject,
             )
         )
@@ -187,14 +197,9 @@ def _load_list(source: Source, key: str, cls: type[T], subject: str) -> tuple[T,
 def _top_list(data: object, key: str, label: str) -> list[Any]:
     if not isinstance(data, Mapping) or not isinstance(data.get(key), list):
         raise InputError(
-            [Problem(label, None, key, f"a mapping with a list under {key!r}", type(data).__name__)]
+            [Problem(label, None, key, msg("expected.list_under", key=key), type(data).__name__)]
         )
     return list(data[key])
-
-
-_SPLIT_HINT = (
-    "an unquoted text with a comma inside a {…} mapping is split at the comma: quote the text"
-)
 
 
 def _problems(
@@ -202,6 +207,7 @@ def _problems(
 ) -> list[Problem]:
     problems = []
     for fld, expected, found in describe_error(exc, raw):
-        hint = _SPLIT_HINT if expected == "no such field" and fld and not fld.isascii() else ""
+        extra = isinstance(expected, Msg) and expected.key == "expected.no_such_field"
+        hint = msg("hint.split_text") if extra and fld and not fld.isascii() else ""
         problems.append(Problem(label, subject_id, fld, expected, found, hint, subject=subject))
     return problems

@@ -36,6 +36,7 @@ from pathlib import Path
 from attrs import evolve, field, frozen
 
 from minzheng.errors import InputError, Problem
+from minzheng.i18n import Msg, msg
 from minzheng.io.converter import describe_error, structure
 from minzheng.io.files import read_structured
 from minzheng.model import InvalidField, Scores
@@ -56,7 +57,7 @@ class Category:
 
 def _check_positive(instance: object, attribute: object, value: Decimal) -> None:
     if value <= 0:
-        raise InvalidField("max", "maximum points above 0", value)
+        raise InvalidField("max", msg("expected.max_points"), value)
 
 
 @frozen
@@ -138,31 +139,32 @@ class ScoreTable:
         category = self.category(item.category)
         return bool(category and category.bonus)
 
-    def problems(self) -> list[tuple[str | None, str | None, str, str]]:
+    def problems(self) -> list[tuple[str | None, str | None, Msg, str | Msg]]:
         """What is wrong with the table: ``(indicator, field, expected, found)`` each."""
-        found: list[tuple[str | None, str | None, str, str]] = []
+        found: list[tuple[str | None, str | None, Msg, str | Msg]] = []
         cat_ids = [c.id for c in self.categories]
         for repeated in sorted({c for c in cat_ids if cat_ids.count(c) > 1}):
-            found.append((repeated, "id", "a category id used once", "a repeat"))
+            found.append((repeated, "id", msg("expected.category_once"), msg("found.repeat")))
         ids = [i.id for i in self.indicators]
         for repeated in sorted({i for i in ids if ids.count(i) > 1}):
-            found.append((repeated, "id", "an indicator id used once", "a repeat"))
+            found.append((repeated, "id", msg("expected.indicator_once"), msg("found.repeat")))
         for item in self.indicators:
             if item.category not in cat_ids:
                 guess = closest(item.category, cat_ids)
-                hint = f" (did you mean {guess!r}?)" if guess else ""
+                written = repr(item.category)
+                hint = msg("problem.hint", text=written, hint=msg("hint.did_you_mean", guess=guess))
                 found.append(
                     (
                         item.id,
                         "category",
-                        f"one of the categories {', '.join(cat_ids)}",
-                        f"{item.category!r}{hint}",
+                        msg("expected.one_category", categories=", ".join(cat_ids)),
+                        hint if guess else written,
                     )
                 )
         for category in self.categories:
             if not any(i.category == category.id for i in self.indicators):
                 found.append(
-                    (category.id, "indicators", "at least one indicator in the category", "none")
+                    (category.id, "indicators", msg("expected.category_filled"), msg("found.none"))
                 )
         base = sum((i.max for i in self.indicators if not self.is_bonus(i)), Decimal(0))
         if base != self.total:
@@ -170,7 +172,7 @@ class ScoreTable:
                 (
                     None,
                     "max",
-                    f"points of the non-bonus indicators adding up to {format_decimal(self.total)}",
+                    msg("expected.points_total", total=format_decimal(self.total)),
                     format_decimal(base),
                 )
             )
@@ -179,7 +181,7 @@ class ScoreTable:
                 (
                     None,
                     "threshold",
-                    f"a threshold between 0 and {format_decimal(self.total)}",
+                    msg("expected.threshold_range", total=format_decimal(self.total)),
                     format_decimal(self.threshold),
                 )
             )
@@ -240,7 +242,15 @@ def load_score_table(source: Path | Traversable | str) -> ScoreTable:
     raw = data.get("table") if isinstance(data, Mapping) else None
     if not isinstance(raw, Mapping):
         raise InputError(
-            [Problem(label, None, "table", "a mapping under 'table'", type(data).__name__)]
+            [
+                Problem(
+                    label,
+                    None,
+                    "table",
+                    msg("expected.mapping_under", key="table"),
+                    type(data).__name__,
+                )
+            ]
         )
     try:
         table = structure(dict(raw), ScoreTable)
