@@ -13,6 +13,13 @@ from minzheng.testing import make_registry
 DATA = Path(__file__).parent / "data"
 
 
+@pytest.fixture(autouse=True)
+def _english_unless_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands speak English unless a test asks for ``--lang zh``, whatever the
+    locale of the machine running the tests."""
+    monkeypatch.setenv("MINZHENG_LANG", "en")
+
+
 @pytest.fixture
 def registry() -> Registry:
     """The core pack and the demo pack, nothing installed."""

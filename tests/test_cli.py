@@ -283,6 +283,14 @@ def test_template_loads_back_and_lists_every_fact(tmp_path: Path) -> None:
     assert "yuan" in text  # the unit of measure is named
     dataset = load_dataset(out, registry.indicators)  # a blank template is a valid dataset
     assert {u.level.value for u in dataset.units.values()} == {"county", "township", "facility"}
+    assert {u.name for u in dataset.units.values()} == {
+        "example county",
+        "example township",
+        "example facility",
+    }
+    zh = tmp_path / "blank-zh.yaml"
+    assert run("template", "demo", "--lang", "zh", "-o", str(zh)).exit_code == 0
+    dataset = load_dataset(zh, registry.indicators)
     assert {u.name for u in dataset.units.values()} == {"示例县", "示例乡镇", "示例机构"}
     result = run("assess", str(out), "--format", "json")
     assert {f["status"] for f in json.loads(result.output)["findings"]} == {"unknown"}

@@ -17,6 +17,7 @@ import demo_pack
 import minzheng.cli
 from minzheng import Dataset, DatasetError, Engine, Registry, Status, load_dataset
 from minzheng.report.html import report_to_html
+from minzheng.report.render import label
 from minzheng.report.xlsx import template_workbook
 from minzheng.testing import make_registry
 
@@ -30,7 +31,7 @@ def demo_installed(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def _template(tmp_path: Path, registry: Registry) -> Path:
     path = tmp_path / "demo.xlsx"
-    template_workbook(registry.pack("demo"), registry.indicators, path)
+    template_workbook(registry.pack("demo"), registry.indicators, path, "zh")
     return path
 
 
@@ -38,7 +39,7 @@ def test_the_template_has_a_sheet_per_level_with_names_units_and_validation(
     tmp_path: Path, registry: Registry
 ) -> None:
     book = load_workbook(_template(tmp_path, registry))
-    assert book.sheetnames == ["说明 README", "county 县", "township 乡镇", "facility 机构"]
+    assert book.sheetnames == ["说明", "county 县", "township 乡镇", "facility 机构"]
     county = book["county 县"]
     header = [c.value for c in county[1]]
     assert header[:6] == ["code", "name", "parent", "area", "type", "period"]
@@ -160,7 +161,7 @@ def test_template_xlsx_from_the_cli(tmp_path: Path) -> None:
         .exit_code
         == 0
     )
-    assert load_workbook(out).sheetnames[0] == "说明 README"
+    assert load_workbook(out).sheetnames[0] == "README"
     assert (
         CliRunner().invoke(minzheng.cli.main, ["template", "demo", "--format", "xlsx"]).exit_code
         == 2
@@ -176,12 +177,12 @@ def test_findings_workbook_is_coloured_by_status(
     )
     assert result.exit_code == 1
     book = load_workbook(out)
-    assert book.sheetnames == ["findings 结果", "summary 汇总", "roll-ups 汇总到上级"]
-    sheet = book["findings 结果"]
+    assert book.sheetnames == ["findings", "summary", "roll-ups"]
+    sheet = book["findings"]
     assert [c.value for c in sheet[1]][:5] == ["unit", "unit name", "pack", "rule", "status"]
     assert sheet.max_row == 1 + len(engine.assess(demo).findings)
     rules = [rule for rng in sheet.conditional_formatting for rule in rng.rules]
-    assert {rule.formula[0] for rule in rules} == {f'"{s.value}"' for s in Status}
+    assert {rule.formula[0] for rule in rules} == {f'"{label(s.value)}"' for s in Status}
     budget = next(
         row
         for row in sheet.iter_rows(min_row=2, values_only=True)

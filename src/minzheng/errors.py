@@ -13,6 +13,7 @@ from minzheng.i18n import Msg, render, text
 __all__ = [
     "DatasetError",
     "InputError",
+    "MessageError",
     "MinzhengError",
     "Problem",
     "UnknownNameError",
@@ -120,3 +121,15 @@ class UnknownNameError(MinzhengError, LookupError):
             known = text("word.list_sep", lang).join(self.known[:20])
             return text("cli.err.known", lang, text=line, known=known)
         return line
+
+
+class MessageError(MinzhengError):
+    """A mistake of usage told by one catalogue message (e.g. no chosen pack covers any
+    unit of the dataset)."""
+
+    def __init__(self, message: Msg) -> None:
+        self.message = message
+        super().__init__(str(message))
+
+    def render(self, lang: str = "en") -> str:
+        return self.message.render(lang)

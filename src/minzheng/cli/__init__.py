@@ -21,7 +21,8 @@ from minzheng.cli import (
     template,
     validate,
 )
-from minzheng.cli._common import LANG_ENV, main
+from minzheng.cli._common import main
+from minzheng.i18n import LANG_ENV
 
 __all__ = ["LANG_ENV", "main", "settings"]
 

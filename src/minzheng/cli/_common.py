@@ -6,8 +6,9 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import shutil
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TypeVar
@@ -17,13 +18,13 @@ import click
 
 from minzheng import __version__
 from minzheng.cli import settings
+from minzheng.cli._i18n import LANG, Command, Context, Option, lang_of, say, usage_message
 from minzheng.errors import MinzhengError
+from minzheng.i18n import LANGS, text
 from minzheng.io.dataset import Dataset, load_dataset
 from minzheng.model import Status
 from minzheng.packs.registry import Registry
-from minzheng.report.render import (
-    label,
-)
+from minzheng.report.render import TABLE_WIDTH, label
 from minzheng.rules.scoring import load_score_table
 
 if TYPE_CHECKING:
@@ -40,21 +41,24 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-LANG_ENV = "MINZHENG_LANG"
-
-
 class Exit(Exception):
     def __init__(self, code: int) -> None:
         self.code = code
 
 
+def option(*names: str, **attrs: Any) -> Callable[[F], F]:
+    """``click.option`` whose ``help`` is a catalogue id (see :mod:`._i18n`)."""
+    return click.option(*names, cls=Option, **attrs)
+
+
 def lang_option(func: F) -> F:
-    return click.option(
+    """``--lang zh|en``: default ``$MINZHENG_LANG``, else the locale."""
+    return option(
         "--lang",
-        type=click.Choice(["zh", "en"]),
-        default=lambda: os.environ.get(LANG_ENV, "en"),
-        show_default="en, or $MINZHENG_LANG",
-        help="Language of messages and labels.",
+        type=click.Choice(LANGS),
+        default=lambda: LANG.get(),
+        show_default=False,
+        help="cli.opt.lang",
     )(func)
 
 
@@ -67,13 +71,16 @@ def stderr() -> Console:
 def stdout() -> Console:
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 200)
+    width = TABLE_WIDTH
+    if sys.stdout.isatty():  # a narrower terminal: its width
+        width = min(width, shutil.get_terminal_size((TABLE_WIDTH, 24)).columns)
+    return Console(highlight=False, soft_wrap=False, width=width)
 
 
 def file_console(out: IO[str]) -> Console:
     from rich.console import Console
 
-    return Console(file=out, highlight=False)
+    return Console(file=out, highlight=False, width=TABLE_WIDTH, color_system=None)
 
 
 def escape(text: str) -> str:
@@ -90,7 +97,7 @@ def installed(*, warn: bool = True) -> Registry:
     if warn and registry.errors:
         err = stderr()
         for error in registry.errors:
-            err.print(f"[yellow]warning:[/] {escape(str(error))}")
+            err.print(f"[yellow]{say('word.warning_prefix')}:[/] {escape(str(error))}")
     return registry
 
 
@@ -113,7 +120,9 @@ def load(path: str, registry: Registry) -> Dataset:
 def output_path(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
     """``-o FILE``: its folder must exist, checked before any work is done."""
     if value is not None and not value.absolute().parent.is_dir():
-        raise click.BadParameter(f"no folder {str(value.parent)!r} to write {value.name!r} in")
+        raise click.BadParameter(
+            say("cli.err.no_folder", folder=str(value.parent), name=value.name)
+        )
     return value
 
 
@@ -123,42 +132,82 @@ def parse_date(ctx: click.Context, param: click.Parameter, value: str | None) ->
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"expected a date such as 2018-12-31, found {value!r}") from None
+        raise click.BadParameter(say("cli.err.bad_date", value=value)) from None
 
 
-class Group(click.Group):
-    """Turns a user's mistake into one message per problem and exit status 2."""
+#: ``-o FILE``: where to write instead of standard output.
+output_option = option(
+    "-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    callback=output_path, help="cli.opt.output",
+)  # fmt: skip
+
+
+class Group(Command, click.Group):
+    """The ``minzheng`` group: every command in the user's language; a user's mistake
+    is one message per problem and exit status 2, never a traceback."""
+
+    command_class = Command
+    context_class = Context
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        argv = list(sys.argv[1:] if args is None else args)
+        LANG.set(lang_of(argv))
+        try:
+            code = super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.ClickException as exc:
+            err = stderr()
+            err.print(f"[red]{say('word.error_prefix')}:[/] {escape(usage_message(exc))}")
+            ctx = getattr(exc, "ctx", None)  # a usage error knows its command
+            if ctx is not None:
+                err.print(escape(say("cli.try_help", command=ctx.command_path)))
+            code = exc.exit_code
+        except click.Abort:  # Ctrl-C
+            code = 130
+        code = code if isinstance(code, int) else 0
+        if standalone_mode:
+            sys.exit(code)
+        return code
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except MinzhengError as exc:
             err = stderr()
-            for line in str(exc).splitlines():
-                err.print(f"[red]error:[/] {escape(line)}")
+            for line in exc.render(LANG.get()).splitlines():
+                err.print(f"[red]{say('word.error_prefix')}:[/] {escape(line)}")
             ctx.exit(2)
         except Exit as done:
             ctx.exit(done.code)
 
 
-@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="minzheng")
+@click.group(
+    cls=Group, help="cli.help.main", context_settings={"help_option_names": ["-h", "--help"]}
+)
+@click.version_option(__version__, prog_name="minzheng", cls=Option, help="cli.opt.version")
+@option(  # before a command as well as after it: ``minzheng --lang zh assess …``
+    "--lang", type=click.Choice(LANGS), expose_value=False, is_eager=True, help="cli.opt.lang"
+)
 def main() -> None:
-    """minzheng (民政): civil-affairs policy as code.
-
-    Assess administrative units against the rule packs installed (Ji'an, Songming,
-    Yancheng, …): compliance findings, derived targets and trajectories.
-    """
+    """minzheng (民政): civil-affairs policy as code (the group of every command)."""
 
 
-def applies_to(rule: Rule, zh: bool) -> str:
+def applies_to(rule: Rule, lang: str) -> str:
     """The units a rule applies to: ``township``, ``facility, village (service_hall,
-    urban_community), urban`` (``zh``: 乡镇; 机构、村居 (…)、城市). Types are the packs' ids."""
-    levels = ("、" if zh else ", ").join(lv.zh if zh else lv.value for lv in rule.levels)
+    urban_community), urban`` (Chinese: 乡镇; 机构、村居 (…)、城市). Types are the
+    packs' ids."""
+    sep = text("word.list_sep", lang)
+    levels = sep.join(text(f"level.{lv.value}", lang) for lv in rule.levels)
     if rule.types:
         levels += f" ({', '.join(rule.types)})"
     if rule.area:
-        levels += f"{'、' if zh else ', '}{rule.area.zh if zh else rule.area.value}"
+        levels += sep + text(f"area.{rule.area.value}", lang)
     return levels
 
 
@@ -197,33 +246,18 @@ def assess_options(func: Callable[..., Any]) -> Callable[..., Any]:
         return func(run=run, **kwargs)
 
     options = (
-        click.option(
-            "--pack", "packs", multiple=True, metavar="PACK",
-            help="Apply only this pack (repeatable). Default: every installed pack.",
-        ),
-        click.option(
-            "--on", "on", callback=parse_date, metavar="DATE",
-            help="Assessment date (default: the dataset's as_of, else the end of its latest period).",
-        ),
-        click.option(
-            "--what-if", is_flag=True, help="Apply the packs to units outside their region too."
-        ),
-        click.option(
-            "--rule", "rule_ids", multiple=True, metavar="RULE",
-            help="Only this rule (repeatable). Default: every rule of the packs.",
-        ),
-        click.option(
+        option("--pack", "packs", multiple=True, metavar="PACK", help="cli.opt.pack"),
+        option("--on", "on", callback=parse_date, metavar="DATE", help="cli.opt.on"),
+        option("--what-if", is_flag=True, help="cli.opt.what_if"),
+        option("--rule", "rule_ids", multiple=True, metavar="RULE", help="cli.opt.rule"),
+        option(
             "--table", "table", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
-            help="A scoring table (指标体系表) for the packs that score against one, e.g. the "
-            "official Yancheng table; default: the table the pack ships.",
+            help="cli.opt.table",
         ),
-        click.option(
-            "-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path),
-            callback=output_path, help="Write to this file instead of standard output.",
-        ),
+        output_option,
     )  # fmt: skip
-    for option in reversed(options):  # listed in --help in this order
-        command = option(command)
+    for decorate in reversed(options):  # listed in --help in this order
+        command = decorate(command)
     return command
 
 
@@ -253,7 +287,9 @@ def complete_file(path: Path | None) -> Iterator[IO[str]]:
         # 330,000 system calls
         sink = partial.open("w", encoding="utf-8", buffering=WRITE_BUFFER)
     except OSError as exc:
-        raise click.UsageError(f"cannot write {str(path)!r}: {exc.strerror}") from None
+        raise click.UsageError(
+            say("cli.err.cannot_write", path=str(path), reason=exc.strerror)
+        ) from None
     try:
         with sink as out:
             yield out

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -19,14 +19,19 @@ from minzheng.cli._common import (
     installed,
     lang_option,
     main,
+    option,
     read_input,
     stdout,
     summary_counts,
 )
+from minzheng.cli._i18n import say
 from minzheng.engine import Engine, resolve_date
+from minzheng.errors import MessageError
+from minzheng.i18n import msg
 from minzheng.io.dataset import Dataset
-from minzheng.io.tables import dataset_from_tables, read_tables
+from minzheng.io.tables import Tables, dataset_from_tables, read_tables
 from minzheng.model import Report, Severity
+from minzheng.packs.registry import Registry
 from minzheng.report.render import (
     report_to_json,
     report_to_markdown,
@@ -34,25 +39,23 @@ from minzheng.report.render import (
 )
 
 
-@main.command()
+@main.command(help="cli.help.assess")
 @click.argument("file", type=click.Path(dir_okay=True, path_type=str))
 @assess_options
-@click.option(
+@option(
     "--format",
     "fmt",
     type=click.Choice(["table", "json", "jsonl", "parquet", "markdown", "html", "xlsx"]),
     default="table",
     show_default=True,
-    help="Output format. jsonl writes one finding per line; parquet (the findings table, "
-    "typed columns), html (a self-contained report with charts) and xlsx (a workbook "
-    "coloured by status) need -o FILE.",
+    help="cli.opt.assess_format",
 )
-@click.option(
+@option(
     "--fail-on",
     type=click.Choice(["not-met", "failure", "never"]),
     default="not-met",
     show_default=True,
-    help="What makes the exit status 1: any finding not met, only failures (binding and due), or nothing.",
+    help="cli.opt.fail_on",
 )
 @lang_option
 def assess(file: str, run: Run, fmt: str, fail_on: str, lang: str) -> None:
@@ -62,7 +65,7 @@ def assess(file: str, run: Run, fmt: str, fail_on: str, lang: str) -> None:
     or facts file, or a Parquet folder (units.parquet and facts.parquet) or facts file.
     """
     if fmt in ("html", "xlsx", "parquet") and run.output is None:
-        raise click.UsageError(f"--format {fmt} writes a file: give -o FILE.{fmt}")
+        raise click.UsageError(say("cli.err.needs_output", fmt=fmt))
     registry = installed()
     engine = run.engine(registry)
     if fmt in ("jsonl", "parquet"):
@@ -70,16 +73,41 @@ def assess(file: str, run: Run, fmt: str, fail_on: str, lang: str) -> None:
         click.echo(summary_counts(by_status, lang), err=True)
         raise Exit(exit_status(by_status, failed, fail_on, bool(registry.errors)))
     data = read_input(file, registry)  # a dataset loaded whole is kept for html and xlsx
+    names = _unit_names(data)
+    if not run.what_if:
+        _check_covered(names, run.packs, registry)
     on = resolve_date(data, run.on)
     report = engine.assess(data, run.packs, on, what_if=run.what_if, rules=run.rules)
     if isinstance(data, Dataset) or fmt not in ("html", "xlsx"):
         dataset = data if isinstance(data, Dataset) else None
     else:
         dataset = dataset_from_tables(data, registry.indicators)
-    _write_report(report, dataset, fmt, run.output, lang)
+    _write_report(report, (dataset, names), fmt, run.output, lang)
     failures = sum(1 for f in report if f.severity is Severity.FAILURE)
     summary = {s.value: n for s, n in report.summary.items()}
     raise Exit(exit_status(summary, failures, fail_on, bool(registry.errors)))
+
+
+def _unit_names(data: Dataset | Tables) -> dict[str, str]:
+    """Each unit's name by its code."""
+    if isinstance(data, Dataset):
+        return {code: unit.name for code, unit in data.units.items()}
+    codes, names = data.units.get_column("code"), data.units.get_column("name")
+    return dict(zip(codes.to_list(), names.to_list(), strict=True))
+
+
+def _check_covered(names: Mapping[str, str], packs: list[str] | None, registry: Registry) -> None:
+    """Refuse a run in which no chosen pack's region holds any unit of the dataset: it
+    would give no finding at all, which reads like "nothing wrong"."""
+    chosen = [registry.pack(p) for p in packs] if packs else list(registry.packs.values())
+    regions = [(p.name, p.info.region.prefixes) for p in chosen if p.info.region is not None]
+    if len(regions) < len(chosen) or not names:  # a pack for every region, or no units
+        return
+    prefixes = tuple(prefix for _, pack_prefixes in regions for prefix in pack_prefixes)
+    if any(code.startswith(prefixes) for code in names):
+        return
+    shown = ", ".join(f"{name} ({'/'.join(pack_prefixes)})" for name, pack_prefixes in regions)
+    raise MessageError(msg("cli.no_unit_covered", regions=shown))
 
 
 def _findings_file(engine: Engine, file: str, run: Run, fmt: str) -> tuple[dict[str, int], int]:
@@ -139,9 +167,15 @@ def _counted(
 
 
 def _write_report(
-    report: Report, dataset: Dataset | None, fmt: str, output: Path | None, lang: str
+    report: Report,
+    units: tuple[Dataset | None, Mapping[str, str]],
+    fmt: str,
+    output: Path | None,
+    lang: str,
 ) -> None:
-    """Write a whole report as ``fmt`` (the units of ``dataset`` for html and xlsx)."""
+    """Write a whole report as ``fmt``: ``units`` are the dataset (for html and xlsx)
+    and the units' names (code → name)."""
+    dataset, names = units
     if fmt == "xlsx":
         from minzheng.report.xlsx import (
             write_findings_workbook,  # openpyxl: loaded only when asked for
@@ -157,16 +191,15 @@ def _write_report(
 
         assert output is not None
         assert dataset is not None
-        output.write_text(
-            report_to_html(report, dataset, installed(warn=False), lang), encoding="utf-8"
-        )
+        with complete_file(output) as out:
+            out.write(report_to_html(report, dataset, installed(warn=False), lang))
     else:
         with complete_file(output) as out:
             if fmt == "json":
                 json.dump(report_to_json(report), out, ensure_ascii=False, indent=2)
                 out.write("\n")
             elif fmt == "markdown":
-                out.write(report_to_markdown(report, lang))
+                out.write(report_to_markdown(report, lang, names))
             else:
                 console = stdout() if output is None else file_console(out)
-                report_to_table(report, console, lang)
+                report_to_table(report, console, lang, names)

@@ -5,40 +5,43 @@ from __future__ import annotations
 import click
 
 from minzheng.cli._common import applies_to, escape, installed, lang_option, main, stdout
+from minzheng.i18n import text
 
 
-@main.command()
+@main.command(help="cli.help.explain")
 @click.argument("rule_id", metavar="RULE")
 @lang_option
 def explain(rule_id: str, lang: str) -> None:
     """Show a rule: its clause in Chinese, our reading, the inputs it needs."""
     registry = installed()
     pack, rule = registry.rule(rule_id)
-    zh = lang == "zh"
     out = stdout()
-    indicators = registry.indicators
-    out.print(f"[bold]{escape(rule.id)}[/] — {escape(rule.title_zh)} / {escape(rule.title_en)}")
-    out.print(
-        f"{'规则包' if zh else 'Pack'}: {pack.name} ({pack.info.title_zh} / {pack.info.title_en})"
-    )
-    out.print(f"{'适用' if zh else 'Applies to'}: {applies_to(rule, zh)}")
     cite = rule.citation
-    out.print(f"{'出处' if zh else 'Source'}: {escape(cite.name)} {escape(cite.locator)}")
-    out.print(f"{'原文' if zh else 'Clause'}: {escape(cite.text)}")
-    out.print(f"{'解读' if zh else 'Reading'}: {escape(rule.reading)}")
-    out.print(
-        f"{'属性' if zh else 'Attribute'}: {rule.attribute.zh if zh else rule.attribute.value}"
-    )
+    head = rule.title_zh if lang == "zh" else f"{rule.title_zh} / {rule.title_en}"
+    out.print(f"[bold]{escape(rule.id)}[/] — {escape(head)}")
+    lines = [
+        ("explain.pack", f"{pack.name} ({pack.info.title(lang)})"),
+        ("explain.applies", applies_to(rule, lang)),
+        ("explain.source", f"{cite.name} {cite.locator}"),
+        ("explain.clause", cite.text),
+        ("explain.reading", rule.reading_in(lang)),
+        ("explain.attribute", text(f"attribute.{rule.attribute.value}", lang)),
+    ]
     if rule.deadline:
-        out.print(f"{'期限' if zh else 'Deadline'}: {rule.deadline.isoformat()}")
+        lines.append(("explain.deadline", rule.deadline.isoformat()))
     if rule.effective:
-        out.print(f"{'起始' if zh else 'In force from'}: {rule.effective.isoformat()}")
-    out.print(f"{'所需数据' if zh else 'Inputs'}:")
+        lines.append(("explain.effective", rule.effective.isoformat()))
+    for key, value in lines:
+        out.print(escape(f"{text(key, lang)}: {value}"))
+    out.print(f"{text('explain.inputs', lang)}:")
+    indicators = registry.indicators
     for indicator in rule.reads():
         ind = indicators.get(indicator)
         if ind is None:
-            out.print(f"  {indicator}")
+            out.print(escape(f"  {indicator}: {text('explain.undeclared', lang)}"))
             continue
-        shown = ind.measure_zh if zh else ind.measure
-        measure = escape(f" [{shown}]") if shown else ""  # not rich markup: "[person]"
-        out.print(f"  {indicator}: {ind.name_zh} / {ind.name_en}{measure} ({ind.kind.value})")
+        shown = ind.measure_zh if lang == "zh" else ind.measure
+        measure = f" [{shown}]" if shown else ""
+        name = ind.name_zh if lang == "zh" else f"{ind.name_zh} / {ind.name_en}"
+        kind = text(f"kind.{ind.kind.value}", lang)
+        out.print(escape(f"  {indicator}: {name}{measure} ({kind})"))

@@ -7,53 +7,49 @@ from typing import Any
 
 import click
 
-from minzheng.cli._common import escape, main, stdout
+from minzheng.cli._common import escape, lang_option, main, option, stdout
+from minzheng.i18n import text
 from minzheng.scaffold.newpack import PackSpec, new_pack
 
 
-@main.command("new-pack")
+@main.command("new-pack", help="cli.help.new_pack")
 @click.argument("name")
-@click.option(
-    "--title-zh", required=True, help="The pack's Chinese title, e.g. 某某市民政三年规划."
-)
-@click.option("--title-en", required=True, help="The pack's English title.")
-@click.option(
+@option("--title-zh", required=True, help="cli.opt.title_zh")
+@option("--title-en", required=True, help="cli.opt.title_en")
+@option(
     "--prefix",
     "prefixes",
     multiple=True,
     metavar="CODE",
-    help="A GB/T 2260 prefix of the region the pack covers (repeatable).",
+    help="cli.opt.prefix",
 )
-@click.option("--region-zh", default="", help="The region's Chinese name.")
-@click.option("--region-en", default="", help="The region's English name.")
-@click.option(
+@option("--region-zh", default="", help="cli.opt.region_zh")
+@option("--region-en", default="", help="cli.opt.region_en")
+@option(
     "--document",
     default="document",
     show_default=True,
-    help="A short id for the document the pack encodes (citations name it).",
+    help="cli.opt.document",
 )
-@click.option(
+@option(
     "--source",
     default="",
-    help="The file the document's clauses are read from (recorded for traceability).",
+    help="cli.opt.source",
 )
-@click.option(
+@option(
     "-o",
     "--output",
     "directory",
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("."),
     show_default=True,
-    help="The folder to create the pack in.",
+    help="cli.opt.directory",
 )
-def new_pack_command(directory: Path, **spec: Any) -> None:
+@lang_option
+def new_pack_command(directory: Path, lang: str, **spec: Any) -> None:
     """Create a working rule-pack skeleton NAME: pyproject with the entry point, data
     files with one example rule, the hooks, and tests that pass as they are."""
     target = new_pack(PackSpec(**spec), directory)
     out = stdout()
-    out.print(escape(f"created {target}"))
-    out.print(
-        escape(
-            f"next: pip install -e '{target}[test]' && pytest {target / 'tests'} && minzheng packs"
-        )
-    )
+    out.print(escape(text("cli.new_pack.created", lang, path=target)))
+    out.print(escape(text("cli.new_pack.next", lang, path=target, tests=target / "tests")))

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import click
 
-from minzheng.cli._common import applies_to, installed, lang_option, main, stdout
+from minzheng.cli._common import applies_to, escape, installed, lang_option, main, stdout
+from minzheng.i18n import text
 
 
-@main.command()
+@main.command(help="cli.help.rules")
 @click.argument("pack", required=False)
 @lang_option
 def rules(pack: str | None, lang: str) -> None:
@@ -16,25 +17,18 @@ def rules(pack: str | None, lang: str) -> None:
     names = [pack] if pack else None
     from rich.table import Table
 
-    zh = lang == "zh"
-    table = Table(title="规则" if zh else "Rules")
-    for head in (
-        ("规则", "rule"),
-        ("规则包", "pack"),
-        ("名称", "title"),
-        ("适用层级", "applies to"),
-        ("条款", "clause"),
-        ("属性", "attribute"),
-    ):
-        table.add_column(head[0] if zh else head[1], overflow="fold")
-    for loaded, rule in registry.iter_rules(names):
-        attribute = rule.attribute.zh if zh else rule.attribute.value
+    table = Table(title=text("word.rules", lang))
+    listed = list(registry.iter_rules(names))
+    for head in ("rule", "pack", "title", "applies_to", "clause", "attribute"):
+        table.add_column(text(f"word.{head}", lang), overflow="fold")
+    table.columns[0].no_wrap = True  # a rule id is copied from here: never cut
+    for loaded, rule in listed:
         table.add_row(
-            rule.id,
-            loaded.name,
-            rule.title(lang),
-            applies_to(rule, zh),
-            rule.citation.locator,
-            attribute,
+            escape(rule.id),
+            escape(loaded.name),
+            escape(rule.title(lang)),
+            escape(applies_to(rule, lang)),
+            escape(rule.citation.locator),
+            text(f"attribute.{rule.attribute.value}", lang),
         )
     stdout().print(table)

@@ -14,45 +14,47 @@ from minzheng.cli._common import (
     Run,
     assess_options,
     complete_file,
+    escape,
     file_console,
     installed,
     lang_option,
     main,
+    option,
     read_input,
     stdout,
 )
 from minzheng.engine import resolve_date
+from minzheng.i18n import text
 from minzheng.model import Indicator, Program, Standard, TargetValue, measure_zh
 from minzheng.model.values import format_decimal, format_quantity
-from minzheng.report.render import label, targets_to_json, write_targets_jsonl
+from minzheng.report.render import targets_to_json, write_targets_jsonl
 
 if TYPE_CHECKING:
     from rich.table import Table
 
 
-def _trajectory_text(target: TargetValue, zh: bool) -> str:
+def _trajectory_text(target: TargetValue, lang: str) -> str:
     """The yearly points of a target's straight line, for the table."""
     if not target.trajectory:
         return ""
     points = ", ".join(f"{year}: {format_decimal(value)}" for year, value in target.trajectory)
-    return f"\n{'逐年进度' if zh else 'by year'}: {points}"
+    return f"\n{text('word.by_year', lang)}: {points}"
 
 
 def _opt_decimal(value: Decimal | None) -> str | None:
     return None if value is None else format_decimal(value)
 
 
-@main.command()
+@main.command(help="cli.help.targets")
 @click.argument("file", type=click.Path(dir_okay=True, path_type=str))
 @assess_options
-@click.option(
+@option(
     "--format",
     "fmt",
     type=click.Choice(["table", "json", "jsonl"]),
     default="table",
     show_default=True,
-    help="Output format. jsonl streams one target per line (the standards in force are "
-    "in the other formats).",
+    help="cli.opt.targets_format",
 )
 @lang_option
 def targets(file: str, run: Run, fmt: str, lang: str) -> None:
@@ -123,27 +125,24 @@ def _targets_grid(
     from rich.table import Table
 
     zh = lang == "zh"
-    grid = Table(title=f"{'目标' if zh else 'Targets'} · {day.isoformat()}")
+    grid = Table(title=escape(f"{text('word.targets', lang)} · {day.isoformat()}"))
     for key in ("unit", "pack", "rule", "indicator", "required", "deadline", "basis"):
-        grid.add_column(label(key, lang), overflow="fold")
+        grid.add_column(text(f"word.{key}", lang), overflow="fold")
     for t in found:
         ind = indicators.get(t.indicator)
         shown = (ind.measure_zh if ind else measure_zh(t.measure)) if zh else t.measure
         required = (
             "?"
             if t.required is None
-            else f"{t.comparator.value} {format_quantity(t.required, shown)}"
+            else f"{text(f'comparator.{t.comparator.name.lower()}', lang)} "
+            f"{format_quantity(t.required, shown)}"
         )
         name = (ind.name_zh if zh else ind.name_en) if ind else t.indicator
-        grid.add_row(
-            t.unit,
-            t.pack,
-            t.rule,
-            name,
-            required,
-            t.deadline.isoformat() if t.deadline else "—",
-            (t.basis_zh if zh else t.basis_en) + _trajectory_text(t, zh),
-        )
+        cells = (
+            t.unit, t.pack, t.rule, name, required, t.deadline.isoformat() if t.deadline else "—",
+            (t.basis_zh if zh else t.basis_en) + _trajectory_text(t, lang),
+        )  # fmt: skip
+        grid.add_row(*(escape(c) for c in cells))
     return grid
 
 
@@ -152,16 +151,9 @@ def _standards_grid(day: date, standards: list[_Standard], lang: str) -> Table:
     from rich.table import Table
 
     zh = lang == "zh"
-    st = Table(title=f"{'标准' if zh else 'Standards in force'} · {day.isoformat()}")
-    for head in (
-        ("规则包", "pack"),
-        ("项目", "programme"),
-        ("标准", "standard"),
-        ("现行值", "value in force"),
-        ("历次调整", "changes"),
-        ("年均增长", "annual growth"),
-    ):
-        st.add_column(head[0] if zh else head[1], overflow="fold")
+    st = Table(title=escape(f"{text('word.standards', lang)} · {day.isoformat()}"))
+    for head in ("pack", "programme", "standard", "value_in_force", "changes", "growth"):
+        st.add_column(text(f"word.{head}", lang), overflow="fold")
     for p, prog, s in standards:
         value = s.schedule.on(day)
         measure = measure_zh(s.schedule.measure) if zh else s.schedule.measure

@@ -7,28 +7,24 @@ from pathlib import Path
 
 import click
 
-from minzheng.cli._common import installed, main, output_path
+from minzheng.cli._common import installed, lang_option, main, option, output_option
+from minzheng.cli._i18n import say
 from minzheng.scaffold.template import template_yaml
 
 
-@main.command()
+@main.command(help="cli.help.template")
 @click.argument("pack")
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    callback=output_path,
-    help="Write to this file instead of standard output.",
-)
-@click.option(
+@output_option
+@option(
     "--format",
     "fmt",
     type=click.Choice(["yaml", "xlsx"]),
     default="yaml",
     show_default=True,
-    help="YAML, or an Excel workbook to fill in (one sheet per level, with data validation).",
+    help="cli.opt.template_format",
 )
-def template(pack: str, output: Path | None, fmt: str) -> None:
+@lang_option
+def template(pack: str, output: Path | None, fmt: str, lang: str) -> None:
     """A blank dataset (YAML or an Excel workbook) listing every fact PACK's rules read,
     with units."""
     registry = installed()
@@ -36,10 +32,10 @@ def template(pack: str, output: Path | None, fmt: str) -> None:
         from minzheng.report.xlsx import template_workbook
 
         if output is None:
-            raise click.UsageError("an Excel workbook needs -o FILE.xlsx")
-        template_workbook(registry.pack(pack), registry.indicators, output)
+            raise click.UsageError(say("cli.err.workbook_needs_output"))
+        template_workbook(registry.pack(pack), registry.indicators, output, lang)
         return
-    text = template_yaml(registry.pack(pack), registry.indicators)
+    text = template_yaml(registry.pack(pack), registry.indicators, lang)
     if output is None:
         sys.stdout.write(text)
     else:

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import click
 
-from minzheng.cli._common import installed, is_csv_dataset, lang_option, main, stdout
+from minzheng.cli._common import escape, installed, is_csv_dataset, lang_option, main, stdout
+from minzheng.i18n import text
 from minzheng.io.stream import DatasetStream, OrderError
 from minzheng.io.tables import read_tables
 
 
-@main.command()
+@main.command(help="cli.help.validate")
 @click.argument("file", type=click.Path(dir_okay=True, path_type=str))
 @lang_option
 def validate(file: str, lang: str) -> None:
     """Check a dataset file; report every problem, naming unit and field."""
     registry = installed()
-    zh = lang == "zh"
     unordered = False
     if is_csv_dataset(file):
         stream = DatasetStream(file, registry.indicators)  # a national file, little memory
@@ -27,7 +27,4 @@ def validate(file: str, lang: str) -> None:
     if unordered or not is_csv_dataset(file):
         tables = read_tables(file, registry.indicators)  # Parquet too
         units, facts = tables.units.height, tables.facts.height
-    if zh:
-        stdout().print(f"通过:{file}:{units} 个单位,{facts} 项数据")
-    else:
-        stdout().print(f"OK: {file}: {units} units, {facts} facts")
+    stdout().print(escape(text("cli.validate.ok", lang, file=file, units=units, facts=facts)))

@@ -77,6 +77,12 @@ _ENTRIES: dict[str, tuple[str, str]] = {
     "severity.failure": ("不合格", "failure"),
     "severity.warning": ("警示", "warning"),
     "severity.not_due": ("未到期", "not yet due"),
+    # comparators, as messages say them
+    "comparator.ge": ("不少于", "at least"),
+    "comparator.gt": ("超过", "more than"),
+    "comparator.le": ("不超过", "at most"),
+    "comparator.lt": ("低于", "less than"),
+    "comparator.eq": ("达到", "exactly"),
     # levels, areas, attributes, kinds of value
     "level.province": ("省", "province"),
     "level.prefecture": ("市", "prefecture"),
@@ -97,7 +103,7 @@ _ENTRIES: dict[str, tuple[str, str]] = {
     "kind.scores": ("分项得分", "points per item"),
     # -- problems with an input -------------------------------------------------------
     "problem.text": (
-        "{where}:应为{expected},实为{found}",
+        "{where}:应为{expected},实际为{found}",
         "{where}: expected {expected}, found {found}",
     ),
     "problem.hint": ("{text}({hint})", "{text} ({hint})"),
@@ -237,7 +243,7 @@ _ENTRIES: dict[str, tuple[str, str]] = {
         "indicator ids (a value a column)",
     ),
     "expected.date_option": ("日期,如 2018-12-31", "a date such as 2018-12-31"),
-    "found.no_such_file": ("文件不存在", "no such file"),
+    "found.no_such_file": ("不存在的文件", "no such file"),
     "found.directory": ("文件夹", "a directory"),
     "found.undecodable_at": ("第 {offset} 字节处无法解码", "undecodable bytes at offset {offset}"),
     "found.undecodable_below": ("此行或以下有无法解码的字节", "undecodable bytes here or below"),
@@ -439,8 +445,8 @@ _ENTRIES: dict[str, tuple[str, str]] = {
     ),
     "cli.new_pack.created": ("已创建 {path}", "created {path}"),
     "cli.new_pack.next": (
-        "下一步:pip install -e {path} && pytest {path}",
-        "next: pip install -e {path} && pytest {path}",
+        "下一步:pip install -e '{path}[test]' && pytest {tests} && minzheng packs",
+        "next: pip install -e '{path}[test]' && pytest {tests} && minzheng packs",
     ),
     "cli.no_unit_covered": (
         "所选规则包未覆盖本数据集中的任何单位(其地区:{regions}),没有结果。"
@@ -511,6 +517,18 @@ _ENTRIES: dict[str, tuple[str, str]] = {
     ),
     "template.prompt.rate_error": ("0 到 {top}({measure})", "0 to {top} ({measure})"),
     "template.prompt.items": ("清单项(用分号分隔):{items}", "items separated by ';': {items}"),
+    "xlsx.col.code": ("代码(GB/T 2260)", "code (GB/T 2260)"),
+    "xlsx.col.name": ("名称", "name"),
+    "xlsx.col.parent": ("上级代码", "parent code"),
+    "xlsx.col.area": ("城乡", "urban or rural"),
+    "xlsx.col.type": ("类型", "type"),
+    "xlsx.col.period": ("年份", "year"),
+    "xlsx.hint.code": ("必填", "required"),
+    "xlsx.hint.name": ("必填", "required"),
+    "xlsx.hint.parent": ("可按代码推断", "inferred from the code when blank"),
+    "xlsx.hint.area": ("城市或农村", "urban or rural"),
+    "xlsx.hint.type": ("规则包定义的类型", "a type the pack defines"),
+    "xlsx.hint.period": ("留空:不分年份", "blank: undated"),
     # -- the reports ---------------------------------------------------------------------
     "report.title": ("民政评估报告", "Civil-affairs assessment"),
     "report.charts": ("图表", "Charts"),

@@ -2,7 +2,7 @@
 read back with the same checks as any dataset.
 
 Every sheet whose row 1 starts with ``code`` is read (row 1 holds the field and
-indicator ids, rows 2 and 3 their Chinese and English names; data starts on row 4); a
+indicator ids, rows 2 and 3 their names and what to type; data starts on row 4); a
 unit may take several rows, one per ``period``. Every problem names the file, the
 sheet, the row, the column, the unit and the field. A cell formatted as a percentage
 (Excel stores 38 % as 0.38) is read as that percentage.
@@ -26,19 +26,13 @@ from minzheng.model import Indicator, Kind, Level
 from minzheng.model.dataset import Dataset
 from minzheng.model.values import format_decimal
 
-__all__ = ["HEADER_ROWS", "UNIT_COLUMNS", "UNIT_NAMES", "read_workbook", "sheet_name"]
+__all__ = ["HEADER_ROWS", "UNIT_COLUMNS", "read_workbook", "sheet_name"]
 
 #: The unit's own columns of a sheet, before the indicators'.
 UNIT_COLUMNS = ("code", "name", "parent", "area", "type", "period")
-UNIT_NAMES = {
-    "code": ("代码(GB/T 2260)", "code (GB/T 2260)"),
-    "name": ("名称", "name"),
-    "parent": ("上级代码", "parent code"),
-    "area": ("城乡(urban/rural)", "urban or rural"),
-    "type": ("类型", "type"),
-    "period": ("年份", "year (blank: undated)"),
-}
-#: Rows of headers above the data (ids, Chinese names, English names).
+#: Urban or rural as a clerk may type it in Chinese.
+_AREAS = {"城市": "urban", "城镇": "urban", "农村": "rural"}
+#: Rows of headers above the data (ids, names, what to type).
 HEADER_ROWS = 3
 
 
@@ -136,7 +130,7 @@ def _row_unit(
     for key in ("code", "name", "parent", "area", "type"):
         value = _cell_value(cells[key], None) if key in cells else None
         if value is not None:
-            unit[key] = value
+            unit[key] = _AREAS.get(str(value).strip(), value) if key == "area" else value
     code = unit.get("code")
     if code is None:
         builder.add_unit(unit, f"row {number}", row=number)

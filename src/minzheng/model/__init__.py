@@ -603,6 +603,9 @@ class PackInfo:
     documents: tuple[Document, ...] = ()
     version: str = ""
 
+    def title(self, lang: str = "en") -> str:
+        return self.title_zh if lang == "zh" else self.title_en
+
 
 @frozen
 class Fact:

@@ -7,10 +7,12 @@ every number is a string of an exact decimal, dates are ISO strings.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import IO, TYPE_CHECKING, Any
 
+from minzheng.i18n import CATALOGUE, text
 from minzheng.io.converter import to_plain
 from minzheng.model import Finding, Report, RollUp, Status, TargetValue
 from minzheng.model.values import format_decimal
@@ -20,6 +22,8 @@ if TYPE_CHECKING:  # rich is imported when a table is drawn: start-up of the res
 
 __all__ = [
     "FORMAT_VERSION",
+    "STATUS_ORDER",
+    "TABLE_WIDTH",
     "finding_to_json",
     "finding_to_json_line",
     "label",
@@ -34,40 +38,15 @@ __all__ = [
 #: The version of the JSON output format; changes only with a changelog entry.
 FORMAT_VERSION = "1"
 
-_LABELS = {
-    "pack": ("规则包", "pack"),
-    "rule": ("规则", "rule"),
-    "unit": ("单位", "unit"),
-    "status": ("状态", "status"),
-    "message": ("说明", "message"),
-    "deadline": ("期限", "deadline"),
-    "clause": ("条款", "clause"),
-    "summary": ("汇总", "summary"),
-    "findings": ("结果", "findings"),
-    "rollups": ("汇总到上级", "roll-ups"),
-    "level": ("层级", "level"),
-    "share_met": ("达标比例", "share met"),
-    "on": ("评估日期", "assessed on"),
-    "errors": ("插件错误", "plugin errors"),
-    "indicator": ("指标", "indicator"),
-    "required": ("要求", "required"),
-    "basis": ("依据", "basis"),
-    "met": ("达标", "met"),
-    "not_met": ("未达标", "not met"),
-    "unknown": ("数据不足", "unknown"),
-    "not_applicable": ("不适用", "not applicable"),
-    "error": ("出错", "error"),
-    "failure": ("不合格", "failure"),
-    "warning": ("警示", "warning"),
-    "not_due": ("未到期", "not yet due"),
-    "none": ("无", "none"),
-}
-
 
 def label(key: str, lang: str = "en") -> str:
-    """A user-facing word in Chinese (``zh``) or English (``en``)."""
-    zh, en = _LABELS.get(key, (key, key))
-    return zh if lang == "zh" else en
+    """A word of the reports in Chinese (``zh``) or English (``en``): a status
+    (``not_met``), a severity (``failure``, ``not_due``) or a label (``unit``), from the
+    message catalogue (:mod:`minzheng.i18n`)."""
+    for group in ("status", "severity", "word"):
+        if f"{group}.{key}" in CATALOGUE:
+            return text(f"{group}.{key}", lang)
+    return key
 
 
 def finding_to_json(finding: Finding) -> dict[str, Any]:
@@ -129,14 +108,19 @@ def write_targets_jsonl(targets: Iterable[TargetValue], out: IO[str]) -> int:
 
 
 def _status_text(finding: Finding, lang: str) -> str:
-    text = label(finding.status.value, lang)
+    shown = label(finding.status.value, lang)
+    return f"{shown} ({_severity_text(finding, lang)})" if _severity_text(finding, lang) else shown
+
+
+def _severity_text(finding: Finding, lang: str) -> str:
+    """``failure``, ``warning, not yet due`` …: how grave a finding not met is."""
     severity = finding.severity
-    if severity is not None and finding.status is Status.NOT_MET:
-        text += f" ({label(severity.value, lang)}"
-        if finding.due is False:
-            text += f", {label('not_due', lang)}"
-        text += ")"
-    return text
+    if severity is None or finding.status is not Status.NOT_MET:
+        return ""
+    shown = label(severity.value, lang)
+    if finding.due is False:
+        shown += text("word.list_sep", lang) + label("not_due", lang)
+    return shown
 
 
 _STYLE = {
@@ -146,32 +130,59 @@ _STYLE = {
     Status.NOT_APPLICABLE: "dim",
     Status.ERROR: "bold red",
 }
+#: The order people read findings in: what is wrong first.
+STATUS_ORDER = (Status.NOT_MET, Status.ERROR, Status.UNKNOWN, Status.MET, Status.NOT_APPLICABLE)
+#: The width of the terminal table, on a terminal and in a file alike.
+TABLE_WIDTH = 100
 
 
 def _clause(finding: Finding) -> str:
     return finding.citation.locator if finding.citation else ""
 
 
-def report_to_table(report: Report, console: Console, lang: str = "en") -> None:
-    """Print a report as terminal tables: findings, then the summary."""
+def _counts(findings: Iterable[Finding], lang: str) -> str:
+    """``未达标 3, 达标 12``: the statuses present, in reading order."""
+    by_status = Counter(f.status for f in findings)
+    return ", ".join(
+        f"{label(s.value, lang)} {by_status[s]}" for s in STATUS_ORDER if by_status[s]
+    ) or label("none", lang)
+
+
+def report_to_table(
+    report: Report, console: Console, lang: str = "en", names: Mapping[str, str] | None = None
+) -> None:
+    """Print a report for people: a line per pack, then the findings grouped by status
+    (not met first), each unit by name and code (``names``: code → name), then the
+    summary. Fits :data:`TABLE_WIDTH` columns."""
+    from rich.markup import escape
     from rich.table import Table
 
-    table = Table(title=f"{label('findings', lang)} · {label('on', lang)} {report.on.isoformat()}")
-    for key in ("unit", "pack", "rule", "status", "message", "clause"):
-        table.add_column(label(key, lang), overflow="fold")
-    for f in report.findings:
-        table.add_row(
-            f.unit,
-            f.pack,
-            f.rule,
-            f"[{_STYLE[f.status]}]{_status_text(f, lang)}[/]",
-            f.message(lang),
-            _clause(f),
-        )
-    console.print(table)
-    console.print(_summary_line(report, lang))
+    names = names or {}
+    console.print(
+        escape(f"{label('findings', lang)} · {label('on', lang)} {report.on.isoformat()}")
+    )
+    for pack in report.packs:
+        found = [f for f in report.findings if f.pack == pack]
+        console.print(escape(f"  {pack}: {_counts(found, lang)}"))
+    for status in STATUS_ORDER:
+        found = [f for f in report.findings if f.status is status]
+        if not found:
+            continue
+        table = Table(title=f"[{_STYLE[status]}]{escape(label(status.value, lang))} ({len(found)})[/]",
+                      title_justify="left", expand=True, show_lines=False)  # fmt: skip
+        rule_width = min(max(len(f.rule) for f in found), 24)
+        table.add_column(label("unit", lang), overflow="fold", max_width=18)
+        table.add_column(label("rule", lang), overflow="fold", min_width=rule_width)
+        table.add_column(label("message", lang), overflow="fold", ratio=1)
+        table.add_column(label("clause", lang), overflow="fold", max_width=12)
+        for f in found:
+            unit = f"{names[f.unit]}\n{f.unit}" if f.unit in names else f.unit
+            rule = f"{f.rule}\n{_severity_text(f, lang)}" if _severity_text(f, lang) else f.rule
+            table.add_row(escape(unit), escape(rule), escape(f.message(lang)), escape(_clause(f)))
+        console.print(table)
+    console.print(escape(_summary_line(report, lang)))
     for error in report.errors:
-        console.print(f"[bold red]{label('errors', lang)}:[/] {error}")
+        console.print(f"[bold red]{escape(label('errors', lang))}:[/] {escape(error)}")
 
 
 def _summary_line(report: Report, lang: str) -> str:
@@ -183,8 +194,12 @@ def _md_cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def report_to_markdown(report: Report, lang: str = "en") -> str:
-    """A report as Markdown that reads well as plain text and renders as tables."""
+def report_to_markdown(
+    report: Report, lang: str = "en", names: Mapping[str, str] | None = None
+) -> str:
+    """A report as Markdown that reads well as plain text and renders as tables (each
+    unit by name and code when ``names`` gives them)."""
+    names = names or {}
     lines = [
         f"# {label('findings', lang)}: {report.dataset}",
         "",
@@ -199,7 +214,7 @@ def report_to_markdown(report: Report, lang: str = "en") -> str:
     by_status: dict[Status, list[Finding]] = {}
     for finding in report.findings:
         by_status.setdefault(finding.status, []).append(finding)
-    for status in (Status.ERROR, Status.NOT_MET, Status.UNKNOWN, Status.MET, Status.NOT_APPLICABLE):
+    for status in STATUS_ORDER:
         found = by_status.get(status)
         if not found:
             continue
@@ -207,7 +222,8 @@ def report_to_markdown(report: Report, lang: str = "en") -> str:
         heads = [label(k, lang) for k in ("unit", "pack", "rule", "status", "message", "clause")]
         lines += ["| " + " | ".join(heads) + " |", "|" + "---|" * len(heads)]
         for f in found:
-            cells = [f.unit, f.pack, f.rule, _status_text(f, lang), f.message(lang), _clause(f)]
+            unit = f"{names[f.unit]} ({f.unit})" if f.unit in names else f.unit
+            cells = [unit, f.pack, f.rule, _status_text(f, lang), f.message(lang), _clause(f)]
             lines.append("| " + " | ".join(_md_cell(c) for c in cells) + " |")
         lines.append("")
     if report.rollups:
@@ -221,7 +237,7 @@ def report_to_markdown(report: Report, lang: str = "en") -> str:
                 else f"{format_decimal((r.share_met * 100).quantize(Decimal('0.01')))}%"
             )
             lines.append(
-                f"| {r.unit} | {r.pack} | {r.rule} | {r.level.zh if lang == 'zh' else r.level.value}"
+                f"| {r.unit} | {r.pack} | {r.rule} | {text(f'level.{r.level.value}', lang)}"
                 f" | {r.met}/{r.assessed} | {share} |"
             )
         lines.append("")

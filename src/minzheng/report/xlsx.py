@@ -13,79 +13,102 @@ findings coloured by status (conditional formatting), the summary and the roll-u
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
+from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
+from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
 from openpyxl import Workbook
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
 
+from minzheng.i18n import text
 from minzheng.io.dataset import Dataset
-from minzheng.io.xlsx import HEADER_ROWS, UNIT_COLUMNS, UNIT_NAMES, sheet_name
-from minzheng.model import Indicator, Kind, Level, Report, Status
+from minzheng.io.xlsx import HEADER_ROWS, UNIT_COLUMNS, sheet_name
+from minzheng.model import Area, Finding, Indicator, Kind, Level, Report, Status, measure_zh
 from minzheng.model.values import format_decimal
 from minzheng.packs.registry import LoadedPack
-from minzheng.report.render import label
 
-__all__ = ["template_workbook", "write_findings_workbook"]
+__all__ = ["save_workbook", "template_workbook", "write_findings_workbook"]
 
 _BOLD = Font(bold=True)
+#: The time stamped on every part of a workbook: the zip format's earliest, so that the
+#: same findings give the same bytes.
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
-def _validation(indicator: Indicator) -> DataValidation | None:
+class _SteadyZip(ZipFile):
+    """A zip archive whose members all carry :data:`_ZIP_TIME`, not the time of writing."""
+
+    def writestr(
+        self,
+        zinfo_or_arcname: str | ZipInfo,
+        data: Any,
+        compress_type: int | None = None,
+        compresslevel: int | None = None,
+    ) -> None:
+        member = zinfo_or_arcname
+        if isinstance(member, str):
+            member = ZipInfo(member, date_time=_ZIP_TIME)
+            member.compress_type = ZIP_DEFLATED
+        super().writestr(member, data, compress_type, compresslevel)
+
+
+def save_workbook(book: Workbook, path: Path, on: date | None = None) -> None:
+    """Write ``book`` to ``path`` whole or not at all (a temporary file in the same
+    folder, renamed), with the same bytes for the same content: the document's dates
+    are ``on`` (the assessment date) or none, and the parts carry no time of writing."""
+    when = datetime.combine(on, time()) if on is not None else datetime(1980, 1, 1)
+    book.properties.created = book.properties.modified = when
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        with _SteadyZip(partial, "w", ZIP_DEFLATED, allowZip64=True) as archive:
+            ExcelWriter(book, archive).save()
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def _validation(indicator: Indicator, lang: str) -> DataValidation | None:
+    """Excel's check of what is typed in an indicator's column, its prompt in ``lang``."""
+    title = indicator.name(lang)
     match indicator.kind:
         case Kind.FLAG:
+            yes, no = text("word.yes", lang), text("word.no", lang)
             return DataValidation(
-                type="list",
-                formula1='"是,否"',
-                allow_blank=True,
-                promptTitle=indicator.name_zh,
-                prompt="是 / 否 (yes / no)",
-            )
-        case Kind.COUNT:
+                type="list", formula1=f'"{yes},{no}"', allow_blank=True,
+                promptTitle=title, prompt=text("template.prompt.flag", lang),
+            )  # fmt: skip
+        case Kind.COUNT | Kind.AMOUNT:
+            whole = indicator.kind is Kind.COUNT
             return DataValidation(
-                type="whole",
-                operator="greaterThanOrEqual",
-                formula1="0",
-                allow_blank=True,
-                error="a whole number ≥ 0 / 非负整数",
-                showErrorMessage=True,
-            )
+                type="whole" if whole else "decimal", operator="greaterThanOrEqual",
+                formula1="0", allow_blank=True, showErrorMessage=True,
+                error=text("template.prompt.count" if whole else "template.prompt.amount", lang),
+            )  # fmt: skip
         case Kind.RATE:
             top = format_decimal(indicator.maximum) if indicator.maximum is not None else "1000000"
+            measure = indicator.measure
             return DataValidation(
-                type="decimal",
-                operator="between",
-                formula1="0",
-                formula2=top,
-                allow_blank=True,
-                promptTitle=indicator.name_zh,
-                prompt=f"in {indicator.measure}: 38 means 38{indicator.measure}",
-                error=f"0 to {top} ({indicator.measure})",
-                showErrorMessage=True,
-            )
-        case Kind.AMOUNT:
-            return DataValidation(
-                type="decimal",
-                operator="greaterThanOrEqual",
-                formula1="0",
-                allow_blank=True,
-                error="a number ≥ 0 / 非负数",
-                showErrorMessage=True,
-            )
+                type="decimal", operator="between", formula1="0", formula2=top,
+                allow_blank=True, promptTitle=title, showErrorMessage=True,
+                prompt=text("template.prompt.rate", lang, measure=measure),
+                error=text("template.prompt.rate_error", lang, top=top, measure=measure),
+            )  # fmt: skip
         case Kind.ITEMS:
-            items = "; ".join(i.id for i in indicator.items)
+            items = "; ".join(i.name_zh if lang == "zh" else i.id for i in indicator.items)
             return DataValidation(
-                type="textLength",
-                operator="greaterThanOrEqual",
-                formula1="0",
-                allow_blank=True,
-                promptTitle=indicator.name_zh,
-                prompt=f"items separated by ';': {items}"[:255],
-            )
+                type="textLength", operator="greaterThanOrEqual", formula1="0",
+                allow_blank=True, promptTitle=title,
+                prompt=text("template.prompt.items", lang, items=items)[:255],
+            )  # fmt: skip
         case _:
             return None
 
@@ -100,50 +123,58 @@ def _levels(pack: LoadedPack) -> dict[Level, list[str]]:
     return dict(sorted(levels.items(), key=lambda kv: kv[0].rank))
 
 
-def template_workbook(pack: LoadedPack, indicators: Mapping[str, Indicator], path: Path) -> None:
-    """Write the blank workbook of ``pack`` to ``path``."""
+def template_workbook(
+    pack: LoadedPack, indicators: Mapping[str, Indicator], path: Path, lang: str = "en"
+) -> None:
+    """Write the blank workbook of ``pack`` to ``path``, its words in ``lang``."""
     book = Workbook()
     readme = book.active
     assert readme is not None
-    readme.title = "说明 README"
+    readme.title = text("template.readme", lang)
     lines = [
-        f"{pack.info.title_zh} / {pack.info.title_en}",
-        "每个层级一张表:第1行为字段代码(请勿修改),第2行为中文名称和计量单位,第3行为英文名称,从第4行起填写数据。",
-        "One sheet per level of unit: row 1 holds the field ids (do not change them), row 2 the Chinese names "
-        "and units, row 3 the English names; fill in the data from row 4.",
-        "同一单位不同年份的数据可各占一行,并填写“年份”;留空的数据视为未知。",
-        "A unit may take one row per year (fill in 'period'); a blank cell is not known.",
-        "比率按声明的单位填写(38 表示 38%),是/否 填 是 或 否;清单项用分号分隔。",
-        "Rates in the declared unit (38 means 38%), yes/no as 是 or 否, checklist items separated by ';'.",
+        f"{pack.info.title(lang)}",
+        *(text(f"template.readme.{k}", lang) for k in ("sheets", "years", "values")),
     ]
-    for row, text in enumerate(lines, start=1):
-        readme.cell(row=row, column=1, value=text).font = _BOLD if row == 1 else Font()
+    for row, line in enumerate(lines, start=1):
+        readme.cell(row=row, column=1, value=line).font = _BOLD if row == 1 else Font()
     readme.column_dimensions["A"].width = 120
     for level, facts in _levels(pack).items():
-        sheet = book.create_sheet(sheet_name(level))
-        columns = [*UNIT_COLUMNS, *facts]
-        for index, column in enumerate(columns, start=1):
-            ind = indicators.get(column)
-            if ind is not None:
-                zh = ind.name_zh + (f"({ind.measure_zh})" if ind.measure_zh else "")
-                en = ind.name_en
-            else:
-                zh, en = UNIT_NAMES[column]
-            for row, text in enumerate((column, zh, en), start=1):
-                cell = sheet.cell(row=row, column=index, value=text)
-                cell.font = _BOLD if row == 1 else Font(italic=row == 3)
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-            sheet.column_dimensions[get_column_letter(index)].width = 18
-            rule = _validation(ind) if ind is not None else None
-            if rule is not None:
-                sheet.add_data_validation(rule)
-                letter = get_column_letter(index)
-                rule.add(f"{letter}{HEADER_ROWS + 1}:{letter}2000")
-        level_rule = DataValidation(type="list", formula1='"urban,rural"', allow_blank=True)
-        sheet.add_data_validation(level_rule)
-        level_rule.add(f"D{HEADER_ROWS + 1}:D2000")
-        sheet.freeze_panes = sheet.cell(row=HEADER_ROWS + 1, column=3)
-    book.save(path)
+        _level_sheet(
+            book.create_sheet(sheet_name(level)), [*UNIT_COLUMNS, *facts], indicators, lang
+        )
+    save_workbook(book, path)
+
+
+def _level_sheet(
+    sheet: Worksheet, columns: list[str], indicators: Mapping[str, Indicator], lang: str
+) -> None:
+    """One level's sheet: ids in row 1, names in row 2, what to type in row 3."""
+    for index, column in enumerate(columns, start=1):
+        ind = indicators.get(column)
+        name, hint = _heads(column, ind, lang)
+        for row, said in enumerate((column, name, hint), start=1):
+            head = sheet.cell(row=row, column=index, value=said)
+            head.font = _BOLD if row == 1 else Font(italic=row == 3)
+            head.alignment = Alignment(wrap_text=True, vertical="top")
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = 18
+        rule = _validation(ind, lang) if ind is not None else None
+        if column == "area":
+            areas = ",".join(text(f"area.{a.value}", lang) for a in Area)
+            rule = DataValidation(type="list", formula1=f'"{areas}"', allow_blank=True)
+        if rule is not None:
+            sheet.add_data_validation(rule)
+            rule.add(f"{letter}{HEADER_ROWS + 1}:{letter}2000")
+    sheet.freeze_panes = f"C{HEADER_ROWS + 1}"
+
+
+def _heads(column: str, indicator: Indicator | None, lang: str) -> tuple[str, str]:
+    """A column's name (with its unit of measure) and a hint of what to type."""
+    if indicator is None:
+        return text(f"xlsx.col.{column}", lang), text(f"xlsx.hint.{column}", lang)
+    measure = indicator.measure_zh if lang == "zh" else indicator.measure
+    name = indicator.name(lang) + (f"({measure})" if measure else "")
+    return name, text(f"kind.{indicator.kind.value}", lang)
 
 
 _FILLS = {
@@ -155,96 +186,91 @@ _FILLS = {
 }
 
 
+#: The columns of the findings sheet (catalogue ids ``word.*``) and their widths.
+_FINDING_COLUMNS = (
+    ("unit", 14), ("unit_name", 16), ("pack", 10), ("rule", 22), ("status", 14),
+    ("severity", 10), ("actual", 12), ("required", 12), ("comparator", 8), ("gap", 10),
+    ("measure", 10), ("deadline", 12), ("due", 6), ("message", 60), ("document", 26),
+    ("clause", 14), ("clause_text", 60),
+)  # fmt: skip
+
+
 def write_findings_workbook(
     report: Report, path: Path, lang: str = "en", dataset: Dataset | None = None
 ) -> None:
-    """The findings as a workbook, coloured by status, with the summary and roll-ups."""
+    """The findings as a workbook in ``lang``, coloured by status, with the summary and
+    roll-ups; the same report gives the same bytes."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.title = "findings 结果"
-    heads = [
-        "unit",
-        "unit name",
-        "pack",
-        "rule",
-        "status",
-        "severity",
-        "actual",
-        "required",
-        "comparator",
-        "gap",
-        "measure",
-        "deadline",
-        "due",
-        "message",
-        "document",
-        "clause",
-        "original words",
-    ]
-    sheet.append(heads)
+    sheet.title = text("report.sheet.findings", lang)
+    sheet.append([text(f"word.{key}", lang) for key, _ in _FINDING_COLUMNS])
     for cell in sheet[1]:
         cell.font = _BOLD
     for f in report.findings:
-        unit = dataset.units.get(f.unit) if dataset is not None else None
-        sheet.append([
-            f.unit, unit.name if unit else "", f.pack, f.rule, f.status.value,
-            f.severity.value if f.severity else "", _plain(f.actual), _plain(f.required),
-            f.comparator.value if f.comparator else "", _plain(f.gap), f.measure,
-            f.deadline.isoformat() if f.deadline else "", "" if f.due is None else ("yes" if f.due else "no"),
-            f.message(lang), f.citation.name if f.citation else "", f.citation.locator if f.citation else "",
-            f.citation.text if f.citation else "",
-        ])  # fmt: skip
+        sheet.append(_finding_row(f, dataset, lang))
     last = max(sheet.max_row, 2)
     for status, colour in _FILLS.items():
+        shown = text(f"status.{status.value}", lang)
         sheet.conditional_formatting.add(
             f"E2:E{last}",
             CellIsRule(  # type: ignore[no-untyped-call]
-                operator="equal", formula=[f'"{status.value}"'], fill=PatternFill(bgColor=colour)
+                operator="equal", formula=[f'"{shown}"'], fill=PatternFill(bgColor=colour)
             ),
         )
-    for index, width in enumerate(
-        (14, 16, 10, 22, 14, 10, 12, 12, 8, 10, 10, 12, 6, 60, 26, 14, 60), start=1
-    ):
+    for index, (_, width) in enumerate(_FINDING_COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(heads))}{last}"
-    summary = book.create_sheet("summary 汇总")
-    summary.append([label("on", lang), report.on.isoformat()])
-    summary.append([label("pack", lang), ", ".join(report.packs)])
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(_FINDING_COLUMNS))}{last}"
+    _summary_sheet(book, report, lang)
+    _rollup_sheet(book, report, lang)
+    save_workbook(book, path, report.on)
+
+
+def _finding_row(f: Finding, dataset: Dataset | None, lang: str) -> list[object]:
+    """One finding as a row of the findings sheet, its words in ``lang``."""
+    unit = dataset.units.get(f.unit) if dataset is not None else None
+    cite = f.citation
+    measure = (measure_zh(f.measure) if lang == "zh" else f.measure) if f.measure else ""
+    return [
+        f.unit, unit.name if unit else "", f.pack, f.rule, text(f"status.{f.status.value}", lang),
+        text(f"severity.{f.severity.value}", lang) if f.severity else "",
+        _plain(f.actual, lang), _plain(f.required, lang),
+        f.comparator.value if f.comparator else "", _plain(f.gap, lang), measure,
+        f.deadline.isoformat() if f.deadline else "", _plain(f.due, lang), f.message(lang),
+        cite.name if cite else "", cite.locator if cite else "", cite.text if cite else "",
+    ]  # fmt: skip
+
+
+def _summary_sheet(book: Workbook, report: Report, lang: str) -> None:
+    summary = book.create_sheet(text("report.sheet.summary", lang))
+    summary.append([text("word.on", lang), report.on.isoformat()])
+    summary.append([text("word.pack", lang), ", ".join(report.packs)])
     for status in Status:
-        summary.append([label(status.value, lang), report.summary.get(status, 0)])
+        summary.append([text(f"status.{status.value}", lang), report.summary.get(status, 0)])
     for error in report.errors:
-        summary.append([label("errors", lang), error])
-    rollups = book.create_sheet("roll-ups 汇总到上级")
-    rollups.append(
-        [
-            "unit",
-            "pack",
-            "rule",
-            "level",
-            "met",
-            "not_met",
-            "unknown",
-            "not_applicable",
-            "error",
-            "share_met",
-        ]
-    )
+        summary.append([text("word.errors", lang), error])
+
+
+def _rollup_sheet(book: Workbook, report: Report, lang: str) -> None:
+    rollups = book.create_sheet(text("report.sheet.rollups", lang))
+    heads = [text(f"word.{k}", lang) for k in ("unit", "pack", "rule", "level")]
+    heads += [text(f"status.{s.value}", lang) for s in Status]
+    rollups.append([*heads, text("word.share_met", lang)])
     for r in report.rollups:
-        rollups.append([r.unit, r.pack, r.rule, r.level.value, r.met, r.not_met, r.unknown, r.not_applicable,
-                        r.error, r.share_met])  # fmt: skip
-    book.save(path)
+        rollups.append([r.unit, r.pack, r.rule, text(f"level.{r.level.value}", lang), r.met,
+                        r.not_met, r.unknown, r.not_applicable, r.error, r.share_met])  # fmt: skip
 
 
-def _plain(value: object) -> object:
-    """A finding's value as a cell takes it (numbers stay numbers, sets become text)."""
+def _plain(value: object, lang: str) -> object:
+    """A finding's value as a cell takes it: numbers stay numbers, a checklist is its
+    items' names, yes and no are words in ``lang``."""
     if value is None:
         return ""
     if isinstance(value, frozenset):
-        return "; ".join(sorted(value))
+        return text("word.list_sep", lang).join(sorted(value))
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return text("word.yes" if value else "word.no", lang)
     if isinstance(value, int | Decimal | str):
         return value
     return str(value)

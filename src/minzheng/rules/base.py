@@ -8,10 +8,12 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
+from types import MappingProxyType
 from typing import TYPE_CHECKING, ClassVar
 
 from attrs import frozen
 
+from minzheng.i18n import text
 from minzheng.model import (
     HOLDS,
     Area,
@@ -104,22 +106,14 @@ class Outcome:
     attribute: Attribute | None = None
 
 
-COMPARATOR_ZH = {
-    Comparator.GE: "不少于",
-    Comparator.GT: "超过",
-    Comparator.LE: "不超过",
-    Comparator.LT: "低于",
-    Comparator.EQ: "达到",
-}
-
-
-COMPARATOR_EN = {
-    Comparator.GE: "at least",
-    Comparator.GT: "more than",
-    Comparator.LE: "at most",
-    Comparator.LT: "less than",
-    Comparator.EQ: "exactly",
-}
+#: How Chinese and English messages say each comparator ("要求不少于 5 人", "required
+#: at least 5 people"), from the message catalogue.
+COMPARATOR_ZH = MappingProxyType(
+    {c: text(f"comparator.{c.name.lower()}", "zh") for c in Comparator}
+)
+COMPARATOR_EN = MappingProxyType(
+    {c: text(f"comparator.{c.name.lower()}", "en") for c in Comparator}
+)
 
 
 @functools.cache
@@ -212,8 +206,9 @@ class Rule:
     title_zh: str
     title_en: str
     citation: Citation
-    reading: str
+    reading: str  #: our reading of the clause, in English
     levels: tuple[Level, ...]
+    reading_zh: str = ""  #: the same reading in Chinese (``explain --lang zh`` shows it)
     types: tuple[str, ...] = ()
     area: Area | None = None
     inputs: tuple[str, ...] = ()
@@ -260,6 +255,11 @@ class Rule:
 
     def title(self, lang: str = "en") -> str:
         return self.title_zh if lang == "zh" else self.title_en
+
+    def reading_in(self, lang: str = "en") -> str:
+        """Our reading in ``lang``: ``reading_zh`` in Chinese (the English reading when a
+        pack gives none)."""
+        return self.reading_zh or self.reading if lang == "zh" else self.reading
 
 
 def combine(parts: Iterable[Outcome], missing: Iterable[str] = ()) -> Outcome:

@@ -12,20 +12,11 @@ from collections.abc import Mapping
 
 import yaml
 
+from minzheng.i18n import text
 from minzheng.model import Indicator, Kind, Level
 from minzheng.packs.registry import LoadedPack
 
 __all__ = ["example_code", "template_yaml"]
-
-_KIND_HINT = {
-    Kind.COUNT: "whole number",
-    Kind.AMOUNT: "number",
-    Kind.RATE: "rate with its sign, e.g. 38%",
-    Kind.FLAG: "yes / no",
-    Kind.ITEMS: "list of items",
-    Kind.TEXT: "text",
-    Kind.SCORES: "points per item, e.g. {item: 7.5}",
-}
 
 
 def example_code(level: Level, prefix: str) -> str:
@@ -46,18 +37,35 @@ def example_code(level: Level, prefix: str) -> str:
     }[level]
 
 
-def _line(indicator: Indicator) -> str:
-    hint = _KIND_HINT[indicator.kind]
+def _line(indicator: Indicator, lang: str) -> str:
+    """The comment on a fact: its name, the kind of value and its unit of measure."""
+    zh = lang == "zh"
+    if indicator.kind is Kind.RATE:
+        hint = text("template.rate_hint", lang)
+    elif indicator.kind is Kind.SCORES:
+        hint = text("template.scores_hint", lang)
+    else:
+        hint = text(f"kind.{indicator.kind.value}", lang)
     if indicator.kind is Kind.ITEMS:
-        hint += ": " + ", ".join(i.id for i in indicator.items)
-    measure = (
-        f", {indicator.measure}" if indicator.measure and indicator.kind is not Kind.RATE else ""
-    )
-    return f"{indicator.name_zh} {indicator.name_en} ({hint}{measure})"
+        names = [i.name_zh if zh else i.id for i in indicator.items]
+        hint += (":" if zh else ": ") + text("word.list_sep", lang).join(names)
+    measure = indicator.measure_zh if zh else indicator.measure
+    if measure and indicator.kind is not Kind.RATE:
+        hint += f"{text('word.list_sep', lang)}{measure}"
+    name = indicator.name_zh if zh else f"{indicator.name_zh} {indicator.name_en}"
+    return f"{name} ({hint})"
 
 
-def template_yaml(pack: LoadedPack, indicators: Mapping[str, Indicator]) -> str:
-    """The blank dataset for ``pack`` as YAML text with a comment on every fact."""
+def _header(pack: LoadedPack, lang: str) -> list[str]:
+    """The comment lines that open a template."""
+    keys = ("template.replace", "template.unknown", "template.per_year")
+    title = text("template.title", lang, pack=pack.name, title=pack.info.title(lang))
+    return [f"# {title}", *(f"# {text(key, lang)}" for key in keys)]
+
+
+def template_yaml(pack: LoadedPack, indicators: Mapping[str, Indicator], lang: str = "en") -> str:
+    """The blank dataset for ``pack`` as YAML text with a comment on every fact, the
+    comments in ``lang``."""
     prefix = (
         pack.info.region.prefixes[0] if pack.info.region and pack.info.region.prefixes else "11"
     )
@@ -69,14 +77,8 @@ def template_yaml(pack: LoadedPack, indicators: Mapping[str, Indicator]) -> str:
                 facts = groups.setdefault((level, unit_type), {})
                 for indicator in rule.reads():
                     facts.setdefault(indicator, []).append(rule.id)
-    header = [
-        f"# Blank dataset for the {pack.name} pack ({pack.info.title_zh} / {pack.info.title_en}).",
-        "# Replace the example codes and names with your units'; add one entry per unit.",
-        "# A fact left as ~ is not known: the rules that need it report 'unknown'.",
-        "# A value per year is written as {2023: 12, 2024: 15}.",
-    ]
     lines = [
-        *header,
+        *_header(pack, lang),
         yaml.safe_dump({"name": f"{pack.name}-template"}, allow_unicode=True).strip(),
         "units:",
     ]
@@ -84,7 +86,7 @@ def template_yaml(pack: LoadedPack, indicators: Mapping[str, Indicator]) -> str:
     present: set[Level] = {level for level, _ in groups if level is not Level.FACILITY}
     used: dict[Level, int] = {}
     if not ordered:
-        lines[-1] = "units: []  # the pack's rules read no facts"
+        lines[-1] = f"units: []  # {text('template.no_facts', lang)}"
     for level, unit_type in ordered:
         used[level] = used.get(level, 0) + 1
         parent = _template_parent(level, prefix, present)
@@ -94,7 +96,8 @@ def template_yaml(pack: LoadedPack, indicators: Mapping[str, Indicator]) -> str:
             first = example_code(level, prefix)
             code = first[:-1] + str(used[level]) if used[level] > 1 else first
         lines.append(f"  - code: {code!r}")
-        lines.append(f"    name: {('示例' + level.zh)!r}  # the unit's name")
+        name = text("template.example_unit", lang, level=text(f"level.{level.value}", lang))
+        lines.append(f"    name: {name!r}  # {text('template.unit_name', lang)}")
         lines.append(f"    level: {level.value}")
         if parent:
             lines.append(f"    parent: {parent!r}")
@@ -103,10 +106,10 @@ def template_yaml(pack: LoadedPack, indicators: Mapping[str, Indicator]) -> str:
         lines.append("    facts:")
         for indicator, rule_ids in groups[(level, unit_type)].items():
             ind = indicators.get(indicator)
-            comment = _line(ind) if ind else "undeclared indicator"
-            lines.append(
-                f"      {indicator}: ~  # {comment}; read by {', '.join(dict.fromkeys(rule_ids))}"
-            )
+            comment = _line(ind, lang) if ind else text("explain.undeclared", lang)
+            rules = ", ".join(dict.fromkeys(rule_ids))
+            said = text("template.read_by", lang, fact=comment, rules=rules)
+            lines.append(f"      {indicator}: ~  # {said}")
     return "\n".join(lines) + "\n"
 
 
