@@ -192,7 +192,8 @@ def test_the_core_kinds_use_the_indicators_chinese_measure() -> None:
     )  # fmt: skip
     found = outcome(bracket)
     assert found["message_zh"] == "站点:实际 3 个站点,要求不少于 4 个站点,差 1 个站点"
-    assert found["details"][0].startswith("人口 50000 人 / people 50000 people")
+    assert found["details_zh"][0].startswith("人口 50000 人:")
+    assert found["details"][0].startswith("people 50000 people:")
 
 
 @pytest.fixture(scope="module")

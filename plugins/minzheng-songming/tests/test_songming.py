@@ -355,7 +355,7 @@ def test_dibao_gap_states_its_reading_and_the_difference() -> None:
     assert (f.status, f.actual, f.required) == (Status.MET, Decimal("0.6410"), Decimal("0.6250"))
     assert "ratio" in f.details[0]
     assert "270 yuan in 2022, 280 yuan in 2023" in f.details[1]
-    assert "2022年 270 元,2023年 280 元" in f.details[1]
+    assert "2022年 270 元,2023年 280 元" in f.details_zh[1]
 
 
 def test_the_plan_does_not_judge_values_before_its_period() -> None:

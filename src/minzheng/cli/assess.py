@@ -183,7 +183,7 @@ def _write_report(
 
         assert output is not None
         assert dataset is not None
-        write_findings_workbook(report, output, lang, dataset)
+        write_findings_workbook(report, output, lang, dataset, installed(warn=False).indicators)
     elif fmt == "html":
         from minzheng.report.html import (
             report_to_html,  # matplotlib and Jinja2: loaded only when asked for

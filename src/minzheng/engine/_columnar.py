@@ -144,6 +144,7 @@ def _with_rule(item: Planned, rows: pl.DataFrame, out: pl.DataFrame, on: date) -
         attribute.alias("attribute"),
         due.alias("due"),
         *[pl.col(c) for c in ("period", "missing", "details", "trajectory", "parts")],
+        pl.col("details_zh"),
         severity.alias("severity"),
         pl.col("idx").cast(pl.Int64).alias("_idx"),
         pl.lit(item.pack_order, pl.Int64).alias("_pack"),

@@ -75,6 +75,7 @@ FINDINGS_SCHEMA: dict[str, pl.DataType] = {
     "due": pl.Boolean(),
     **{k: OUTCOME_SCHEMA[k] for k in ("period", "missing", "details", "trajectory")},
     "parts": pl.String(),
+    "details_zh": OUTCOME_SCHEMA["details_zh"],
     "severity": pl.String(),
 }
 
@@ -96,6 +97,7 @@ def findings_frame(findings: Iterable[Finding]) -> pl.DataFrame:
                 f.attribute.value, f.due, f.period, list(f.missing), list(f.details),
                 trajectory_cell(f.trajectory),
                 json.dumps(to_plain(f.parts), ensure_ascii=False) if f.parts else None,
+                list(f.details_zh),
                 None if severity is None else severity.value,
             )
         )  # fmt: skip
@@ -149,6 +151,7 @@ def finding_objects(table: pl.DataFrame) -> Iterator[Finding]:
             details=tuple(row["details"]),
             trajectory=_trajectory(row["trajectory"]),
             parts=_parts(row["parts"]),
+            details_zh=tuple(row["details_zh"]),
         )
 
 

@@ -374,37 +374,17 @@ def _check_id(instance: object, attribute: attrs.Attribute[str], value: str) -> 
         raise InvalidField(attribute.name, msg("expected.identifier"), value)
 
 
+_MEASURES = (
+    "%", "‰", "person", "child", "household", "yuan", "yuan/month", "yuan/year",
+    "yuan/case", "yuan/person/month", "yuan/person/year", "m²", "bed", "quarter",
+    "point", "item", "action", "activity", "measure", "document", "organisation",
+    "community", "village", "county", "brand", "ratio",
+)  # fmt: skip
 #: The Chinese of the units of measure the core and the packs use, as the documents
 #: write them (the Songming plan's "270元/人/月"). A measure not listed here is shown
 #: as it is unless its indicator declares ``measure_zh``.
 MEASURES_ZH: Mapping[str, str] = MappingProxyType(
-    {
-        "%": "%",
-        "‰": "‰",
-        "person": "人",
-        "child": "名",
-        "household": "户",
-        "yuan": "元",
-        "yuan/month": "元/月",
-        "yuan/year": "元/年",
-        "yuan/case": "元/次",
-        "yuan/person/month": "元/人/月",
-        "yuan/person/year": "元/人/年",
-        "m²": "平方米",
-        "bed": "张",
-        "quarter": "个季度",
-        "point": "分",
-        "item": "项",
-        "action": "项",
-        "activity": "项",
-        "measure": "项",
-        "document": "份",
-        "organisation": "个",
-        "community": "个",
-        "village": "个",
-        "county": "个",
-        "brand": "个",
-    }
+    {m: text(f"measure.{m}", "zh") for m in _MEASURES}
 )
 
 
@@ -826,9 +806,10 @@ class Finding:
     due: bool | None = None
     period: str | None = None
     missing: tuple[str, ...] = ()
-    details: tuple[str, ...] = ()
+    details: tuple[str, ...] = ()  #: what the message leaves out, in English
     trajectory: Trajectory | None = None
     parts: tuple[Part, ...] = ()
+    details_zh: tuple[str, ...] = ()  #: the details in Chinese
 
     @property
     def severity(self) -> Severity | None:
@@ -847,6 +828,10 @@ class Finding:
 
     def message(self, lang: str = "en") -> str:
         return self.message_zh if lang == "zh" else self.message_en
+
+    def details_in(self, lang: str = "en") -> tuple[str, ...]:
+        """The details in ``lang`` (the English ones when a rule gives no Chinese)."""
+        return self.details_zh or self.details if lang == "zh" else self.details
 
 
 @frozen

@@ -86,6 +86,7 @@ def _line() -> pl.Expr:
         ("details", _js_list(pl.col("details"))),
         ("trajectory", _js_struct("trajectory", (f.name for f in trajectory.fields))),
         ("parts", pl.col("parts").fill_null("[]")),
+        ("details_zh", _js_list(pl.col("details_zh"))),
         ("severity", _js(pl.col("severity"))),
     ]  # fmt: skip
     pieces: list[pl.Expr] = []

@@ -196,10 +196,16 @@ _FINDING_COLUMNS = (
 
 
 def write_findings_workbook(
-    report: Report, path: Path, lang: str = "en", dataset: Dataset | None = None
+    report: Report,
+    path: Path,
+    lang: str = "en",
+    dataset: Dataset | None = None,
+    indicators: Mapping[str, Indicator] | None = None,
 ) -> None:
     """The findings as a workbook in ``lang``, coloured by status, with the summary and
-    roll-ups; the same report gives the same bytes."""
+    roll-ups; the same report gives the same bytes. Units are named from ``dataset``,
+    checklist items from ``indicators`` (their Chinese names in Chinese)."""
+    items = _item_names(indicators or {}, lang)
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -208,7 +214,7 @@ def write_findings_workbook(
     for cell in sheet[1]:
         cell.font = _BOLD
     for f in report.findings:
-        sheet.append(_finding_row(f, dataset, lang))
+        sheet.append(_finding_row(f, (dataset, items), lang))
     last = max(sheet.max_row, 2)
     for status, colour in _FILLS.items():
         shown = text(f"status.{status.value}", lang)
@@ -227,15 +233,28 @@ def write_findings_workbook(
     save_workbook(book, path, report.on)
 
 
-def _finding_row(f: Finding, dataset: Dataset | None, lang: str) -> list[object]:
-    """One finding as a row of the findings sheet, its words in ``lang``."""
+def _item_names(indicators: Mapping[str, Indicator], lang: str) -> dict[str, str]:
+    """Each checklist item's name in ``lang`` by its id."""
+    names: dict[str, str] = {}
+    for indicator in indicators.values():
+        for item in indicator.items:
+            names.setdefault(item.id, item.name_zh if lang == "zh" else item.name_en)
+    return names
+
+
+def _finding_row(
+    f: Finding, named: tuple[Dataset | None, Mapping[str, str]], lang: str
+) -> list[object]:
+    """One finding as a row of the findings sheet, its words in ``lang`` (``named``:
+    the dataset, for the unit's name, and the checklist items' names)."""
+    dataset, items = named
     unit = dataset.units.get(f.unit) if dataset is not None else None
     cite = f.citation
     measure = (measure_zh(f.measure) if lang == "zh" else f.measure) if f.measure else ""
     return [
         f.unit, unit.name if unit else "", f.pack, f.rule, text(f"status.{f.status.value}", lang),
         text(f"severity.{f.severity.value}", lang) if f.severity else "",
-        _plain(f.actual, lang), _plain(f.required, lang),
+        _plain(f.actual, lang, items), _plain(f.required, lang, items),
         f.comparator.value if f.comparator else "", _plain(f.gap, lang), measure,
         f.deadline.isoformat() if f.deadline else "", _plain(f.due, lang), f.message(lang),
         cite.name if cite else "", cite.locator if cite else "", cite.text if cite else "",
@@ -262,13 +281,14 @@ def _rollup_sheet(book: Workbook, report: Report, lang: str) -> None:
                         r.not_met, r.unknown, r.not_applicable, r.error, r.share_met])  # fmt: skip
 
 
-def _plain(value: object, lang: str) -> object:
+def _plain(value: object, lang: str, items: Mapping[str, str] | None = None) -> object:
     """A finding's value as a cell takes it: numbers stay numbers, a checklist is its
-    items' names, yes and no are words in ``lang``."""
+    items' names (``items``: id → name), yes and no are words in ``lang``."""
     if value is None:
         return ""
     if isinstance(value, frozenset):
-        return text("word.list_sep", lang).join(sorted(value))
+        names = items or {}
+        return text("word.list_sep", lang).join(names.get(i, i) for i in sorted(value))
     if isinstance(value, bool):
         return text("word.yes" if value else "word.no", lang)
     if isinstance(value, int | Decimal | str):

@@ -105,6 +105,7 @@ def thresholds(rule: ThresholdsRule, frame: Frame) -> pl.DataFrame:
         "message_zh": text_list((p, part["message_zh"]) for p, _, part in parts).list.join(";"),
         "message_en": text_list((p, part["message_en"]) for p, _, part in parts).list.join("; "),
         "details": text_list((s, part["message_en"]) for _, s, part in parts),
+        "details_zh": text_list((s, part["message_zh"]) for _, s, part in parts),
         "missing": text_list(missing),
     }
     return frame.outcome([(any_missing & ~any_short, unknown(frame.indicators, missing))], joined)
@@ -192,10 +193,10 @@ def derived(rule: DerivedRule, frame: Frame) -> pl.DataFrame:
     rounding_en = {"up": ", rounded up", "down": ", rounded down", "none": ""}[
         derivation.rounding.value
     ]
-    basis = concat(
-        f"{bzh} ", base.text, after(bmzh, base.text), f" × {factor}{rounding_zh} / ",
-        f"{ben} ", base.text, after(bmeasure, base.text), f" × {factor}{rounding_en}",
-    )  # fmt: skip
+    basis = (
+        concat(f"{bzh} ", base.text, after(bmzh, base.text), f" × {factor}{rounding_zh}"),
+        concat(f"{ben} ", base.text, after(bmeasure, base.text), f" × {factor}{rounding_en}"),
+    )
     return _against_base(frame, (fact, base_fact), rule.comparator, required, basis)
 
 
@@ -228,14 +229,9 @@ def bracket(rule: BracketRule, frame: Frame) -> pl.DataFrame:
     )
     describe = per_band([b.describe() for b in rule.brackets], pl.String())
     zh_after = after_number(bmzh)
-    details = concat(
-        f"{bzh} ",
-        base.text,
-        f"{zh_after} / {ben} ",
-        base.text,
-        after(bmeasure, base.text),
-        ": ",
-        describe,
+    details = (
+        concat(f"{bzh} ", base.text, f"{zh_after}:", describe),
+        concat(f"{ben} ", base.text, after(bmeasure, base.text), ": ", describe),
     )
     return _against_base(frame, (fact, base_fact), rule.comparator, required, details)
 
@@ -245,11 +241,11 @@ def _against_base(
     facts: tuple[Fact, Fact],
     comparator: Comparator,
     required: Num,
-    detail: pl.Expr,
+    detail: tuple[pl.Expr, pl.Expr],
 ) -> pl.DataFrame:
     """A fact compared with what is required of it given another fact (``facts``: the
-    fact, then its base), the basis in the details; unknown, naming them, when either
-    is missing."""
+    fact, then its base), the basis in the details (``detail``: Chinese, English);
+    unknown, naming them, when either is missing."""
     fact, base_fact = facts
     zh, en, measure, mzh = indicator_words(frame.indicators, fact.indicator)
     out = compare(
@@ -258,7 +254,7 @@ def _against_base(
         required,
         Quantity(zh, en, measure, measure_zh=mzh),
         period=fact.period,
-    ) | {"details": pl.concat_list(detail)}
+    ) | {"details_zh": pl.concat_list(detail[0]), "details": pl.concat_list(detail[1])}
     missing = [(fact.missing, fact.indicator), (base_fact.missing, base_fact.indicator)]
     gone = fact.missing | base_fact.missing
     return frame.outcome([(gone, unknown(frame.indicators, missing))], out)
@@ -314,6 +310,7 @@ def checklist(rule: ChecklistRule, frame: Frame) -> pl.DataFrame:
         "measure": lit("item"),
         "period": fact.period,
         "details": lacking,
+        "details_zh": text_list((~h, name(item, "zh")) for item, h in has),
     }
     return frame.outcome(
         [(fact.missing, unknown(frame.indicators, [(fact.missing, rule.indicator)]))], out
@@ -616,7 +613,7 @@ def coverage_cases(
         ),
     ]
     default = _covered(rule, frame, _whole(below.yes), _whole(below.units))
-    default["details"] = below.lacking
+    default["details"] = default["details_zh"] = below.lacking  # unit codes
     return cases, default
 
 

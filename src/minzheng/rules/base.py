@@ -96,7 +96,8 @@ class Outcome:
     measure: str = ""
     period: str | None = None
     missing: tuple[str, ...] = ()
-    details: tuple[str, ...] = ()
+    details: tuple[str, ...] = ()  #: what the message leaves out, in English
+    details_zh: tuple[str, ...] = ()  #: the same in Chinese
     trajectory: Trajectory | None = None
     parts: tuple[Part, ...] = ()
     #: The deadline this outcome is judged against when it is not the rule's own (a
@@ -278,6 +279,7 @@ def combine(parts: Iterable[Outcome], missing: Iterable[str] = ()) -> Outcome:
         message_zh=";".join(p.message_zh for p in parts),
         message_en="; ".join(p.message_en for p in parts),
         details=tuple(p.message_en for p in short),
+        details_zh=tuple(p.message_zh for p in short),
         missing=missing,
     )
 

@@ -120,6 +120,7 @@ OUTCOME_SCHEMA: dict[str, pl.DataType] = {
     "period": pl.String(),
     "missing": pl.List(pl.String),
     "details": pl.List(pl.String),
+    "details_zh": pl.List(pl.String),
     "trajectory": TRAJECTORY,
     "parts": pl.String(),  # the parts as JSON text (null: none)
     "deadline": pl.Date(),  # null: the rule's own
@@ -811,7 +812,7 @@ def outcome(
 def _empty(name: str, dtype: pl.DataType) -> pl.Expr:
     """The value of a column a case does not give: an empty list, ``""`` for the
     measure, else null."""
-    if name in ("missing", "details"):
+    if name in ("missing", "details", "details_zh"):
         return pl.lit([], dtype=dtype)
     if name == "measure":
         return lit("")
@@ -966,7 +967,8 @@ def outcome_cells(o: Outcome) -> tuple[object, ...]:
         *value_cells(o.actual), *value_cells(o.required),
         None if o.comparator is None else o.comparator.value,
         None if o.gap is None else format_decimal(o.gap),
-        o.measure, o.period, list(o.missing), list(o.details), trajectory_cell(o.trajectory),
+        o.measure, o.period, list(o.missing), list(o.details), list(o.details_zh),
+        trajectory_cell(o.trajectory),
         json.dumps(to_plain(o.parts), ensure_ascii=False) if o.parts else None,
         o.deadline, None if o.attribute is None else o.attribute.value,
     )  # fmt: skip

@@ -178,6 +178,7 @@ class HomeStaffRule(Rule):
             message_en=f"{w.message_en}; {c.message_en}",
             measure="person",
             details=tuple(o.message_en for o in short),
+            details_zh=tuple(o.message_zh for o in short),
             parts=(
                 _staff_part(self.workers, "工作人员", "workers", w),
                 _staff_part(self.carers, "护理人员", "carers", c),
@@ -274,11 +275,16 @@ class PayFloorRule(Rule):
             pl.when(higher).then(standard.text).otherwise(floor.text),
         )
         floor_text = format_decimal(self.floor)
+        basis_zh = (
+            pl.when(higher)
+            .then(col.concat(source_name, "规定的标准 ", standard.text, " 元/月"))
+            .otherwise(col.lit(f"不低于 {floor_text} 元/月"))
+        )
         basis = (
             pl.when(higher)
-            .then(col.concat(source_name, "规定的标准 ", standard.text, " 元/月 / the standard set at ",
-                             source_name, " (", source, "), ", standard.text, " yuan/month"))
-            .otherwise(col.lit(f"不低于 {floor_text} 元/月 / the floor of {floor_text} yuan/month"))
+            .then(col.concat("the standard set at ", source_name, " (", source, "), ",
+                             standard.text, " yuan/month"))
+            .otherwise(col.lit(f"the floor of {floor_text} yuan/month"))
         )  # fmt: skip
         out = col.compare(
             pay.number(),
@@ -286,7 +292,7 @@ class PayFloorRule(Rule):
             required,
             Quantity("民政专干工作报酬", "officer's pay", "yuan/month"),
             period=pay.period,
-        ) | {"details": pl.concat_list(basis)}
+        ) | {"details": pl.concat_list(basis), "details_zh": pl.concat_list(basis_zh)}
         gone = col.unknown(frame.indicators, [(pay.missing, self.indicator)])
         return frame.outcome([(pay.missing, gone)], out)
 
@@ -346,10 +352,8 @@ class BudgetShareRule(Rule):
                 ),
                 period=str(year),
             ),
-            details=(
-                f"{year - 1}年转移支付 {format_decimal(transfers)} 元 × {share} / "
-                f"{year - 1} transfers {format_decimal(transfers)} yuan × {share}",
-            ),
+            details=(f"{year - 1} transfers {format_decimal(transfers)} yuan × {share}",),
+            details_zh=(f"{year - 1}年转移支付 {format_decimal(transfers)} 元 × {share}",),
         )
 
     def columns(self, frame: col.Frame) -> pl.DataFrame:
@@ -412,10 +416,8 @@ class PerCapitaFundingRule(Rule):
                 Quantity(f"{year}年民政所工作经费", f"{year} office working funds", "yuan"),
                 period=str(year),
             ),
-            details=(
-                f"户籍人口 {people} × {format_decimal(amount)} 元 / "
-                f"registered population {people} × {format_decimal(amount)} yuan",
-            ),
+            details=(f"registered population {people} × {format_decimal(amount)} yuan",),
+            details_zh=(f"户籍人口 {people} × {format_decimal(amount)} 元",),
         )
 
     def columns(self, frame: col.Frame) -> pl.DataFrame:
@@ -516,6 +518,7 @@ class AnnualTrainingRule(Rule):
                 message_en=f"not held in {year}: " + ", ".join(m[1] for m in short) + note,
                 period=str(year),
                 details=tuple(m[1] for m in short),
+                details_zh=tuple(m[0] for m in short),
                 missing=tuple(unknown),
             )
         if unknown:

@@ -266,9 +266,12 @@ class DibaoGapRule(Rule):
             period=str(year),
             details=(
                 "reading: the gap is the ratio rural ÷ urban standard, which must not fall "
-                "(差距 read as a ratio) / 差距按农村与城市低保标准之比计,比值不得下降",
+                "(差距 read as a ratio)",
                 f"absolute difference urban − rural: {format_decimal(u0 - r0)} yuan "
-                f"in {year - 1}, {format_decimal(u - r)} yuan in {year} / "
+                f"in {year - 1}, {format_decimal(u - r)} yuan in {year}",
+            ),
+            details_zh=(
+                "差距按农村与城市低保标准之比计,比值不得下降",
                 f"城乡低保标准绝对差:{year - 1}年 {format_decimal(u0 - r0)} 元,"
                 f"{year}年 {format_decimal(u - r)} 元",
             ),

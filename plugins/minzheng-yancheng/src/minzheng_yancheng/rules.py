@@ -80,11 +80,20 @@ def _invalid(card: Scorecard, what_zh: str, what_en: str) -> Outcome | None:
         f"{item!r} is not in the table" + (f" (did you mean {guess!r}?)" if guess else "")
         for item, guess in card.unknown
     ]
+    problems_zh = [
+        f"{item.id}:{format_decimal(points)} 超过满分 {format_decimal(item.max)}"
+        for item, points in card.over_max
+    ]
+    problems_zh += [
+        f"“{item}”不在指标体系表中" + (f"(是否应为“{guess}”?)" if guess else "")
+        for item, guess in card.unknown
+    ]
     return Outcome(
         status=Status.ERROR,
-        message_zh=f"{what_zh}与指标体系表不符:" + ";".join(problems),
+        message_zh=f"{what_zh}与指标体系表不符:" + ";".join(problems_zh),
         message_en=f"the {what_en} do not fit the indicator table: " + "; ".join(problems),
         details=tuple(problems),
+        details_zh=tuple(problems_zh),
     )
 
 
@@ -245,6 +254,7 @@ class SelfAssessmentRule(Rule):
                 message_en=f"{head_en}: may not apply; {cats_en}",
                 gap=table.threshold - counted,
                 details=tuple(f"not scored: {i.id}" for i in card.missing),
+                details_zh=tuple(f"未评分:{i.name_zh}" for i in card.missing),
                 **common,  # type: ignore[arg-type]
             )
         if evidence is None:
@@ -267,6 +277,7 @@ class SelfAssessmentRule(Rule):
                 + ", ".join(i.id for i in unsupported),
                 gap=Decimal(0),
                 details=tuple(f"no evidence: {i.id}" for i in unsupported),
+                details_zh=tuple(f"缺少佐证材料:{i.name_zh}" for i in unsupported),
                 **common,  # type: ignore[arg-type]
             )
         return Outcome(
@@ -309,6 +320,10 @@ class CityReviewRule(Rule):
             f"{item.id}: {format_decimal(points)}/{format_decimal(item.max)}, short by {format_decimal(gap)}"
             for item, points, gap in card.shortfalls
         ) + tuple(f"{item.id}: not scored" for item in card.missing)
+        feedback_zh = tuple(
+            f"{item.name_zh}:{format_decimal(points)}/{format_decimal(item.max)},差 {format_decimal(gap)} 分"
+            for item, points, gap in card.shortfalls
+        ) + tuple(f"{item.name_zh}:未评分" for item in card.missing)
         head_zh = f"{year}年市局审核得分 {format_decimal(counted)}(门槛 {format_decimal(table.threshold)})"
         head_en = f"{year} city review score {format_decimal(counted)} (threshold {format_decimal(table.threshold)})"
         if reaches:
@@ -332,6 +347,7 @@ class CityReviewRule(Rule):
             measure="point",
             period=str(year),
             details=feedback,
+            details_zh=feedback_zh,
             parts=_parts(table, card, sheet),
         )
 
@@ -401,6 +417,9 @@ class DualAssessmentRule(Rule):
             measure="point",
             period=str(year),
             details=tuple(f"{p.id}: self {p.actual} − city {p.required} = {p.gap}" for p in differ),
+            details_zh=tuple(
+                f"{p.name_zh}:自评 {p.actual} − 市局 {p.required} = {p.gap}" for p in differ
+            ),
             parts=tuple(parts),
         )
 
@@ -490,20 +509,27 @@ class TimelineRule(Rule):
 
     def _milestone(
         self, milestone: Milestone, counties: list[_County], total: int, table: ScoreTable, on: date
-    ) -> tuple[int, int, list[str], Part, str]:
+    ) -> tuple[int, int, list[str], Part, tuple[str, str]]:
         met = [c for c in counties if self._met_by(c.sheets, table, milestone.by.year)]
         needed = int(
             (Decimal(total) * milestone.share / 100).to_integral_value(rounding="ROUND_CEILING")
         )
         missing = [c.name for c in counties if c not in met]
-        if total > len(counties):
-            missing.append(f"{total - len(counties)} not in the dataset")
+        absent = total - len(counties)
+        missing_zh = missing + ([f"数据中未列的 {absent} 个"] if absent > 0 else [])
+        missing += [f"{absent} not in the dataset"] if absent > 0 else []
         ok = len(met) >= needed
         state = ("met" if ok else "not met") if on >= milestone.by else "not yet due"
         note = state + (f"; missing: {', '.join(missing)}" if missing and not ok else "")
         line = (
             f"by {milestone.by.isoformat()}: {len(met)}/{total} counties, {needed} needed "
             f"({format_decimal(milestone.share)}%): {note}"
+        )
+        state_zh = ("达标" if ok else "未达标") if on >= milestone.by else "未到期"
+        line_zh = (
+            f"{milestone.by.year}年底前:{len(met)}/{total} 个县(市、区),要求 {needed} 个"
+            f"({format_decimal(milestone.share)}%):{state_zh}"
+            + (f";尚缺:{'、'.join(missing_zh)}" if missing and not ok else "")
         )
         part = Part(
             milestone.by.isoformat(),
@@ -514,7 +540,7 @@ class TimelineRule(Rule):
             gap=Decimal(max(needed - len(met), 0)),
             note=note,
         )
-        return len(met), needed, missing, part, line
+        return len(met), needed, missing, part, (line, line_zh)
 
     def judge(self, table: ScoreTable, on: date, counties: list[_County], count: object) -> Outcome:
         total = self._total(count, len(counties))
@@ -539,7 +565,8 @@ class TimelineRule(Rule):
             comparator=Comparator.GE,
             gap=Decimal(max(needed - count, 0)),
             measure="county",
-            details=tuple(r[4] for r in results.values()),
+            details=tuple(r[4][0] for r in results.values()),
+            details_zh=tuple(r[4][1] for r in results.values()),
             parts=tuple(r[3] for r in results.values()),
             deadline=milestone.by,
             attribute=milestone.attribute,
