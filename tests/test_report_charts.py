@@ -34,7 +34,7 @@ def _chromium() -> str | None:
 #: Run in the page: for every chart, the text labels whose boxes intersect (by more
 #: than half a pixel each way) and those outside the chart's SVG.
 _LABEL_CHECK = """<script>
-window.addEventListener('load', () => {
+window.addEventListener('load', () => document.fonts.ready.then(() => {
   const found = [];
   document.querySelectorAll('figure.chart').forEach((figure, n) => {
     const svg = figure.querySelector('svg'), box = svg.getBoundingClientRect();
@@ -55,7 +55,7 @@ window.addEventListener('load', () => {
   out.id = 'label-check';
   out.textContent = JSON.stringify({charts: document.querySelectorAll('figure.chart').length, found});
   document.body.appendChild(out);
-});
+}));
 </script>"""
 EXAMPLES = Path(__file__).parents[1] / "examples"
 
