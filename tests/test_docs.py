@@ -4,10 +4,12 @@ and every file the how-tos include exists with the lines they quote."""
 from __future__ import annotations
 
 import re
+import tempfile
 from pathlib import Path
 
 import click
 import pytest
+from click.testing import CliRunner
 
 import minzheng.cli
 from minzheng.packs import hookspecs
@@ -65,3 +67,16 @@ def test_the_readme_points_to_the_docs_and_has_the_two_commands() -> None:
     assert "docs/" in readme
     ci = (DOCS.parent / ".ci" / "run").read_text("utf-8")
     assert 'nox" -s tests lint typecheck docs' in ci
+
+
+def test_the_readme_shows_a_finding_as_the_program_prints_it() -> None:
+    readme = (DOCS.parent / "README.md").read_text("utf-8")
+    block = re.search(r"```console\n\$ minzheng (assess [^\n]+)\n(.*?)```", readme, re.DOTALL)
+    assert block is not None, "the README shows no assess run"
+    args = block.group(1).split()
+    root = DOCS.parent
+    args = [str(root / a) if a.startswith("examples/") else a for a in args]
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "out.txt"
+        CliRunner().invoke(minzheng.cli.main, [*args, "-o", str(out)])
+        assert out.read_text("utf-8") == block.group(2)

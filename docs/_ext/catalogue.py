@@ -32,7 +32,7 @@ def _lines(registry: Registry) -> list[str]:
             ]
         for doc in info.documents:
             lines += [
-                f"- Document ``{doc.id}``: {doc.title_zh}"
+                f"- Document ``{doc.id}``: {doc.name}"
                 + (f" — {doc.title_en}" if doc.title_en else ""),
                 "",
             ]
@@ -40,9 +40,10 @@ def _lines(registry: Registry) -> list[str]:
             head = f"{rule.id} — {rule.title_zh}"
             lines += [head, "~" * (len(head) * 2), "", f"*{rule.title_en}*", ""]
             cite = rule.citation
-            lines += [f"Clause ``{cite.document}`` {cite.locator}:", "", f"    {cite.text}", ""]
+            lines += [f"Clause: {cite.name} {cite.locator}:", "", f"    {cite.text}", ""]
+            lines += [f"解读: {rule.reading_zh}", ""] if rule.reading_zh else []
             lines += [f"Reading: {rule.reading}", ""]
-            levels = ", ".join(level.value for level in rule.levels)
+            levels = ", ".join(f"{level.value} ({level.zh})" for level in rule.levels)
             if rule.types:
                 levels += f" (type {', '.join(rule.types)})"
             facts = [

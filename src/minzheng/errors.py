@@ -44,8 +44,8 @@ class Problem:
     file: str
     unit: str | None
     field: str | None
-    expected: str | Msg  #: what was expected, a catalogue message or literal text
-    found: str | Msg  #: what was found: usually the value as written (``'abc'``)
+    expected: str | Msg  #: a catalogue message (or literal text)
+    found: str | Msg  #: usually the value as written (``'abc'``), else a message
     hint: str | Msg = ""
     subject: str = "unit"
     row: int | None = None  #: the line of a CSV file (the header is row 1) or a sheet's row

@@ -32,7 +32,7 @@ def explain(rule_id: str, lang: str) -> None:
     if rule.effective:
         lines.append(("explain.effective", rule.effective.isoformat()))
     for key, value in lines:
-        out.print(escape(f"{text(key, lang)}: {value}"))
+        out.print(escape(f"{text(key, lang)}: {value}"), soft_wrap=True)
     out.print(f"{text('explain.inputs', lang)}:")
     indicators = registry.indicators
     for indicator in rule.reads():

@@ -8,7 +8,7 @@ command line renders it in the language the user chose.
 
 The language a command speaks is ``--lang``, else :func:`default_lang`: the
 ``MINZHENG_LANG`` variable, else the locale (``LANG=zh_CN.UTF-8`` gives Chinese).
-The catalogue itself is :data:`CATALOGUE`; ``tests/test_i18n.py`` checks that every id
+The catalogue itself is ``minzheng.i18n.CATALOGUE`` (id → Chinese, English); ``tests/test_i18n.py`` checks that every id
 used anywhere has both texts, with the same fields.
 """
 
@@ -24,7 +24,7 @@ from minzheng.i18n._catalogue import CATALOGUE
 
 __all__ = ["CATALOGUE", "LANGS", "LANG_ENV", "Lang", "Msg", "default_lang", "msg", "render", "text"]
 
-#: The languages of the catalogue: Chinese and English.
+#: The catalogue's languages, Chinese and English.
 LANGS: tuple[str, ...] = ("zh", "en")
 Lang = Literal["zh", "en"]
 #: The environment variable that sets the language of every command.

@@ -1,7 +1,7 @@
 """A self-contained HTML report with charts, for the people who read the results.
 
 ``minzheng assess FILE --format html -o report.html`` writes one file that opens without
-a network: a summary per pack and per unit, charts (:mod:`minzheng.report._charts`),
+a network: a summary per pack and per unit, charts (``minzheng.report._charts``),
 and the findings grouped by status with the clause each cites, every word in the
 chosen language. The same findings give the same bytes: the only dates are the
 assessment date and the version.

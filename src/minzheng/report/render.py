@@ -130,7 +130,7 @@ _STYLE = {
     Status.NOT_APPLICABLE: "dim",
     Status.ERROR: "bold red",
 }
-#: The order people read findings in: what is wrong first.
+#: Statuses in the order people read findings, what is wrong first.
 STATUS_ORDER = (Status.NOT_MET, Status.ERROR, Status.UNKNOWN, Status.MET, Status.NOT_APPLICABLE)
 #: The width of the terminal table, on a terminal and in a file alike.
 TABLE_WIDTH = 100
@@ -161,15 +161,16 @@ def report_to_table(
     console.print(
         escape(f"{label('findings', lang)} · {label('on', lang)} {report.on.isoformat()}")
     )
-    for pack in report.packs:
+    for pack in report.packs:  # a pack that found nothing (no unit of its region) is left out
         found = [f for f in report.findings if f.pack == pack]
-        console.print(escape(f"  {pack}: {_counts(found, lang)}"))
+        if found:
+            console.print(escape(f"  {pack}: {_counts(found, lang)}"))
     for status in STATUS_ORDER:
         found = [f for f in report.findings if f.status is status]
         if not found:
             continue
-        table = Table(title=f"[{_STYLE[status]}]{escape(label(status.value, lang))} ({len(found)})[/]",
-                      title_justify="left", expand=True, show_lines=False)  # fmt: skip
+        console.print(f"[{_STYLE[status]}]{escape(label(status.value, lang))} ({len(found)})[/]")
+        table = Table(expand=True)
         rule_width = min(max(len(f.rule) for f in found), 24)
         table.add_column(label("unit", lang), overflow="fold", max_width=18)
         table.add_column(label("rule", lang), overflow="fold", min_width=rule_width)

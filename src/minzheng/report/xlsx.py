@@ -36,7 +36,7 @@ from minzheng.model import Area, Finding, Indicator, Kind, Level, Report, Status
 from minzheng.model.values import format_decimal
 from minzheng.packs.registry import LoadedPack
 
-__all__ = ["save_workbook", "template_workbook", "write_findings_workbook"]
+__all__ = ["template_workbook", "write_findings_workbook"]
 
 _BOLD = Font(bold=True)
 #: The time stamped on every part of a workbook: the zip format's earliest, so that the
@@ -61,7 +61,7 @@ class _SteadyZip(ZipFile):
         super().writestr(member, data, compress_type, compresslevel)
 
 
-def save_workbook(book: Workbook, path: Path, on: date | None = None) -> None:
+def _save_workbook(book: Workbook, path: Path, on: date | None = None) -> None:
     """Write ``book`` to ``path`` whole or not at all (a temporary file in the same
     folder, renamed), with the same bytes for the same content: the document's dates
     are ``on`` (the assessment date) or none, and the parts carry no time of writing."""
@@ -142,7 +142,7 @@ def template_workbook(
         _level_sheet(
             book.create_sheet(sheet_name(level)), [*UNIT_COLUMNS, *facts], indicators, lang
         )
-    save_workbook(book, path)
+    _save_workbook(book, path)
 
 
 def _level_sheet(
@@ -230,7 +230,7 @@ def write_findings_workbook(
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(_FINDING_COLUMNS))}{last}"
     _summary_sheet(book, report, lang)
     _rollup_sheet(book, report, lang)
-    save_workbook(book, path, report.on)
+    _save_workbook(book, path, report.on)
 
 
 def _item_names(indicators: Mapping[str, Indicator], lang: str) -> dict[str, str]:
