@@ -80,6 +80,29 @@ def test_every_id_the_code_names_is_in_the_catalogue() -> None:
     assert not missing
 
 
+#: Families of ids the code makes from a value (``f"level.{level.value}"``).
+_MADE = ("level.", "area.", "attribute.", "status.", "severity.", "kind.", "comparator.",
+         "position.", "measure.", "what.", "word.", "xlsx.col.", "xlsx.hint.",
+         "template.readme.")  # fmt: skip
+
+
+def test_every_message_of_the_catalogue_is_used() -> None:
+    texts = {
+        node.value
+        for path in SRC.rglob("*.py")
+        if path.name != "_catalogue.py"
+        for node in ast.walk(ast.parse(path.read_text("utf-8")))
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+    }
+    unused = [k for k in CATALOGUE if k not in texts and not k.startswith(_MADE)]
+    assert unused == []
+
+
+def test_every_installed_rule_reads_in_chinese() -> None:
+    registry = Registry.discover()
+    assert [rule.id for _, rule in registry.iter_rules() if not rule.reading_zh] == []
+
+
 @pytest.mark.parametrize(
     ("prefix", "values"),
     [

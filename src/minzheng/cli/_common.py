@@ -97,7 +97,9 @@ def installed(*, warn: bool = True) -> Registry:
     if warn and registry.errors:
         err = stderr()
         for error in registry.errors:
-            err.print(f"[yellow]{say('word.warning_prefix')}:[/] {escape(str(error))}")
+            err.print(
+                f"[yellow]{say('word.warning_prefix')}:[/] {escape(error.render(LANG.get()))}"
+            )
     return registry
 
 

@@ -35,4 +35,4 @@ def packs(lang: str) -> None:
     out = stdout()
     out.print(table)
     for error in registry.errors:
-        out.print(f"[red]{text('word.failed', lang)}:[/] {escape(str(error))}")
+        out.print(f"[red]{text('word.failed', lang)}:[/] {escape(error.render(lang))}")

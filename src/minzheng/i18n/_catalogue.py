@@ -269,7 +269,6 @@ _ENTRIES: dict[str, tuple[str, str]] = {
         "the header unit,indicator,period,value (a value a row) or unit[,period] and "
         "indicator ids (a value a column)",
     ),
-    "expected.date_option": ("日期,如 2018-12-31", "a date such as 2018-12-31"),
     "found.no_such_file": ("不存在的文件", "no such file"),
     "found.directory": ("文件夹", "a directory"),
     "found.undecodable_at": ("第 {offset} 字节处无法解码", "undecodable bytes at offset {offset}"),
@@ -439,7 +438,6 @@ _ENTRIES: dict[str, tuple[str, str]] = {
     "cli.err.needs_value": ("选项 {name} 需要一个值", "option {name} requires a value"),
     "cli.err.extra_argument": ("多余的参数:{value}", "unexpected extra argument: {value}"),
     "cli.err.no_such_command": ("没有命令“{name}”", "no such command {name!r}"),
-    "cli.err.usage": ("{message}", "{message}"),
     "cli.err.no_folder": (
         "没有可写入“{name}”的文件夹“{folder}”",
         "no folder {folder!r} to write {name!r} in",
@@ -481,10 +479,9 @@ _ENTRIES: dict[str, tuple[str, str]] = {
         "No unit of this dataset lies in the region of a chosen pack ({regions}): there are "
         "no findings. Use --what-if to apply the packs to units outside their region.",
     ),
-    "cli.summary_pack": ("{pack}:{counts}", "{pack}: {counts}"),
-    "cli.more_findings": (
-        "(另有 {count} 条{status}结果,见 --format markdown、html 或 xlsx)",
-        "({count} more {status} findings: see --format markdown, html or xlsx)",
+    "cli.plugin_failed": (
+        "插件“{plugin}”在 {stage} 阶段加载失败:{message}",
+        "plugin {plugin!r} failed at {stage}: {message}",
     ),
     # -- explain ------------------------------------------------------------------------
     "explain.pack": ("规则包", "Pack"),

@@ -24,7 +24,7 @@ import pluggy
 from attrs import frozen
 
 from minzheng.errors import UnknownNameError
-from minzheng.i18n import msg
+from minzheng.i18n import msg, text
 from minzheng.model import Indicator, PackInfo, Program
 from minzheng.model.values import closest
 from minzheng.packs import hookspecs
@@ -47,7 +47,13 @@ class PluginError:
     message: str
 
     def __str__(self) -> str:
-        return f"plugin {self.plugin!r} failed at {self.stage}: {self.message}"
+        return self.render("en")
+
+    def render(self, lang: str = "en") -> str:
+        """The failure in ``lang``; the plugin's own message is given as it is."""
+        return text(
+            "cli.plugin_failed", lang, plugin=self.plugin, stage=self.stage, message=self.message
+        )
 
 
 @frozen
