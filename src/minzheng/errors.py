@@ -52,6 +52,11 @@ class Problem:
     sheet: str | None = None  #: the sheet of a workbook
     column: str | None = None  #: the column of a workbook (``H``)
 
+    @classmethod
+    def no_such_file(cls, file: str) -> Problem:
+        """The problem of a file that is not there."""
+        return cls(file, None, None, Msg("expected.existing_file"), Msg("found.no_such_file"))
+
     def __str__(self) -> str:
         return self.render("en")
 

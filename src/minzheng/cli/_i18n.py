@@ -62,8 +62,10 @@ class Context(click.Context):
     formatter_class = Formatter
 
 
-class Option(click.Option):
-    """An option whose ``help`` is a catalogue id, shown in the current language."""
+class _Helped:
+    """``help`` given as a catalogue id and read in the current language."""
+
+    _help: str | None
 
     @property
     def help(self) -> str | None:
@@ -72,6 +74,10 @@ class Option(click.Option):
     @help.setter
     def help(self, value: str | None) -> None:
         self._help = value
+
+
+class Option(_Helped, click.Option):
+    """An option whose ``help`` is a catalogue id, shown in the current language."""
 
     def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
         record = super().get_help_record(ctx)
@@ -84,18 +90,10 @@ class Option(click.Option):
         return spec, shown.replace("[required]", "[" + say("cli.required") + "]")
 
 
-class Command(click.Command):
+class Command(_Helped, click.Command):
     """A command whose help is a catalogue id, with the help option's text too."""
 
     context_class = Context
-
-    @property
-    def help(self) -> str | None:
-        return _shown(self._help)
-
-    @help.setter
-    def help(self, value: str | None) -> None:
-        self._help = value
 
     def get_help_option(self, ctx: click.Context) -> click.Option | None:
         option = super().get_help_option(ctx)

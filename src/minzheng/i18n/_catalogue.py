@@ -431,7 +431,7 @@ _ENTRIES: dict[str, tuple[str, str]] = {
     "cli.err.missing_argument": ("缺少参数 {name}", "missing argument {name}"),
     "cli.err.missing_option": ("缺少选项 {name}", "missing option {name}"),
     "cli.err.bad_choice": (
-        "{name} 的值无效:应为 {choices} 之一,实为“{value}”",
+        "{name} 的值无效:应为 {choices} 之一,实际为“{value}”",
         "invalid value for {name}: expected one of {choices}, found {value!r}",
     ),
     "cli.err.bad_value": ("{name} 的值无效:{message}", "invalid value for {name}: {message}"),
@@ -443,7 +443,7 @@ _ENTRIES: dict[str, tuple[str, str]] = {
         "no folder {folder!r} to write {name!r} in",
     ),
     "cli.err.bad_date": (
-        "应为日期,如 2018-12-31,实为“{value}”",
+        "应为日期,如 2018-12-31,实际为“{value}”",
         "expected a date such as 2018-12-31, found {value!r}",
     ),
     "cli.err.cannot_write": ("无法写入“{path}”:{reason}", "cannot write {path!r}: {reason}"),

@@ -91,17 +91,7 @@ def load_dataset(path: str | Path, indicators: Mapping[str, Indicator] | None = 
         return _load_csv(path, known)
     if path.suffix.lower() == ".xlsx":
         if not path.exists():
-            raise DatasetError(
-                [
-                    Problem(
-                        str(path),
-                        None,
-                        None,
-                        msg("expected.existing_file"),
-                        msg("found.no_such_file"),
-                    )
-                ]
-            )
+            raise DatasetError([Problem.no_such_file(str(path))])
         from minzheng.io.xlsx import read_workbook
 
         return read_workbook(path, known)
@@ -216,17 +206,7 @@ class _CsvRows:
             self._reader = csv.reader(self._file, strict=True)
             header = self.header = tuple(h.strip() for h in next(self._reader, ()))
         except FileNotFoundError:
-            raise DatasetError(
-                [
-                    Problem(
-                        str(path),
-                        None,
-                        None,
-                        msg("expected.existing_file"),
-                        msg("found.no_such_file"),
-                    )
-                ]
-            ) from None
+            raise DatasetError([Problem.no_such_file(str(path))]) from None
         except IsADirectoryError:
             raise DatasetError(
                 [Problem(str(path), None, None, msg("expected.a_file"), msg("found.directory"))]

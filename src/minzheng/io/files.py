@@ -64,9 +64,7 @@ def read_text(source: Path | Traversable) -> str:
     try:
         return source.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise InputError(
-            [Problem(label, None, None, msg("expected.existing_file"), msg("found.no_such_file"))]
-        ) from None
+        raise InputError([Problem.no_such_file(label)]) from None
     except IsADirectoryError:
         raise InputError(
             [Problem(label, None, None, msg("expected.a_file"), msg("found.directory"))]

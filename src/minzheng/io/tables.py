@@ -314,17 +314,7 @@ def _read_parquet(path: Path, indicators: Mapping[str, Indicator]) -> Tables:
     frames = []
     for file, allowed in ((units_path, _UNIT_TEXT), (facts_path, _FACT_TEXT)):
         if not file.is_file():
-            raise DatasetError(
-                [
-                    Problem(
-                        str(file),
-                        None,
-                        None,
-                        msg("expected.existing_file"),
-                        msg("found.no_such_file"),
-                    )
-                ]
-            )
+            raise DatasetError([Problem.no_such_file(str(file))])
         try:
             frame = pl.read_parquet(file)
         except (pl.exceptions.PolarsError, OSError) as exc:
