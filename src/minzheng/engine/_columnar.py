@@ -22,6 +22,7 @@ import attrs
 import polars as pl
 
 from minzheng.engine.findings import CITATION, FINDINGS_SCHEMA
+from minzheng.i18n import text
 from minzheng.io.tables import Tables
 from minzheng.model import Attribute
 from minzheng.packs.registry import LoadedPack
@@ -87,7 +88,8 @@ def _findings(
     rule, pack, on = item.rule, item.pack, facts.on
     if rule.effective is not None and on < rule.effective:
         since = rule.effective.isoformat()
-        out = _plain(rows, "not_applicable", f"自 {since} 起适用", f"applies from {since}")
+        zh, en = (text("finding.applies_from", lang, since=since) for lang in ("zh", "en"))
+        out = _plain(rows, "not_applicable", zh, en)
     else:
         frame = Frame(rows, facts, options=options, rule=rule, pack=pack.name)
         try:

@@ -128,6 +128,17 @@ _ENTRIES: dict[str, tuple[str, str]] = {
     "kind.items": ("清单", "checklist"),
     "kind.text": ("文字", "text"),
     "kind.scores": ("分项得分", "points per item"),
+    # -- findings: the core's words (a pack words its own kinds) -----------------------
+    "finding.compare": (
+        "{what}:实际 {actual}{actual_unit},要求{comparator} {required}{required_unit}",
+        "{what}: {actual}{actual_unit}, required {comparator} {required}{required_unit}",
+    ),
+    "finding.short": ("{text},差 {gap}{gap_unit}", "{text}; short by {gap}{gap_unit}"),
+    "finding.missing": ("缺少数据:{names}", "missing data: {names}"),
+    "finding.missing_year": ("{names}({period}年)", "{names} for {period}"),
+    "finding.missing_day": ("{names}({period})", "{names} for {period}"),
+    "finding.missing_name": ("{name}({id})", "{name} ({id})"),
+    "finding.applies_from": ("自 {since} 起适用", "applies from {since}"),
     # -- problems with an input -------------------------------------------------------
     "problem.text": (
         "{where}:应为{expected},实际为{found}",

@@ -33,6 +33,7 @@ from minzheng.rules.columns import (
     holds,
     indicator_words,
     lit,
+    message,
     text_list,
     unknown,
 )
@@ -111,6 +112,17 @@ def thresholds(rule: ThresholdsRule, frame: Frame) -> pl.DataFrame:
     return frame.outcome([(any_missing & ~any_short, unknown(frame.indicators, missing))], joined)
 
 
+def _short_by(
+    met: pl.Expr, said: tuple[pl.Expr, pl.Expr], gap: pl.Expr, unit: str
+) -> dict[str, pl.Expr]:
+    """The two messages (``said``: Chinese, English), with the shortfall where not met."""
+    out = {}
+    for key, lang, text_ in (("message_zh", "zh", said[0]), ("message_en", "en", said[1])):
+        short = message("finding.short", lang, text=text_, gap=gap, gap_unit=unit)
+        out[key] = pl.when(met).then(text_).otherwise(short)
+    return out
+
+
 def share(rule: ShareRule, frame: Frame) -> pl.DataFrame:
     """A share in per cent, compared exactly (``part × 100`` against ``value ×
     whole``), shown to two places rounded half to even; no share of nothing."""
@@ -138,8 +150,7 @@ def share(rule: ShareRule, frame: Frame) -> pl.DataFrame:
     )
     out = {
         "status": pl.when(met).then(lit("met")).otherwise(lit("not_met")),
-        "message_zh": pl.when(met).then(zh).otherwise(concat(zh, ",差 ", gap, "%")),
-        "message_en": pl.when(met).then(en).otherwise(concat(en, "; short by ", gap, "%")),
+        **_short_by(met, (zh, en), gap, "%"),
         "actual": shown.text,
         "required": value.text,
         "comparator": lit(rule.comparator.value),
@@ -549,8 +560,7 @@ def _covered(rule: CoverageRule, frame: Frame, have: Num, count: Num) -> dict[st
     )  # fmt: skip
     return {
         "status": pl.when(met).then(lit("met")).otherwise(lit("not_met")),
-        "message_zh": pl.when(met).then(zh).otherwise(concat(zh, ",差 ", gap, "%")),
-        "message_en": pl.when(met).then(en).otherwise(concat(en, "; short by ", gap, "%")),
+        **_short_by(met, (zh, en), gap, "%"),
         "actual": shown.text,
         "required": value.text,
         "comparator": lit(">="),

@@ -161,19 +161,24 @@ def compare(
     (:func:`~minzheng.model.measure_plural`: ``"2 people"``). Details, when wanted, are
     added with ``attrs.evolve(outcome, details=…)``.
     """
-    what_zh, what_en, measure = what.zh, what.en, what.measure
+    measure = what.measure
     one, many, zh_after = _after(measure, what.measure_zh)
     a, r = format_decimal(actual), format_decimal(required)
-    a_en = f"{a}{one if a == '1' else many}, required {COMPARATOR_EN[comparator]} {r}{one if r == '1' else many}"
+
+    def unit(number: str) -> str:
+        return one if number == "1" else many
+
+    zh = text("finding.compare", "zh", what=what.zh, actual=a, actual_unit=zh_after,
+              comparator=COMPARATOR_ZH[comparator], required=r, required_unit=zh_after)  # fmt: skip
+    en = text("finding.compare", "en", what=what.en, actual=a, actual_unit=unit(a),
+              comparator=COMPARATOR_EN[comparator], required=r, required_unit=unit(r))  # fmt: skip
     if HOLDS[comparator](actual, required):  # Comparator.holds, without its fractions
         status, gap = Status.MET, ZERO
-        zh = f"{what_zh}:实际 {a}{zh_after},要求{COMPARATOR_ZH[comparator]} {r}{zh_after}"
-        en = f"{what_en}: {a_en}"
     else:
         status, gap = Status.NOT_MET, abs(Decimal(required) - Decimal(actual))  # Comparator.gap
         short = format_decimal(gap)
-        zh = f"{what_zh}:实际 {a}{zh_after},要求{COMPARATOR_ZH[comparator]} {r}{zh_after},差 {short}{zh_after}"
-        en = f"{what_en}: {a_en}; short by {short}{one if short == '1' else many}"
+        zh = text("finding.short", "zh", text=zh, gap=short, gap_unit=zh_after)
+        en = text("finding.short", "en", text=en, gap=short, gap_unit=unit(short))
     return Outcome(
         status=status,
         message_zh=zh,

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import json
 import re
+import string
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
@@ -39,6 +40,7 @@ from typing import Any, TypeVar
 import attrs
 import polars as pl
 
+from minzheng.i18n import CATALOGUE, text
 from minzheng.io.converter import to_plain
 from minzheng.model import (
     Comparator,
@@ -80,6 +82,7 @@ __all__ = [
     "holds",
     "indicator_words",
     "lit",
+    "message",
     "outcome",
     "text_list",
     "unknown",
@@ -832,29 +835,21 @@ def compare(
     """The columns of :func:`minzheng.rules.compare`: status, messages, actual,
     required, comparator and gap (zero when met, else the distance), and ``period``
     when given. Other columns are added to the dict (``compare(…) | {"details": …}``)."""
-    what_zh, what_en, measure, measure_zh = what.zh, what.en, what.measure, what.measure_zh
+    measure, measure_zh = what.measure, what.measure_zh
     zh_after = lit(after_number(_measure_zh(measure) if measure_zh is None else measure_zh))
     a, r = actual.text, required.text
     met = actual.cmp(comparator, required)
     gap = required.minus(actual).abs().text
-    base_zh = concat(
-        what_zh, ":实际 ", a, zh_after, f",要求{COMPARATOR_ZH[comparator]} ", r, zh_after
-    )
-    base_en = concat(
-        what_en,
-        ": ",
-        a,
-        after(measure, a),
-        f", required {COMPARATOR_EN[comparator]} ",
-        r,
-        after(measure, r),
-    )
+    base_zh = message("finding.compare", "zh", what=what.zh, actual=a, actual_unit=zh_after,
+                      comparator=COMPARATOR_ZH[comparator], required=r, required_unit=zh_after)  # fmt: skip
+    base_en = message("finding.compare", "en", what=what.en, actual=a, actual_unit=after(measure, a),
+                      comparator=COMPARATOR_EN[comparator], required=r, required_unit=after(measure, r))  # fmt: skip
+    short_zh = message("finding.short", "zh", text=base_zh, gap=gap, gap_unit=zh_after)
+    short_en = message("finding.short", "en", text=base_en, gap=gap, gap_unit=after(measure, gap))
     out = {
         "status": pl.when(met).then(lit("met")).otherwise(lit("not_met")),
-        "message_zh": pl.when(met).then(base_zh).otherwise(concat(base_zh, ",差 ", gap, zh_after)),
-        "message_en": pl.when(met)
-        .then(base_en)
-        .otherwise(concat(base_en, "; short by ", gap, after(measure, gap))),
+        "message_zh": pl.when(met).then(base_zh).otherwise(short_zh),
+        "message_en": pl.when(met).then(base_en).otherwise(short_en),
         "actual": a,
         "required": r,
         "comparator": lit(comparator.value),
@@ -874,21 +869,14 @@ def unknown(
     """The columns of an ``unknown`` finding naming the facts that are missing (each
     ``(is missing, indicator)``), worded as ``missing_words`` words them."""
 
-    def name_zh(i: str) -> str:
-        return f"{indicators[i].name_zh}({i})" if i in indicators else i
-
-    def name_en(i: str) -> str:
-        return f"{indicators[i].name_en} ({i})" if i in indicators else i
-
-    zh = text_list((m, name_zh(i)) for m, i in missing).list.join("、")
-    en = text_list((m, name_en(i)) for m, i in missing).list.join(", ")
-    if period:
-        zh = concat(zh, f"({period}年)" if len(period) == 4 else f"({period})")
-        en = concat(en, f" for {period}")
+    said = {}
+    for lang in ("zh", "en"):
+        names = text_list((m, _fact_name(indicators, i, lang)) for m, i in missing)
+        said[lang] = _missing_words(names.list.join(text("word.list_sep", lang)), period, lang)
     return {
         "status": lit("unknown"),
-        "message_zh": concat("缺少数据:", zh),
-        "message_en": concat("missing data: ", en),
+        "message_zh": said["zh"],
+        "message_en": said["en"],
         "period": lit(period),
         "missing": text_list((m, i) for m, i in missing),
     }
@@ -907,12 +895,43 @@ def missing_words(
     indicators: Mapping[str, Indicator], missing: Sequence[str], period: str | None = None
 ) -> tuple[str, str]:
     """The messages of an ``unknown`` finding naming the facts that are missing."""
-    zh = "、".join(f"{indicators[i].name_zh}({i})" if i in indicators else i for i in missing)
-    en = ", ".join(f"{indicators[i].name_en} ({i})" if i in indicators else i for i in missing)
+    said = []
+    for lang in ("zh", "en"):
+        names = text("word.list_sep", lang).join(_fact_name(indicators, i, lang) for i in missing)
+        if period:
+            key = "finding.missing_year" if len(period) == 4 else "finding.missing_day"
+            names = text(key, lang, names=names, period=period)
+        said.append(text("finding.missing", lang, names=names))
+    return said[0], said[1]
+
+
+def _fact_name(indicators: Mapping[str, Indicator], indicator: str, lang: str) -> str:
+    """An indicator as an unknown finding names it: ``户籍人口(registered_population)``."""
+    found = indicators.get(indicator)
+    if found is None:
+        return indicator
+    return text("finding.missing_name", lang, name=found.name(lang), id=indicator)
+
+
+def _missing_words(names: pl.Expr, period: str | None, lang: str) -> pl.Expr:
+    """``missing data: …`` over the names' column, with the period when there is one."""
     if period:
-        zh = f"{zh}({period}年)" if len(period) == 4 else f"{zh}({period})"
-        en = f"{en} for {period}"
-    return f"缺少数据:{zh}", f"missing data: {en}"
+        key = "finding.missing_year" if len(period) == 4 else "finding.missing_day"
+        names = message(key, lang, names=names, period=period)
+    return message("finding.missing", lang, names=names)
+
+
+def message(key: str, lang: str, /, **fields: pl.Expr | str) -> pl.Expr:
+    """Catalogue message ``key`` in ``lang`` as a text column: :func:`minzheng.i18n.text`
+    over columns, each field a column or a text (null where a column is null)."""
+    zh, en = CATALOGUE[key]
+    parts: list[pl.Expr | str] = []
+    for literal, name, _, _ in string.Formatter().parse(zh if lang == "zh" else en):
+        if literal:
+            parts.append(literal)
+        if name is not None:
+            parts.append(fields[name])
+    return concat(*parts)
 
 
 _NUMBER_TEXT = re.compile(r"-?\d+(\.\d+)?")
