@@ -36,6 +36,8 @@ from minzheng.model import Area, Finding, Indicator, Kind, Level, Report, Status
 from minzheng.model.values import format_decimal
 from minzheng.packs.registry import LoadedPack
 
+StrPath = str | os.PathLike[str]
+
 __all__ = ["template_workbook", "write_findings_workbook"]
 
 _BOLD = Font(bold=True)
@@ -45,7 +47,18 @@ _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 class _SteadyZip(ZipFile):
-    """A zip archive whose members all carry :data:`_ZIP_TIME`, not the time of writing."""
+    """A zip archive whose members all carry :data:`_ZIP_TIME`, not the time of writing
+    (openpyxl writes some parts from temporary files, whose time would be taken)."""
+
+    def write(
+        self,
+        filename: StrPath,
+        arcname: StrPath | None = None,
+        compress_type: int | None = None,
+        compresslevel: int | None = None,
+    ) -> None:
+        name = os.fspath(arcname if arcname is not None else filename)
+        self.writestr(name, Path(filename).read_bytes(), compress_type, compresslevel)
 
     def writestr(
         self,
