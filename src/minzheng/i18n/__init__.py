@@ -53,11 +53,11 @@ def default_lang(environ: Mapping[str, str] | None = None) -> Lang:
 def text(key: str, lang: str, /, **fields: object) -> str:
     """The message ``key`` in ``lang`` (``"zh"``, else English), its ``{fields}``
     filled in; a field that is a :class:`Msg` is rendered in the same language."""
-    zh, en = CATALOGUE[key]
-    template = zh if lang == "zh" else en
-    return template.format_map(
-        {k: v.render(lang) if isinstance(v, Msg) else v for k, v in fields.items()}
-    )
+    template = CATALOGUE[key][0 if lang == "zh" else 1]
+    for name, value in fields.items():
+        if isinstance(value, Msg):
+            fields[name] = value.render(lang)
+    return template.format_map(fields)
 
 
 @frozen

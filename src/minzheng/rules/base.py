@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from attrs import frozen
 
-from minzheng.i18n import text
+from minzheng.i18n import CATALOGUE, text
 from minzheng.model import (
     HOLDS,
     Area,
@@ -165,20 +165,20 @@ def compare(
     one, many, zh_after = _after(measure, what.measure_zh)
     a, r = format_decimal(actual), format_decimal(required)
 
-    def unit(number: str) -> str:
-        return one if number == "1" else many
-
-    zh = text("finding.compare", "zh", what=what.zh, actual=a, actual_unit=zh_after,
-              comparator=COMPARATOR_ZH[comparator], required=r, required_unit=zh_after)  # fmt: skip
-    en = text("finding.compare", "en", what=what.en, actual=a, actual_unit=unit(a),
-              comparator=COMPARATOR_EN[comparator], required=r, required_unit=unit(r))  # fmt: skip
+    said_zh, said_en = CATALOGUE["finding.compare"]  # the templates: this runs once a value
+    zh = said_zh.format(what=what.zh, actual=a, actual_unit=zh_after,
+                        comparator=COMPARATOR_ZH[comparator], required=r, required_unit=zh_after)  # fmt: skip
+    en = said_en.format(what=what.en, actual=a, actual_unit=one if a == "1" else many,
+                        comparator=COMPARATOR_EN[comparator], required=r,
+                        required_unit=one if r == "1" else many)  # fmt: skip
     if HOLDS[comparator](actual, required):  # Comparator.holds, without its fractions
         status, gap = Status.MET, ZERO
     else:
         status, gap = Status.NOT_MET, abs(Decimal(required) - Decimal(actual))  # Comparator.gap
         short = format_decimal(gap)
-        zh = text("finding.short", "zh", text=zh, gap=short, gap_unit=zh_after)
-        en = text("finding.short", "en", text=en, gap=short, gap_unit=unit(short))
+        short_zh, short_en = CATALOGUE["finding.short"]
+        zh = short_zh.format(text=zh, gap=short, gap_unit=zh_after)
+        en = short_en.format(text=en, gap=short, gap_unit=one if short == "1" else many)
     return Outcome(
         status=status,
         message_zh=zh,
