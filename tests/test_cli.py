@@ -328,3 +328,30 @@ def test_output_that_cannot_be_written_is_a_usage_error(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "cannot write" in result.stderr
     assert not blocked.exists()
+
+
+def _outside(tmp_path: Path) -> tuple[Path, Path]:
+    """A dataset of one unit outside the demo pack's region (99), as YAML and as CSV."""
+    yaml_file = tmp_path / "jiangxi.yaml"
+    yaml_file.write_text("units:\n  - {code: '36', name: 江西省, level: province}\n", "utf-8")
+    folder = tmp_path / "jiangxi-csv"
+    folder.mkdir()
+    (folder / "units.csv").write_text("code,name,level\n36,江西省,province\n", "utf-8")
+    (folder / "facts.csv").write_text("unit,indicator,period,value\n", "utf-8")
+    return yaml_file, folder
+
+
+@pytest.mark.parametrize(("lang", "said"), [("en", "No unit of this dataset"), ("zh", "未覆盖")])
+def test_no_pack_covering_any_unit_is_said_not_silent(tmp_path: Path, lang: str, said: str) -> None:
+    yaml_file, folder = _outside(tmp_path)
+    result = run("assess", str(yaml_file), "--pack", "demo", "--lang", lang)
+    assert result.exit_code == 2
+    assert said in result.output
+    assert "--what-if" in result.output
+    out = tmp_path / "findings.jsonl"  # by column, a province at a time: nothing written
+    result = run("assess", str(folder), "--pack", "demo", "--format", "jsonl", "-o", str(out))
+    assert result.exit_code == 2
+    assert not out.exists()
+    assert run("assess", str(folder), "--pack", "demo", "--what-if", "--format", "jsonl",
+               "-o", str(out)).exit_code in (0, 1)  # fmt: skip
+    assert out.exists()

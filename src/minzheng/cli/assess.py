@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import click
+import polars as pl
 
 from minzheng.cli._common import (
     Exit,
@@ -17,6 +18,7 @@ from minzheng.cli._common import (
     exit_status,
     file_console,
     installed,
+    is_csv_dataset,
     lang_option,
     main,
     option,
@@ -69,6 +71,8 @@ def assess(file: str, run: Run, fmt: str, fail_on: str, lang: str) -> None:
     registry = installed()
     engine = run.engine(registry)
     if fmt in ("jsonl", "parquet"):
+        if not run.what_if:  # before any work: a national file's unit codes only
+            _check_covered(_unit_codes(file), run.packs, registry)
         by_status, failed = _findings_file(engine, file, run, fmt)
         click.echo(summary_counts(by_status, lang), err=True)
         raise Exit(exit_status(by_status, failed, fail_on, bool(registry.errors)))
@@ -96,15 +100,41 @@ def _unit_names(data: Dataset | Tables) -> dict[str, str]:
     return dict(zip(codes.to_list(), names.to_list(), strict=True))
 
 
-def _check_covered(names: Mapping[str, str], packs: list[str] | None, registry: Registry) -> None:
-    """Refuse a run in which no chosen pack's region holds any unit of the dataset: it
-    would give no finding at all, which reads like "nothing wrong"."""
+def _unit_codes(file: str) -> list[str]:
+    """The unit codes of a CSV or Parquet dataset, read alone (the facts are not read);
+    none when the file is of another kind or cannot be read (the loader then says why)."""
+    from minzheng.io.dataset import csv_paths
+
+    path = Path(file)
+    try:
+        if is_csv_dataset(file):
+            units = csv_paths(path)[0]
+            codes = pl.read_csv(units, columns=["code"], schema_overrides={"code": pl.String})
+        elif path.is_dir() or path.suffix.lower() == ".parquet":
+            units = path / "units.parquet" if path.is_dir() else path.with_name("units.parquet")
+            codes = pl.read_parquet(units, columns=["code"]).cast(pl.String)
+        else:
+            return []
+    except (pl.exceptions.PolarsError, OSError):
+        return []
+    return codes.get_column("code").drop_nulls().str.strip_chars().to_list()
+
+
+def _check_covered(codes: Iterable[str], packs: list[str] | None, registry: Registry) -> None:
+    """Refuse a run in which no chosen pack's region holds any unit of the dataset
+    (``codes``: its units' codes): it would give no finding at all, which reads like
+    "nothing wrong"."""
     chosen = [registry.pack(p) for p in packs] if packs else list(registry.packs.values())
     regions = [(p.name, p.info.region.prefixes) for p in chosen if p.info.region is not None]
-    if len(regions) < len(chosen) or not names:  # a pack for every region, or no units
+    if len(regions) < len(chosen):  # a pack for every region
         return
     prefixes = tuple(prefix for _, pack_prefixes in regions for prefix in pack_prefixes)
-    if any(code.startswith(prefixes) for code in names):
+    seen = False
+    for code in codes:
+        if code.startswith(prefixes):
+            return
+        seen = True
+    if not seen:  # no units, or none could be read: nothing to say here
         return
     shown = ", ".join(f"{name} ({'/'.join(pack_prefixes)})" for name, pack_prefixes in regions)
     raise MessageError(msg("cli.no_unit_covered", regions=shown))
