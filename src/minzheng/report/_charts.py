@@ -23,7 +23,7 @@ import io
 import re
 import warnings
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from matplotlib import rcParams
@@ -57,7 +57,7 @@ def charts(report: Report, dataset: Dataset, registry: Registry, lang: str) -> l
     names = {code: unit.name for code, unit in dataset.units.items()}
     return [
         *_gap_charts(report, names, lang),
-        *_trajectory_charts(report, dataset, registry, lang),
+        *_trajectory_charts(report, (dataset, names), registry, lang),
         *_scorecard_charts(report, names, lang),
         *_pair_charts(report, names, lang),
         *_milestone_charts(report, names, lang),
@@ -77,12 +77,13 @@ def _svg(figure: Figure) -> str:
 
 
 def _figure(rows: int, per_row: float = 0.42) -> tuple[Figure, Axes]:
+    """A figure of one axes, tall enough for ``rows`` bars (``rows`` 0: a line chart)."""
     rcParams["svg.fonttype"] = "none"
     rcParams["svg.hashsalt"] = "minzheng"  # the same ids in every run
     rcParams["font.sans-serif"] = _CJK_FONTS
     rcParams["font.family"] = "sans-serif"
     rcParams["axes.unicode_minus"] = False
-    figure = Figure(figsize=(9, per_row * rows + 1.4), dpi=100)
+    figure = Figure(figsize=(9, per_row * rows + 1.4 if rows else 3.2), dpi=100)
     return figure, figure.subplots()
 
 
@@ -90,6 +91,10 @@ def _number(value: object) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | Decimal):
         return None
     return float(value)
+
+
+def _numeric(value: object) -> bool:
+    return _number(value) is not None
 
 
 def _shown(value: float) -> str:
@@ -141,11 +146,12 @@ def _gap_charts(report: Report, names: Mapping[str, str], lang: str) -> list[Cha
 
 
 def _trajectory_charts(
-    report: Report, dataset: Dataset, registry: Registry, lang: str
+    report: Report, units: tuple[Dataset, Mapping[str, str]], registry: Registry, lang: str
 ) -> list[Chart]:
+    """``units``: the dataset (for the values of every year) and the units' names."""
     found: list[Chart] = []
+    dataset, names = units
     rules = {r.id: r for _, r in registry.iter_rules()}
-    names = {code: unit.name for code, unit in dataset.units.items()}
     for f in report.findings:
         line = f.trajectory
         if line is None or len(found) >= _MAX_CHARTS:
@@ -153,9 +159,7 @@ def _trajectory_charts(
         indicator = getattr(rules.get(f.rule), "indicator", None)
         series = dataset.series(f.unit, indicator) if isinstance(indicator, str) else {}
         points = sorted((int(p[:4]), y) for p, v in series.items() if (y := _number(v)) is not None)
-        figure = Figure(figsize=(9, 3.2), dpi=100)
-        _figure(0)  # the shared settings
-        axes = figure.subplots()
+        figure, axes = _figure(0)
         axes.plot([line.baseline_year, line.target_year], [float(line.baseline), float(line.target)],
                   linestyle="--", color=_COLOURS["target"], label=text("report.planned", lang))  # fmt: skip
         if points:
@@ -263,8 +267,7 @@ def _pair(rule: str, findings: list[Finding], names: Mapping[str, str], lang: st
 def _milestone_charts(report: Report, names: Mapping[str, str], lang: str) -> list[Chart]:
     found: list[Chart] = []
     for f in report.findings:
-        numeric: Callable[[object], bool] = lambda v: _number(v) is not None  # noqa: E731
-        parts = [p for p in f.parts if not p.group and numeric(p.actual) and numeric(p.required)]
+        parts = [p for p in f.parts if not p.group and _numeric(p.actual) and _numeric(p.required)]
         if (
             f.comparator is None
             or not parts

@@ -108,8 +108,8 @@ def write_targets_jsonl(targets: Iterable[TargetValue], out: IO[str]) -> int:
 
 
 def _status_text(finding: Finding, lang: str) -> str:
-    shown = label(finding.status.value, lang)
-    return f"{shown} ({_severity_text(finding, lang)})" if _severity_text(finding, lang) else shown
+    shown, severity = label(finding.status.value, lang), _severity_text(finding, lang)
+    return f"{shown} ({severity})" if severity else shown
 
 
 def _severity_text(finding: Finding, lang: str) -> str:
@@ -178,7 +178,8 @@ def report_to_table(
         table.add_column(label("clause", lang), overflow="fold", max_width=12)
         for f in found:
             unit = f"{names[f.unit]}\n{f.unit}" if f.unit in names else f.unit
-            rule = f"{f.rule}\n{_severity_text(f, lang)}" if _severity_text(f, lang) else f.rule
+            severity = _severity_text(f, lang)
+            rule = f"{f.rule}\n{severity}" if severity else f.rule
             table.add_row(escape(unit), escape(rule), escape(f.message(lang)), escape(_clause(f)))
         console.print(table)
     console.print(escape(_summary_line(report, lang)))
