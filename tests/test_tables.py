@@ -185,7 +185,7 @@ def test_a_misspelt_indicator_is_named_with_a_guess(registry: Registry, tmp_path
     ("name", "text", "message"),
     [
         ("dup.yaml", "units:\n  - {code: '3608', name: 吉安市, level: prefecture}\nunits: []\n",
-         "the key 'units' given twice in one mapping at line 3 column 1"),
+         "the key 'units' given twice in one object at line 3 column 1"),
         ("dup.json", '{"units": [], "name": "a", "name": "b"}',
          "field 'name': expected each key once in an object, found the key 'name' given twice"),
     ],

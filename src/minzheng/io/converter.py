@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum, StrEnum
 from typing import Any, TypeVar
@@ -34,6 +34,8 @@ def _structure_decimal(raw: object, _: type) -> Decimal:
 
 
 def _structure_date(raw: object, _: type) -> date:
+    if isinstance(raw, datetime):  # a day is asked for: a time of day would be dropped
+        raise ValueProblem(msg("expected.date"), str(raw))
     if isinstance(raw, date):
         return raw
     if isinstance(raw, str):

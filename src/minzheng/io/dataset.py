@@ -47,6 +47,7 @@ from minzheng.i18n import Msg, msg
 from minzheng.io._builder import TOP_KEYS, DatasetBuilder
 from minzheng.io.converter import structure
 from minzheng.io.files import parse_json, parse_yaml, read_text
+from minzheng.io.limits import check_file
 from minzheng.model import (
     Indicator,
     Unit,
@@ -90,8 +91,7 @@ def load_dataset(path: str | Path, indicators: Mapping[str, Indicator] | None = 
     if path.is_dir() or path.suffix.lower() == ".csv":
         return _load_csv(path, known)
     if path.suffix.lower() == ".xlsx":
-        if not path.exists():
-            raise DatasetError([Problem.no_such_file(str(path))])
+        check_file(path, "document", DatasetError)
         from minzheng.io.xlsx import read_workbook
 
         return read_workbook(path, known)
@@ -121,7 +121,9 @@ def read_dataset(
 ) -> Dataset:
     """Read a dataset from JSON or YAML text (``format`` is ``"json"`` or ``"yaml"``)."""
     try:
-        data = parse_json(text, label) if format == "json" else parse_yaml(text, label)
+        data = (
+            parse_json(text, label) if format == "json" else parse_yaml(text, label, aliases=False)
+        )
     except InputError as exc:
         raise DatasetError(exc.problems) from None
     if not isinstance(data, Mapping) or not isinstance(data.get("units"), list):
@@ -201,6 +203,7 @@ class _CsvRows:
         """``columns``: the columns the header may have (``None``: any, checked by the
         caller); ``required``: those it must have."""
         self.path = path
+        check_file(path, "table", DatasetError)  # not a FIFO, not too large
         try:
             self._file = path.open(encoding="utf-8-sig", newline="")
             self._reader = csv.reader(self._file, strict=True)

@@ -47,6 +47,7 @@ from attrs import frozen
 from minzheng.errors import DatasetError, Problem
 from minzheng.i18n import msg
 from minzheng.io.dataset import Dataset, csv_name, csv_paths, load_dataset
+from minzheng.io.limits import check_file
 from minzheng.model import Area, Indicator, Level, Unit, Value
 from minzheng.model.values import (
     ValueProblem,
@@ -220,6 +221,7 @@ def read_tables(path: str | Path, indicators: Mapping[str, Indicator]) -> Tables
 def _read_csv(path: Path, indicators: Mapping[str, Indicator]) -> Tables:
     """CSV by polars, checked by column; the Python reader on any doubt, for messages."""
     units_path, facts_path = csv_paths(path)
+    _check_files(units_path, facts_path)
     name, source = csv_name(facts_path)
     units = _read_csv_frame(units_path)
     facts = _read_csv_frame(facts_path)
@@ -230,6 +232,14 @@ def _read_csv(path: Path, indicators: Mapping[str, Indicator]) -> Tables:
         return _slow(path, indicators)
     tables = _checked(units, facts, indicators, name=name, source=source)
     return tables if tables is not None else _slow(path, indicators)
+
+
+def _check_files(*paths: Path) -> None:
+    """Refuse a file of the dataset that is not a regular file or is too large, before
+    polars reads it (a missing one is named by the row reader)."""
+    for path in paths:
+        if path.exists() or path.is_symlink():
+            check_file(path, "table", DatasetError)
 
 
 def _slow(path: Path, indicators: Mapping[str, Indicator]) -> Tables:
@@ -313,8 +323,7 @@ def _read_parquet(path: Path, indicators: Mapping[str, Indicator]) -> Tables:
     units_path, facts_path = _parquet_paths(path)
     frames = []
     for file, allowed in ((units_path, _UNIT_TEXT), (facts_path, _FACT_TEXT)):
-        if not file.is_file():
-            raise DatasetError([Problem.no_such_file(str(file))])
+        check_file(file, "table", DatasetError)
         try:
             frame = pl.read_parquet(file)
         except (pl.exceptions.PolarsError, OSError) as exc:
@@ -732,6 +741,7 @@ def read_blocks(
         yield None
         return
     units_path, facts_path = csv_paths(path)
+    _check_files(units_path, facts_path)
     name, source = csv_name(facts_path)
     header = _csv_header(facts_path)
     long = header is not None and {"unit", "indicator", "value"} <= set(header) <= set(_FACT_TEXT)

@@ -19,7 +19,7 @@ import difflib
 import functools
 import re
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -365,6 +365,8 @@ def _parse_period_cached(raw: str | int) -> str:
 
 
 def _parse_period(raw: object) -> str:
+    if isinstance(raw, datetime):  # a period is a year or a day, not a moment
+        return _bad_period(raw)
     if isinstance(raw, date):
         return raw.isoformat()
     if isinstance(raw, int) and not isinstance(raw, bool):
