@@ -11,7 +11,7 @@ import demo_pack
 import minzheng.packs.registry
 from broken_packs import bad_rule, conflicting, misspelled, raises
 from minzheng import Registry
-from minzheng.errors import UnknownNameError
+from minzheng.errors import MessageError, UnknownNameError
 from minzheng.packs.registry import disabled_from_env
 from minzheng.testing import make_registry
 
@@ -82,7 +82,7 @@ def test_the_same_indicator_declared_equally_is_fine() -> None:
     assert "again" in registry.packs
 
 
-def test_a_rule_id_used_by_two_packs_is_refused() -> None:
+def test_a_rule_id_used_by_two_packs_loads_both_named_by_pack() -> None:
     class Copy:
         minzheng_pack = staticmethod(
             lambda: minzheng.PackInfo(name="copy", title_zh="抄", title_en="copy")
@@ -93,9 +93,15 @@ def test_a_rule_id_used_by_two_packs_is_refused() -> None:
 
     import minzheng
 
-    registry = make_registry(("demo", demo_pack), ("copy", Copy()))
-    [error] = registry.errors
-    assert "rule id 'D-staff' is already used by pack 'demo'" in error.message
+    for order in ((("demo", demo_pack), ("copy", Copy())), (("copy", Copy()), ("demo", demo_pack))):
+        registry = make_registry(*order)
+        assert not registry.errors
+        assert {"demo", "copy"} <= set(registry.packs)
+        with pytest.raises(MessageError, match="copy:D-staff, demo:D-staff"):
+            registry.rule("D-staff")
+        assert registry.rule("copy:D-staff")[0].name == "copy"
+        assert registry.rule("demo:D-staff")[0].name == "demo"
+        assert registry.rule("D-carers")[0].name == "demo"  # unique: no pack needed
 
 
 def test_a_hook_returning_the_wrong_type_is_refused() -> None:

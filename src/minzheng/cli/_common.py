@@ -18,13 +18,23 @@ import click
 
 from minzheng import __version__
 from minzheng.cli import settings
+from minzheng.cli._exits import (
+    BAD_INPUT,
+    FAILED,
+    debugging,
+    interrupted,
+    log_traceback,
+    pipe_closed,
+    signals_as_interrupts,
+)
 from minzheng.cli._i18n import LANG, Command, Context, Option, lang_of, say, usage_message
 from minzheng.errors import MinzhengError
 from minzheng.i18n import LANGS, text
+from minzheng.io._atomic import final_path, replacing
 from minzheng.io.dataset import Dataset, load_dataset
 from minzheng.model import Status
 from minzheng.packs.registry import Registry
-from minzheng.report.render import TABLE_WIDTH, label
+from minzheng.report.render import TABLE_WIDTH, label, printable
 from minzheng.rules.scoring import load_score_table
 
 if TYPE_CHECKING:
@@ -39,6 +49,10 @@ if TYPE_CHECKING:
 
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class PipeClosed(Exception):
+    """Standard output's reader went away (``| head``)."""
 
 
 class Exit(Exception):
@@ -84,19 +98,20 @@ def file_console(out: IO[str]) -> Console:
 
 
 def escape(text: str) -> str:
-    """``text`` with rich's markup escaped, to print as it is."""
+    """``text`` to print as it is: rich's markup escaped, and characters that would act
+    on the terminal (escape sequences, bells) written as escapes."""
     from rich.markup import escape as rich_escape
 
-    return rich_escape(text)
+    return rich_escape(printable(text))
 
 
 def installed(*, warn: bool = True) -> Registry:
     """The installed packs (or :data:`minzheng.cli.settings.registry` when it is set); a
-    plugin that failed to load is a warning on stderr."""
+    plugin that failed to load, and a conflict between packs, is a warning on stderr."""
     registry = settings.registry or Registry.discover()
-    if warn and registry.errors:
+    if warn and (registry.errors or registry.warnings):
         err = stderr()
-        for error in registry.errors:
+        for error in [*registry.errors, *registry.warnings]:
             err.print(
                 f"[yellow]{say('word.warning_prefix')}:[/] {escape(error.render(LANG.get()))}"
             )
@@ -120,12 +135,52 @@ def load(path: str, registry: Registry) -> Dataset:
 
 
 def output_path(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
-    """``-o FILE``: its folder must exist, checked before any work is done."""
-    if value is not None and not value.absolute().parent.is_dir():
+    """``-o FILE``: where the file really lands (a symbolic link is followed and its
+    target replaced); its folder must exist and it must not be a folder, checked
+    before any work is done."""
+    if value is None:
+        return None
+    target = final_path(value)
+    if not target.parent.is_dir():
         raise click.BadParameter(
             say("cli.err.no_folder", folder=str(value.parent), name=value.name)
         )
-    return value
+    if target.is_dir():
+        raise click.BadParameter(say("cli.err.output_is_folder", path=str(value)))
+    return target
+
+
+def not_an_input(output: Path | None, *inputs: str | Path | None) -> None:
+    """Refuse ``-o`` naming a file the command reads (the dataset, one of a CSV or
+    Parquet folder's files, the scoring table): it would be replaced by the output."""
+    if output is None:
+        return
+    read: list[Path] = []
+    for given in inputs:
+        if given is not None:
+            read += dataset_files(Path(given))
+    for path in read:
+        if final_path(path) == output or (
+            output.exists() and path.exists() and os.path.samefile(path, output)
+        ):
+            raise click.BadParameter(
+                say("cli.err.output_is_input", path=str(output)), param_hint="'-o' / '--output'"
+            )
+
+
+def dataset_files(path: Path) -> list[Path]:
+    """The files read for a dataset given as ``path`` (itself, or a folder's tables)."""
+    from minzheng.io.dataset import csv_paths
+
+    if path.is_dir():
+        return [
+            path / name for name in ("units.csv", "facts.csv", "units.parquet", "facts.parquet")
+        ]
+    if path.suffix.lower() == ".csv":
+        return list(csv_paths(path))
+    if path.suffix.lower() == ".parquet":
+        return [path, path.with_name("units.parquet"), path.with_name("facts.parquet")]
+    return [path]
 
 
 def parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
@@ -146,7 +201,8 @@ output_option = option(
 
 class Group(Command, click.Group):
     """The ``minzheng`` group: every command in the user's language; a user's mistake
-    is one message per problem and exit status 2, never a traceback."""
+    is one message per problem and exit status 2, never a traceback; an internal error
+    one line and status 3; an interrupt 130 or 143 (see :mod:`._exits`)."""
 
     command_class = Command
     context_class = Context
@@ -161,6 +217,16 @@ class Group(Command, click.Group):
     ) -> Any:
         argv = list(sys.argv[1:] if args is None else args)
         LANG.set(lang_of(argv))
+        with signals_as_interrupts():
+            code = self._run(argv, prog_name, complete_var, extra)
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+    def _run(
+        self, argv: list[str], prog_name: str | None, complete_var: str | None, extra: Any
+    ) -> int:
+        """Run a command; its exit status, whatever happens."""
         try:
             code = super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
         except click.ClickException as exc:
@@ -169,13 +235,20 @@ class Group(Command, click.Group):
             ctx = getattr(exc, "ctx", None)  # a usage error knows its command
             if ctx is not None:
                 err.print(escape(say("cli.try_help", command=ctx.command_path)))
-            code = exc.exit_code
-        except click.Abort:  # Ctrl-C
-            code = 130
-        code = code if isinstance(code, int) else 0
-        if standalone_mode:
-            sys.exit(code)
-        return code
+            return exc.exit_code
+        except (click.Abort, KeyboardInterrupt):  # Ctrl-C, or SIGTERM
+            return interrupted()
+        except PipeClosed:
+            return pipe_closed()
+        except OSError as exc:  # a disk full, a folder not writable: the user can mend it
+            where = f"{exc.filename}: " if exc.filename else ""
+            stderr().print(
+                f"[red]{say('word.error_prefix')}:[/] {escape(where + str(exc.strerror or exc))}"
+            )
+            return BAD_INPUT
+        except BaseException as exc:  # a bug, or a pack's code failing outside its rules
+            return _internal_error(exc, debugging(argv))
+        return code if isinstance(code, int) else 0
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -184,15 +257,35 @@ class Group(Command, click.Group):
             err = stderr()
             for line in exc.render(LANG.get()).splitlines():
                 err.print(f"[red]{say('word.error_prefix')}:[/] {escape(line)}")
-            ctx.exit(2)
+            ctx.exit(BAD_INPUT)
         except Exit as done:
             ctx.exit(done.code)
+        except BrokenPipeError:  # past click, which would call it exit status 1
+            raise PipeClosed from None
+
+
+def _internal_error(exc: BaseException, debug: bool) -> int:
+    """Say in one line that minzheng (or a pack) failed, where the traceback is, and
+    how to see it; the full traceback on stderr with ``--debug``."""
+    err = stderr()
+    if debug:
+        import traceback
+
+        sys.stderr.write("".join(traceback.format_exception(exc)))
+    log = None if debug else log_traceback(exc)
+    what = f"{type(exc).__name__}: {exc}"
+    key = "cli.internal_error_log" if log else "cli.internal_error"
+    err.print(f"[red]{say('word.error_prefix')}:[/] {escape(say(key, error=what, log=log or ''))}")
+    return FAILED
 
 
 @click.group(
     cls=Group, help="cli.help.main", context_settings={"help_option_names": ["-h", "--help"]}
 )
 @click.version_option(__version__, prog_name="minzheng", cls=Option, help="cli.opt.version")
+@option(  # read by Group.main before anything runs
+    "--debug", is_flag=True, expose_value=False, is_eager=True, help="cli.opt.debug"
+)
 @option(  # before a command as well as after it: ``minzheng --lang zh assess …``
     "--lang", type=click.Choice(LANGS), expose_value=False, is_eager=True, help="cli.opt.lang"
 )
@@ -279,25 +372,22 @@ WRITE_BUFFER = 1 << 20  # bytes
 @contextlib.contextmanager
 def complete_file(path: Path | None) -> Iterator[IO[str]]:
     """Standard output, or a file that appears (replacing any old one) only when the
-    whole run succeeds: a run stopped by bad input leaves no half-written file."""
+    whole run succeeds: a run stopped by bad input, an error or an interrupt leaves no
+    half-written file."""
     if path is None:
         yield sys.stdout
         return
-    partial = path.with_name(f".{path.name}.partial")
-    try:
-        # big writes: a national run's 2.5 GiB of JSON lines in 8 KiB pieces would be
-        # 330,000 system calls
-        sink = partial.open("w", encoding="utf-8", buffering=WRITE_BUFFER)
-    except OSError as exc:
-        raise click.UsageError(
-            say("cli.err.cannot_write", path=str(path), reason=exc.strerror)
-        ) from None
-    try:
+    with replacing(path) as partial:
+        try:
+            # big writes: a national run's 2.5 GiB of JSON lines in 8 KiB pieces would
+            # be 330,000 system calls
+            sink = partial.open("w", encoding="utf-8", buffering=WRITE_BUFFER)
+        except OSError as exc:
+            raise click.UsageError(
+                say("cli.err.cannot_write", path=str(path), reason=exc.strerror)
+            ) from None
         with sink as out:
             yield out
-        os.replace(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)
 
 
 def summary_counts(by_status: Mapping[str, int], lang: str) -> str:
@@ -310,11 +400,12 @@ def summary_counts(by_status: Mapping[str, int], lang: str) -> str:
 def exit_status(
     by_status: Mapping[str, int], failures: int, fail_on: str, plugin_errors: bool
 ) -> int:
-    """0, or 1 when something is not met (``--fail-on``), an error or a plugin failed."""
+    """0; 1 when something is not met (as ``--fail-on`` says); 3 when a plugin failed
+    to load or a rule raised (``error`` findings), whatever ``--fail-on`` says."""
+    if plugin_errors or by_status.get("error", 0):
+        return FAILED
     if fail_on == "never":
         return 0
-    if plugin_errors or by_status.get("error", 0):
-        return 1
     if fail_on == "failure":
         return 1 if failures else 0
     return 1 if by_status.get("not_met", 0) else 0

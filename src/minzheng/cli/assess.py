@@ -21,6 +21,7 @@ from minzheng.cli._common import (
     is_csv_dataset,
     lang_option,
     main,
+    not_an_input,
     option,
     read_input,
     stdout,
@@ -68,6 +69,7 @@ def assess(file: str, run: Run, fmt: str, fail_on: str, lang: str) -> None:
     """
     if fmt in ("html", "xlsx", "parquet") and run.output is None:
         raise click.UsageError(say("cli.err.needs_output", fmt=fmt))
+    not_an_input(run.output, file, run.table)
     registry = installed()
     engine = run.engine(registry)
     if fmt in ("jsonl", "parquet"):
@@ -109,9 +111,13 @@ def _unit_codes(file: str) -> list[str]:
     try:
         if is_csv_dataset(file):
             units = csv_paths(path)[0]
+            if not units.is_file():  # a FIFO is not read here: the loader says what it is
+                return []
             codes = pl.read_csv(units, columns=["code"], schema_overrides={"code": pl.String})
         elif path.is_dir() or path.suffix.lower() == ".parquet":
             units = path / "units.parquet" if path.is_dir() else path.with_name("units.parquet")
+            if not units.is_file():
+                return []
             codes = pl.read_parquet(units, columns=["code"]).cast(pl.String)
         else:
             return []

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from minzheng.cli._common import escape, installed, lang_option, main, stdout
+from minzheng.cli._common import Exit, escape, installed, lang_option, main, stdout
+from minzheng.cli._exits import FAILED
 from minzheng.i18n import text
 
 
@@ -36,3 +37,7 @@ def packs(lang: str) -> None:
     out.print(table)
     for error in registry.errors:
         out.print(f"[red]{text('word.failed', lang)}:[/] {escape(error.render(lang))}")
+    for warning in registry.warnings:
+        out.print(f"[yellow]{text('word.warning_prefix', lang)}:[/] {escape(warning.render(lang))}")
+    if registry.errors:
+        raise Exit(FAILED)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from minzheng.cli._common import (
+    Exit,
     Run,
     assess_options,
     complete_file,
@@ -19,14 +20,17 @@ from minzheng.cli._common import (
     installed,
     lang_option,
     main,
+    not_an_input,
     option,
     read_input,
     stdout,
 )
+from minzheng.cli._exits import FAILED
 from minzheng.engine import resolve_date
 from minzheng.i18n import text
 from minzheng.model import Indicator, Program, Standard, TargetValue, measure_zh
 from minzheng.model.values import format_decimal, format_quantity
+from minzheng.packs.registry import Registry
 from minzheng.report.render import targets_to_json, write_targets_jsonl
 
 if TYPE_CHECKING:
@@ -60,31 +64,40 @@ def _opt_decimal(value: Decimal | None) -> str | None:
 def targets(file: str, run: Run, fmt: str, lang: str) -> None:
     """Derived targets for each unit of FILE (what it must reach, by when), and the
     programme standards in force."""
+    not_an_input(run.output, file, run.table)
     registry = installed()
     data = read_input(file, registry)
     day = resolve_date(data, run.on)
     derived = run.engine(registry).iter_targets(
         data, run.packs, day, what_if=run.what_if, rules=run.rules
     )
-    output, packs = run.output, run.packs
     if fmt == "jsonl":
-        with complete_file(output) as out:
+        with complete_file(run.output) as out:
             write_targets_jsonl(derived, out)
-        return
-    found = list(derived)
+    else:
+        _write_all(list(derived), (registry, day), run, fmt, lang)
+    if registry.errors:  # written, but a pack that did not load may be missing from it
+        raise Exit(FAILED)
+
+
+def _write_all(
+    found: list[TargetValue], where: tuple[Registry, date], run: Run, fmt: str, lang: str
+) -> None:
+    """The targets and the programme standards in force, as a table or JSON."""
+    registry, day = where
     standards = [
         (pack.name, program, standard)
         for pack in registry.packs.values()
-        if not packs or pack.name in packs
+        if not run.packs or pack.name in run.packs
         for program in pack.programs
         for standard in program.standards
     ]
-    with complete_file(output) as out:
+    with complete_file(run.output) as out:
         if fmt == "json":
             json.dump(_targets_json(day, found, standards), out, ensure_ascii=False, indent=2)
             out.write("\n")
             return
-        console = stdout() if output is None else file_console(out)
+        console = stdout() if run.output is None else file_console(out)
         console.print(_targets_grid(day, found, registry.indicators, lang))
         if standards:
             console.print(_standards_grid(day, standards, lang))

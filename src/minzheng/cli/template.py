@@ -9,6 +9,7 @@ import click
 
 from minzheng.cli._common import installed, lang_option, main, option, output_option
 from minzheng.cli._i18n import say
+from minzheng.io._atomic import replacing
 from minzheng.scaffold.template import template_yaml
 
 
@@ -39,4 +40,5 @@ def template(pack: str, output: Path | None, fmt: str, lang: str) -> None:
     if output is None:
         sys.stdout.write(text)
     else:
-        output.write_text(text, encoding="utf-8")
+        with replacing(output) as partial:
+            partial.write_text(text, encoding="utf-8")

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import click
 
-from minzheng.cli._common import escape, installed, is_csv_dataset, lang_option, main, stdout
+from minzheng.cli._common import (
+    Exit,
+    escape,
+    installed,
+    is_csv_dataset,
+    lang_option,
+    main,
+    stdout,
+)
+from minzheng.cli._exits import FAILED
 from minzheng.i18n import text
 from minzheng.io.stream import DatasetStream, OrderError
 from minzheng.io.tables import read_tables
@@ -28,3 +37,5 @@ def validate(file: str, lang: str) -> None:
         tables = read_tables(file, registry.indicators)  # Parquet too
         units, facts = tables.units.height, tables.facts.height
     stdout().print(escape(text("cli.validate.ok", lang, file=file, units=units, facts=facts)))
+    if registry.errors:  # the dataset is fine, but a pack it may need did not load
+        raise Exit(FAILED)

@@ -30,6 +30,7 @@ from minzheng.engine._tally import Tally, resolve_date
 from minzheng.io.dataset import Dataset
 from minzheng.io.stream import DatasetStream
 from minzheng.model import Finding, Report, TargetValue
+from minzheng.packs._isolation import stdout_to_stderr
 from minzheng.packs.registry import LoadedPack, Registry
 
 if TYPE_CHECKING:
@@ -64,14 +65,13 @@ class Engine:
             return [p for p in self.registry.packs.values() if p.rules]
         return [self.registry.pack(name) for name in packs]
 
-    def _only(self, rules: Iterable[str] | None) -> frozenset[str] | None:
-        """The rule ids asked for, each checked to exist (``None``: every rule)."""
+    def _only(self, rules: Iterable[str] | None) -> frozenset[tuple[str, str]] | None:
+        """The rules asked for (ids, or ``PACK:RULE`` where two packs use an id) as
+        ``(pack, rule id)`` pairs (``None``: every rule)."""
         if rules is None:
             return None
-        wanted = frozenset(rules)
-        for rule_id in wanted:
-            self.registry.rule(rule_id)  # UnknownNameError, with a suggestion
-        return wanted
+        found = (self.registry.rule(rule_id) for rule_id in rules)  # with a suggestion
+        return frozenset((pack.name, rule.id) for pack, rule in found)
 
     def assess_table(
         self,
@@ -94,7 +94,8 @@ class Engine:
         from minzheng.engine._columnar import assess_columns
 
         tables, planned, facts = self._prepare(data, packs, on, rules)
-        table = assess_columns(tables, planned, facts, what_if=what_if, options=self.options)
+        with stdout_to_stderr():  # the packs' code runs here: their prints are not output
+            table = assess_columns(tables, planned, facts, what_if=what_if, options=self.options)
         return table.drop("_idx", "_pack", "_rule")
 
     def _prepare(
@@ -116,7 +117,7 @@ class Engine:
             tables = tables_from_dataset(data, indicators)
         else:
             tables = data
-        planned = plan(self._chosen(packs), self._only(rules))
+        planned = plan(self._chosen(packs), self._only(rules), self.registry.withheld)
         day = resolve_date(tables, on)
         return tables, planned, Facts(tables.units, tables.facts, day, indicators)
 
@@ -184,7 +185,8 @@ class Engine:
         from minzheng.engine._targets import derive_targets
 
         tables, planned, facts = self._prepare(data, packs, on, rules)
-        return derive_targets(tables, planned, facts, what_if=what_if, options=self.options)
+        with stdout_to_stderr():
+            return derive_targets(tables, planned, facts, what_if=what_if, options=self.options)
 
     def iter_targets(
         self,

@@ -43,6 +43,8 @@ class Planned:
     pack: LoadedPack
     rule_order: int
     rule: Rule
+    #: indicators the rule reads that two packs declare differently (withheld)
+    withheld: tuple[str, ...] = ()
 
 
 def assess_columns(
@@ -93,8 +95,15 @@ def _findings(
     else:
         frame = Frame(rows, facts, options=options, rule=rule, pack=pack.name)
         try:
+            if item.withheld:
+                raise LookupError(
+                    f"indicator {', '.join(item.withheld)} is declared differently by two "
+                    "packs and withheld from both"
+                )
             out = rule.columns(frame)
-        except Exception as exc:  # one failing rule must not stop the run
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # one failing rule (even its SystemExit) must not stop the run
             out = _plain(rows, "error", *frame.raised(exc))
     return _with_rule(item, rows, out, on)
 
@@ -154,11 +163,17 @@ def _with_rule(item: Planned, rows: pl.DataFrame, out: pl.DataFrame, on: date) -
     )  # fmt: skip
 
 
-def plan(chosen: Iterable[LoadedPack], only: frozenset[str] | None) -> list[Planned]:
-    """Every rule to run, pack by pack, in order (``only``: just these rule ids)."""
+def plan(
+    chosen: Iterable[LoadedPack],
+    only: frozenset[tuple[str, str]] | None,
+    withheld: Iterable[str] = (),
+) -> list[Planned]:
+    """Every rule to run, pack by pack, in order (``only``: just these ``(pack, rule
+    id)`` pairs; ``withheld``: the indicators two packs declare differently)."""
+    refused = frozenset(withheld)
     return [
-        Planned(p, pack, r, rule)
+        Planned(p, pack, r, rule, tuple(i for i in rule.reads() if i in refused))
         for p, pack in enumerate(chosen)
         for r, rule in enumerate(pack.rules)
-        if only is None or rule.id in only
+        if only is None or (pack.name, rule.id) in only
     ]

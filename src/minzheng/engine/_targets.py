@@ -55,7 +55,9 @@ def _targets(
     empty = pl.DataFrame(schema={"idx": pl.UInt32, **TARGET_SCHEMA})
     try:
         return pl.concat([empty, *rule.targets(frame)], how="vertical_relaxed")
-    except Exception as exc:  # one failing rule must not stop the run
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:  # one failing rule (even its SystemExit) must not stop the run
         zh, en = frame.raised(exc)
         return rows.select(
             "idx",

@@ -400,6 +400,10 @@ _ENTRIES: dict[str, tuple[str, str]] = {
         "Create a working rule-pack skeleton NAME: pyproject with the entry point, data "
         "files with one example rule, the hooks, and tests that pass as they are.",
     ),
+    "cli.opt.debug": (
+        "内部错误时显示完整的调用栈(也可设置 MINZHENG_DEBUG=1)",
+        "On an internal error, print the whole traceback (or set MINZHENG_DEBUG=1).",
+    ),
     "cli.opt.lang": (
         "消息和标签的语言(默认:$MINZHENG_LANG,否则按系统区域设置)。",
         "Language of messages and labels (default: $MINZHENG_LANG, else the locale).",
@@ -511,6 +515,26 @@ _ENTRIES: dict[str, tuple[str, str]] = {
         "an Excel workbook needs -o FILE.xlsx",
     ),
     "cli.err.unknown_name": ("没有名为“{name}”的{what}", "no {what} named {name!r}"),
+    "cli.err.output_is_folder": (
+        "“{path}”是文件夹,请给出文件名",
+        "{path!r} is a folder: give a file name",
+    ),
+    "cli.err.output_is_input": (
+        "输出文件“{path}”是本命令读取的文件,写入会覆盖它;请另选文件名",
+        "{path!r} is a file this command reads: writing it would replace it; choose another name",
+    ),
+    "cli.internal_error": (
+        "内部错误(minzheng 或某个规则包的缺陷):{error}。加 --debug 可显示详细信息",
+        "internal error (a bug in minzheng or a pack): {error}; run with --debug to see the traceback",
+    ),
+    "cli.internal_error_log": (
+        "内部错误(minzheng 或某个规则包的缺陷):{error}。详细信息见 {log}(或加 --debug 显示)",
+        "internal error (a bug in minzheng or a pack): {error}; the traceback is in {log} (or run with --debug)",
+    ),
+    "cli.err.ambiguous_rule": (
+        "有多个规则包使用规则代码“{rule}”,请写明规则包:{choices}",
+        "more than one pack has a rule {rule!r}: name the pack, as in {choices}",
+    ),
     "cli.err.did_you_mean": ("{text};是否应为“{guess}”?", "{text}; did you mean {guess!r}?"),
     "cli.err.known": ("{text};已有:{known}", "{text}; known: {known}"),
     "what.pack": ("规则包", "pack"),
@@ -534,6 +558,7 @@ _ENTRIES: dict[str, tuple[str, str]] = {
         "No unit of this dataset lies in the region of a chosen pack ({regions}): there are "
         "no findings. Use --what-if to apply the packs to units outside their region.",
     ),
+    "cli.plugin_warning": ("插件“{plugin}”:{message}", "plugin {plugin!r}: {message}"),
     "cli.plugin_failed": (
         "插件“{plugin}”在 {stage} 阶段加载失败:{message}",
         "plugin {plugin!r} failed at {stage}: {message}",

@@ -44,6 +44,7 @@ from minzheng.io.dataset import (
     read_units_csv,
     unknown_unit,
 )
+from minzheng.io.limits import check_file
 from minzheng.model import LEVEL_RANK, Indicator, Level, Unit, Value
 from minzheng.model.values import period_end
 
@@ -128,6 +129,8 @@ class DatasetStream:
         path = Path(path)
         self.indicators = indicators_installed() if indicators is None else indicators
         self.units_path, self.facts_path = csv_paths(path)
+        for file in (self.units_path, self.facts_path):
+            check_file(file, "table", DatasetError)  # a regular file, not too large
         builder = DatasetBuilder(str(self.units_path), self.indicators)
         read_units_csv(self.units_path, builder)
         if builder.problems:

@@ -27,6 +27,7 @@ __all__ = [
     "finding_to_json",
     "finding_to_json_line",
     "label",
+    "printable",
     "report_to_json",
     "report_to_markdown",
     "report_to_table",
@@ -37,6 +38,30 @@ __all__ = [
 
 #: The version of the JSON output format; changes only with a changelog entry.
 FORMAT_VERSION = "1"
+
+
+#: Characters that would act on a terminal rather than be shown: C0 controls (but
+#: newline and tab), DEL, C1 controls, and the bidirectional overrides that reorder text.
+_CONTROLS = dict.fromkeys(
+    [*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0), 0x200E, 0x200F,
+     *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+)  # fmt: skip
+for _code in _CONTROLS:
+    _CONTROLS[_code] = f"\\x{_code:02x}" if _code < 0x100 else f"\\u{_code:04x}"
+
+
+def printable(value: str) -> str:
+    """``value`` with every character that would act on a terminal (escape sequences,
+    bells, carriage returns, bidirectional overrides) written as an escape
+    (``\\x1b``): text from a dataset or a pack is shown, never obeyed."""
+    return value.translate(_CONTROLS)
+
+
+def _escape(value: str) -> str:
+    """Text to print on a rich console as it is: controls escaped, markup too."""
+    from rich.markup import escape
+
+    return escape(printable(value))
 
 
 def label(key: str, lang: str = "en") -> str:
@@ -154,9 +179,9 @@ def report_to_table(
     """Print a report for people: a line per pack, then the findings grouped by status
     (not met first), each unit by name and code (``names``: code → name), then the
     summary. Fits :data:`TABLE_WIDTH` columns."""
-    from rich.markup import escape
     from rich.table import Table
 
+    escape = _escape
     names = names or {}
     console.print(
         escape(f"{label('findings', lang)} · {label('on', lang)} {report.on.isoformat()}")
@@ -243,4 +268,4 @@ def report_to_markdown(
                 f" | {r.met}/{r.assessed} | {share} |"
             )
         lines.append("")
-    return "\n".join(lines)
+    return printable("\n".join(lines))

@@ -15,7 +15,6 @@ renamed at the end), or to an open text stream as they go.
 from __future__ import annotations
 
 import io
-import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
@@ -24,6 +23,7 @@ import polars as pl
 from polars.io.plugins import register_io_source
 
 from minzheng.engine.findings import FINDINGS_SCHEMA
+from minzheng.io._atomic import replacing
 
 __all__ = ["status_counts", "write_findings_jsonl", "write_findings_parquet"]
 
@@ -122,9 +122,7 @@ def write_findings_parquet(tables: pl.DataFrame | Iterable[pl.DataFrame], path: 
     """Write ``tables`` (a findings table, or several one after another, each written
     as it comes) as one Parquet file, which appears only when it is complete; returns
     how many findings it holds."""
-    target = Path(path)
-    name = target.with_name(f".{target.name}.{os.getpid()}.partial")
-    try:
+    with replacing(path) as name:
         if isinstance(tables, pl.DataFrame):
             tables.write_parquet(name, compression="zstd", statistics=True)
             written = tables.height
@@ -140,9 +138,6 @@ def write_findings_parquet(tables: pl.DataFrame | Iterable[pl.DataFrame], path: 
             source = register_io_source(blocks, schema=FINDINGS_SCHEMA, validate_schema=True)
             source.sink_parquet(name, compression="zstd", statistics=True)
             written = counted[0]
-        os.replace(name, target)
-    finally:
-        name.unlink(missing_ok=True)
     return written
 
 

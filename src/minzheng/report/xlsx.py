@@ -14,6 +14,7 @@ findings coloured by status (conditional formatting), the summary and the roll-u
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -22,6 +23,7 @@ from typing import Any
 from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -30,6 +32,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from minzheng.i18n import text
+from minzheng.io._atomic import replacing
 from minzheng.io.dataset import Dataset
 from minzheng.io.xlsx import HEADER_ROWS, UNIT_COLUMNS, sheet_name
 from minzheng.model import Area, Finding, Indicator, Kind, Level, Report, Status, measure_zh
@@ -74,19 +77,43 @@ class _SteadyZip(ZipFile):
         super().writestr(member, data, compress_type, compresslevel)
 
 
+#: What makes a spreadsheet read a cell as a formula (CWE-1236): such text stays text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _as_text(book: Workbook) -> None:
+    """Mark every text cell that a spreadsheet would take for a formula (a unit named
+    ``=1+1``, a message starting with ``-``) as text, shown as typed: never evaluated."""
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_START):
+                    cell.data_type = "s"
+                    cell.quotePrefix = True
+
+
+def _append(sheet: Worksheet, row: list[object]) -> None:
+    """Append a row of values; characters a workbook cannot hold (control characters)
+    are written as escapes (``\\x1b``) rather than refused."""
+    sheet.append([ILLEGAL_CHARACTERS_RE.sub(_escape, v) if isinstance(v, str) else v for v in row])
+
+
+def _escape(match: re.Match[str]) -> str:
+    return match.group().encode("unicode_escape").decode("ascii")
+
+
 def _save_workbook(book: Workbook, path: Path, on: date | None = None) -> None:
     """Write ``book`` to ``path`` whole or not at all (a temporary file in the same
     folder, renamed), with the same bytes for the same content: the document's dates
     are ``on`` (the assessment date) or none, and the parts carry no time of writing."""
     when = datetime.combine(on, time()) if on is not None else datetime(1980, 1, 1)
+    _as_text(book)
     book.properties.created = book.properties.modified = when
-    partial = path.with_name(f".{path.name}.partial")
-    try:
-        with _SteadyZip(partial, "w", ZIP_DEFLATED, allowZip64=True) as archive:
-            ExcelWriter(book, archive).save()
-        os.replace(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)
+    with (
+        replacing(path) as partial,
+        _SteadyZip(partial, "w", ZIP_DEFLATED, allowZip64=True) as archive,
+    ):
+        ExcelWriter(book, archive).save()
 
 
 def _validation(indicator: Indicator, lang: str) -> DataValidation | None:
@@ -227,7 +254,7 @@ def write_findings_workbook(
     for cell in sheet[1]:
         cell.font = _BOLD
     for f in report.findings:
-        sheet.append(_finding_row(f, (dataset, items), lang))
+        _append(sheet, _finding_row(f, (dataset, items), lang))
     last = max(sheet.max_row, 2)
     for status, colour in _FILLS.items():
         shown = text(f"status.{status.value}", lang)
@@ -281,7 +308,7 @@ def _summary_sheet(book: Workbook, report: Report, lang: str) -> None:
     for status in Status:
         summary.append([text(f"status.{status.value}", lang), report.summary.get(status, 0)])
     for error in report.errors:
-        summary.append([text("word.errors", lang), error])
+        _append(summary, [text("word.errors", lang), error])
 
 
 def _rollup_sheet(book: Workbook, report: Report, lang: str) -> None:
@@ -290,7 +317,7 @@ def _rollup_sheet(book: Workbook, report: Report, lang: str) -> None:
     heads += [text(f"status.{s.value}", lang) for s in Status]
     rollups.append([*heads, text("word.share_met", lang)])
     for r in report.rollups:
-        rollups.append([r.unit, r.pack, r.rule, text(f"level.{r.level.value}", lang), r.met,
+        _append(rollups, [r.unit, r.pack, r.rule, text(f"level.{r.level.value}", lang), r.met,
                         r.not_met, r.unknown, r.not_applicable, r.error, r.share_met])  # fmt: skip
 
 

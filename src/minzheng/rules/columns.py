@@ -773,7 +773,7 @@ class Frame:
             [],
         )
 
-    def raised(self, exc: Exception) -> tuple[str, str]:
+    def raised(self, exc: BaseException) -> tuple[str, str]:
         """The two messages that name an exception the rule raised, with rule and pack."""
         what = f"{type(exc).__name__}: {exc}"
         return (
