@@ -337,6 +337,10 @@ _ENTRIES: dict[str, tuple[str, str]] = {
     "found.no_columns": ("无列", "no columns"),
     "hint.did_you_mean": ("是否应为“{guess}”?", "did you mean {guess!r}?"),
     "hint.no_pack_declares": ("没有已安装的规则包声明此指标", "no installed pack declares it"),
+    "hint.withheld": (
+        "规则包 {packs} 对此指标的定义不同,两者都不采用",
+        "the packs {packs} declare it differently, so neither declaration is used",
+    ),
     "hint.parent_prefix": ("单位代码以上级代码开头", "a unit's code starts with its parent's code"),
     "hint.split_text": (
         "{{…}} 映射中含逗号而未加引号的文字会在逗号处被拆开:请给文字加引号",

@@ -144,6 +144,9 @@ class DatasetBuilder:
         if ind is None:
             guess = closest(indicator, self.indicators)
             hint = msg("hint.did_you_mean", guess=guess) if guess else msg("hint.no_pack_declares")
+            packs = getattr(self.indicators, "withheld", {}).get(indicator)
+            if packs:  # two packs declare it differently (minzheng.packs.registry)
+                hint = msg("hint.withheld", packs=", ".join(packs))
             expected = msg("expected.known_indicator")
             self.problem((code, indicator), expected, repr(indicator), hint, row=row)
         return ind

@@ -32,6 +32,7 @@ from pathlib import Path
 
 from minzheng.errors import InputError, MessageError, Problem
 from minzheng.i18n import Msg, msg
+from minzheng.model.values import MAX_DIGITS, digits_of, too_many_digits
 
 __all__ = [
     "DOCUMENT_SIZE",
@@ -45,10 +46,9 @@ __all__ = [
     "check_size",
     "digits_of",
     "max_size",
+    "too_many_digits",
 ]
 
-#: The most digits a number may have written out (integer part and fraction).
-MAX_DIGITS = 30
 #: The deepest nesting of lists and mappings a YAML or JSON file may have.
 MAX_DEPTH = 32
 #: The most values YAML aliases may add to a pack's file once expanded.
@@ -135,27 +135,3 @@ def check_size(label: str, size: int, kind: str, error: type[InputError] = Input
                 )
             ]
         )
-
-
-def digits_of(number: str) -> int:
-    """How many digits ``number`` (the text of an integer or a decimal, maybe with an
-    exponent) has when written out without one: ``"1.5e3"`` → 4, ``"0.001"`` → 4.
-
-    Counted on the text, without building the number: ``1e999999999`` is not made."""
-    text = number.strip().lstrip("+-").replace("_", "").lower()
-    mantissa, _, exponent = text.partition("e")
-    whole, _, fraction = mantissa.partition(".")
-    try:
-        shift = int(exponent) if exponent else 0
-    except ValueError:
-        return len(text)  # not a number at all: the caller's parser says so
-    whole = whole.lstrip("0")
-    point = len(whole) + shift  # digits before the point, written out
-    return max(point, 1) + max(len(whole) + len(fraction) - point, 0)
-
-
-def too_many_digits(number: str) -> bool:
-    """Whether ``number`` has more than :data:`MAX_DIGITS` digits written out."""
-    if len(number) <= MAX_DIGITS and "e" not in number.lower():
-        return False
-    return digits_of(number) > MAX_DIGITS

@@ -100,6 +100,57 @@ _ITEM_SEPARATORS = re.compile(r"[;；、,，]")
 _NO_ITEMS = {"none", "无", "-"}
 
 
+#: The most digits a number may have written out (integer part and fraction): no value
+#: can make exact arithmetic run for ever or overflow the engine's 38-digit decimals.
+MAX_DIGITS = 30
+
+
+def digits_of(number: str) -> int:
+    """How many digits ``number`` (the text of an integer or a decimal, maybe with an
+    exponent) has when written out without one: ``"1.5e3"`` → 4, ``"0.001"`` → 4.
+
+    Counted on the text, without building the number: ``1e999999999`` is not made."""
+    text = number.strip().lstrip("+-").replace("_", "").lower()
+    mantissa, _, exponent = text.partition("e")
+    whole, _, fraction = mantissa.partition(".")
+    try:
+        shift = int(exponent) if exponent else 0
+    except ValueError:
+        return len(text)  # not a number at all: the caller's parser says so
+    whole = whole.lstrip("0")
+    point = len(whole) + shift  # digits before the point, written out
+    return max(point, 1) + max(len(whole) + len(fraction) - point, 0)
+
+
+def too_many_digits(number: str) -> bool:
+    """Whether ``number`` has more than :data:`MAX_DIGITS` digits written out."""
+    if len(number) <= MAX_DIGITS and "e" not in number.lower():
+        return False
+    return digits_of(number) > MAX_DIGITS
+
+
+#: Integers of more bits than this have more than MAX_DIGITS digits.
+_MAX_BITS = (10**MAX_DIGITS).bit_length()
+
+
+def _cut(text: str) -> str:
+    """A long value as a message quotes it: its start, and how long it is."""
+    return text if len(text) <= 40 else f"{text[:24]}… ({len(text)} characters)"
+
+
+def _check_size(raw: object) -> None:
+    """Refuse a number of more than :data:`MAX_DIGITS` digits, judged on its text (or
+    an integer's bits) before any conversion: ``1e999999999`` is never made."""
+    if isinstance(raw, int):  # str() of a huge integer is itself refused by Python
+        big, shown = raw.bit_length() > _MAX_BITS, f"an integer of {raw.bit_length()} bits"
+    elif isinstance(raw, Decimal | str):
+        big, shown = too_many_digits(str(raw).strip()), _cut(str(raw))
+    else:
+        return
+    if big:
+        raise ValueProblem(msg("expected.digits_at_most", digits=MAX_DIGITS), shown)
+
+
 def parse_decimal(raw: object) -> Decimal:
     """An exact decimal from an int, a Decimal or a plain decimal string.
 
@@ -107,6 +158,7 @@ def parse_decimal(raw: object) -> Decimal:
     """
     if isinstance(raw, bool):
         raise ValueProblem(msg("expected.number"), raw)
+    _check_size(raw)
     if isinstance(raw, int):
         return Decimal(raw)
     if isinstance(raw, Decimal):
@@ -198,7 +250,7 @@ def _parse_rate(indicator: Indicator, raw: object) -> Decimal:
 
 
 def _parse_count(indicator: Indicator, raw: object) -> int:
-    if type(raw) is str and raw.isascii() and raw.isdigit():  # the common case, fast
+    if type(raw) is str and raw.isascii() and raw.isdigit() and len(raw) <= MAX_DIGITS:  # fast
         raw = int(raw)
     if (
         type(raw) is int

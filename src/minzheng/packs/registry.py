@@ -97,6 +97,17 @@ class PluginError:
         )
 
 
+class Indicators(dict[str, Indicator]):
+    """The declared indicators by id; ``withheld`` names the packs of each indicator
+    two packs declare differently (not among them)."""
+
+    def __init__(
+        self, declared: dict[str, Indicator], *, withheld: dict[str, tuple[str, ...]]
+    ) -> None:
+        super().__init__(declared)
+        self.withheld = withheld
+
+
 @frozen
 class PluginWarning(PluginError):
     """Something a plugin's loading gives a word about, though nothing was refused: an
@@ -429,9 +440,10 @@ class Registry:
     # ------------------------------------------------------------------ queries
 
     @property
-    def indicators(self) -> dict[str, Indicator]:
-        """Every declared indicator, by id."""
-        return dict(self._indicators)
+    def indicators(self) -> Indicators:
+        """Every declared indicator, by id (and, as ``withheld``, those two packs
+        declare differently, so that a dataset naming one is told why)."""
+        return Indicators(self._indicators, withheld=self.withheld)
 
     def indicator_owner(self, indicator: str) -> str | None:
         """The pack that first declared an indicator."""
