@@ -1,4 +1,4 @@
-"""Sessions: tests, lint, typecheck, docs, bench, and assess (the main job).
+"""Sessions: tests, lint, typecheck, docs, bench, fuzz, and assess (the main job).
 
 Run ``nox -s tests lint typecheck docs`` for every check CI runs, ``nox -s assess`` to
 install the core with every pack under ``plugins/`` and assess the sample datasets.
@@ -44,6 +44,17 @@ def tests(session: nox.Session) -> None:
             session.run(
                 "pytest", str(tests_dir), "--rootdir", str(pyproject.parent), *session.posargs
             )
+
+
+@nox.session
+def fuzz(session: nox.Session) -> None:
+    """The loaders fuzzed at length (``tests/test_fuzz.py`` with thousands of examples
+    each; the test session runs the same properties briefly)."""
+    _install_all(session, "[test]")
+    session.run(
+        "pytest", "tests/test_fuzz.py", "--hypothesis-show-statistics", *session.posargs,
+        env={"MINZHENG_FUZZ": "long"},
+    )  # fmt: skip
 
 
 @nox.session

@@ -23,7 +23,7 @@ from click.testing import CliRunner, Result
 
 import demo_pack
 import minzheng.cli
-from minzheng import load_dataset, write_dataset
+from minzheng import Registry, load_dataset, write_dataset
 from minzheng.testing import make_registry
 
 DATA = Path(__file__).parent / "data"
@@ -373,3 +373,17 @@ def test_a_plugin_writing_to_descriptor_1_never_reaches_stdout(tmp_path: Path) -
     assert process.returncode in (0, 1), err
     assert json.loads(out)["findings"]
     assert "noise written to descriptor 1" in err
+
+
+def test_a_reader_that_goes_away_ends_the_run_with_141() -> None:
+    if "jian" not in Registry.discover().packs:
+        pytest.skip("the Ji'an pack is not installed (nox -s tests installs it)")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "minzheng", "explain", "J-staff-by-pop"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert process.stdout is not None
+    process.stdout.close()  # before the first line is written
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 141, err
+    assert "Traceback" not in err

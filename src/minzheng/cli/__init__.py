@@ -3,9 +3,10 @@
 they share in ``_common``; ``settings`` holds what an embedding program may set.
 
 Exit status, like a linter: 0 when everything assessed is met, 1 when something is not
-met (or a rule or plugin failed), 2 for bad input or usage, 130 when interrupted. A
-user's mistake is reported in one message per problem, naming the file, the unit and
-the field — never with a traceback — in the language of ``--lang`` (``_i18n``).
+met, 2 for bad input or usage, 3 when a plugin or rule failed or minzheng itself did,
+130 or 143 when interrupted (``_exits``). A user's mistake is reported in one message
+per problem, naming the file, the unit and the field — never with a traceback — in the
+language of ``--lang`` (``_i18n``).
 """
 
 from __future__ import annotations

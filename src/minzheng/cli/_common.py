@@ -83,12 +83,19 @@ def stderr() -> Console:
 
 
 def stdout() -> Console:
+    """The console of standard output: :data:`TABLE_WIDTH` columns, or a narrower
+    terminal's width; a reader that goes away ends the run with status 141 (rich alone
+    would make it 1, the status of "not met")."""
     from rich.console import Console
+
+    class Output(Console):
+        def on_broken_pipe(self) -> None:
+            raise BrokenPipeError
 
     width = TABLE_WIDTH
     if sys.stdout.isatty():  # a narrower terminal: its width
         width = min(width, shutil.get_terminal_size((TABLE_WIDTH, 24)).columns)
-    return Console(highlight=False, soft_wrap=False, width=width)
+    return Output(highlight=False, soft_wrap=False, width=width)
 
 
 def file_console(out: IO[str]) -> Console:

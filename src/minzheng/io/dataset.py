@@ -44,6 +44,7 @@ import yaml
 
 from minzheng.errors import DatasetError, InputError, Problem
 from minzheng.i18n import Msg, msg
+from minzheng.io._atomic import replacing
 from minzheng.io._builder import TOP_KEYS, DatasetBuilder
 from minzheng.io.converter import structure
 from minzheng.io.files import parse_json, parse_yaml, read_text
@@ -508,23 +509,29 @@ def write_dataset(dataset: Dataset, path: str | Path, indicators: Mapping[str, I
     """
     path = Path(path)
     if path.suffix.lower() == ".json":
-        path.write_text(
-            json.dumps(dump_dataset(dataset, indicators), ensure_ascii=False, indent=2) + "\n",
-            "utf-8",
-        )
+        text = json.dumps(dump_dataset(dataset, indicators), ensure_ascii=False, indent=2) + "\n"
+        with replacing(path) as partial:
+            partial.write_text(text, "utf-8")
     elif path.suffix.lower() in (".yaml", ".yml"):
         text = yaml.safe_dump(
             dump_dataset(dataset, indicators), allow_unicode=True, sort_keys=False
         )
-        path.write_text(text, "utf-8")
+        with replacing(path) as partial:
+            partial.write_text(text, "utf-8")
     else:
         units_path, facts_path = csv_paths(path)
         units_path.parent.mkdir(parents=True, exist_ok=True)
-        with units_path.open("w", newline="", encoding="utf-8") as out:
+        with (
+            replacing(units_path) as partial,
+            partial.open("w", newline="", encoding="utf-8") as out,
+        ):
             writer = csv.writer(out)
             writer.writerow(["code", "name", "level", "parent", "area", "type"])
             writer.writerows(unit_row(unit) for unit in dataset.units.values())
-        with facts_path.open("w", newline="", encoding="utf-8") as out:
+        with (
+            replacing(facts_path) as partial,
+            partial.open("w", newline="", encoding="utf-8") as out,
+        ):
             writer = csv.writer(out)
             writer.writerow(["unit", "indicator", "period", "value"])
             # in unit code order: each county's facts together, as DatasetStream reads them

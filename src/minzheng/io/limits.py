@@ -12,7 +12,7 @@ file and the place:
   :data:`TABLE_SIZE`. Raise them with the environment variables
   ``MINZHENG_MAX_DOCUMENT_SIZE`` and ``MINZHENG_MAX_TABLE_SIZE`` (bytes, or a number
   with ``KB``, ``MB``, ``GB``, ``KiB``, ``MiB`` or ``GiB``);
-* **a number of more than** :data:`MAX_DIGITS` **digits** written out (before and after
+* **a number of more than 30 digits** (``MAX_DIGITS``) written out (before and after
   the point together: ``1.0e+999999999`` has a billion), so no value can make exact
   arithmetic run for ever or overflow the engine's 38-digit decimals;
 * **nesting deeper than** :data:`MAX_DEPTH` in YAML or JSON (a dataset needs six);
@@ -32,7 +32,7 @@ from pathlib import Path
 
 from minzheng.errors import InputError, MessageError, Problem
 from minzheng.i18n import Msg, msg
-from minzheng.model.values import MAX_DIGITS, digits_of, too_many_digits
+from minzheng.model.values import MAX_DIGITS, too_many_digits
 
 __all__ = [
     "DOCUMENT_SIZE",
@@ -44,7 +44,6 @@ __all__ = [
     "TABLE_SIZE_ENV",
     "check_file",
     "check_size",
-    "digits_of",
     "max_size",
     "too_many_digits",
 ]

@@ -123,7 +123,7 @@ def digits_of(number: str) -> int:
 
 
 def too_many_digits(number: str) -> bool:
-    """Whether ``number`` has more than :data:`MAX_DIGITS` digits written out."""
+    """Whether ``number`` has more than ``MAX_DIGITS`` digits written out."""
     if len(number) <= MAX_DIGITS and "e" not in number.lower():
         return False
     return digits_of(number) > MAX_DIGITS
@@ -139,7 +139,7 @@ def _cut(text: str) -> str:
 
 
 def _check_size(raw: object) -> None:
-    """Refuse a number of more than :data:`MAX_DIGITS` digits, judged on its text (or
+    """Refuse a number of more than ``MAX_DIGITS`` digits, judged on its text (or
     an integer's bits) before any conversion: ``1e999999999`` is never made."""
     if isinstance(raw, int):  # str() of a huge integer is itself refused by Python
         big, shown = raw.bit_length() > _MAX_BITS, f"an integer of {raw.bit_length()} bits"

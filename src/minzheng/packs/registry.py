@@ -61,6 +61,7 @@ __all__ = [
     "ENTRY_POINT_GROUP",
     "PLUGIN_TIMEOUT",
     "TIMEOUT_ENV",
+    "Indicators",
     "LoadedPack",
     "PluginError",
     "PluginWarning",
@@ -239,7 +240,7 @@ class Registry:
         self.pm.add_hookspecs(hookspecs)
         self.packs: dict[str, LoadedPack] = {}
         self.errors: list[PluginError] = []
-        #: What loaded but deserves a word: indicators withheld, regions that overlap.
+        #: What loaded but deserves a word (indicators withheld, regions that overlap).
         self.warnings: list[PluginWarning] = []
         self.disabled: frozenset[str] = frozenset()
         self._indicator_owner: dict[str, str] = {}

@@ -10,7 +10,10 @@ region's rule pack").
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import tempfile
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -103,12 +106,28 @@ def new_pack(spec: PackSpec, directory: Path) -> Path:
         "minzheng_version": __version__ if __version__ != "0.0.0" else "0.1",
     }
     root = files("minzheng.scaffold") / "_template" / "pack"
-    for relative, template in _files(root):
-        out = target / relative.replace("minzheng_PACK", f"minzheng_{name}").removesuffix(".tmpl")
-        out.parent.mkdir(parents=True, exist_ok=True)
-        text = template.read_text(encoding="utf-8")
-        out.write_text(
-            Template(text).substitute(values) if relative.endswith(".tmpl") else text,
-            encoding="utf-8",
-        )
+    # written in a hidden folder beside it, renamed when whole: an interrupted run
+    # leaves no half a pack under the name
+    partial = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=directory))
+    try:
+        for relative, template in _files(root):
+            out = partial / relative.replace("minzheng_PACK", f"minzheng_{name}")
+            out = out.with_name(out.name.removesuffix(".tmpl"))
+            out.parent.mkdir(parents=True, exist_ok=True)
+            text = template.read_text(encoding="utf-8")
+            out.write_text(
+                Template(text).substitute(values) if relative.endswith(".tmpl") else text,
+                encoding="utf-8",
+            )
+        partial.chmod(0o777 & ~_umask())
+        partial.rename(target)
+    finally:
+        shutil.rmtree(partial, ignore_errors=True)
     return target
+
+
+def _umask() -> int:
+    """The process's file-creation mask (read by setting it, then set back)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
