@@ -39,8 +39,10 @@ import json, resource, subprocess, sys, time
 start = time.perf_counter()
 done = subprocess.run(sys.argv[1:], capture_output=True)
 seconds = time.perf_counter() - start
-if done.returncode not in (0, 1):
-    sys.stderr.write(done.stderr.decode()); sys.exit(done.returncode)
+# 3 with a whole output: --what-if applies rules far outside their region, where some
+# raise (error findings); an internal error is 3 too, but says so
+if done.returncode not in (0, 1, 3) or b"internal error" in done.stderr:
+    sys.stderr.write(done.stderr.decode()); sys.exit(done.returncode or 1)
 peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 print(json.dumps({"seconds": seconds, "peak_mib": peak}))
 """

@@ -8,6 +8,7 @@ Bounded for CI: each property has a small example budget and a time limit of its
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import string
@@ -120,16 +121,16 @@ def _json_text(data: object) -> str:
     return json.dumps(data, default=default, ensure_ascii=False)
 
 
-@pytest.fixture(scope="module")
-def indicators() -> dict[str, object]:
+@functools.cache
+def _indicators() -> dict[str, object]:
+    """The installed indicators (not a fixture: Hypothesis would print them whole)."""
     return dict(Registry.discover().indicators)
 
 
 @FUZZ
 @given(_DATASETS)
-def test_any_structured_dataset_loads_or_is_a_dataset_error(
-    indicators: dict[str, object], data: dict[str, object]
-) -> None:
+def test_any_structured_dataset_loads_or_is_a_dataset_error(data: dict[str, object]) -> None:
+    indicators = _indicators()
     text = _json_text(data)  # JSON is YAML too
     for fmt in ("json", "yaml"):
         _documented(lambda fmt=fmt: read_dataset(text, fmt, indicators, label=f"fuzz.{fmt}"))  # type: ignore[arg-type, misc]
@@ -145,7 +146,6 @@ _ROWS = st.lists(st.lists(_CELL, min_size=1, max_size=6), max_size=6)
 @FUZZ
 @given(units=_ROWS, facts=_ROWS)
 def test_any_csv_folder_loads_or_is_a_dataset_error(
-    indicators: dict[str, object],
     tmp_path_factory: pytest.TempPathFactory,
     units: list[list[str]],
     facts: list[list[str]],
@@ -155,4 +155,4 @@ def test_any_csv_folder_loads_or_is_a_dataset_error(
     header_facts = "unit,indicator,period,value\n"
     (folder / "units.csv").write_text(header_units + "\n".join(",".join(r) for r in units), "utf-8")
     (folder / "facts.csv").write_text(header_facts + "\n".join(",".join(r) for r in facts), "utf-8")
-    _documented(lambda: read_tables(folder, indicators))  # type: ignore[arg-type]
+    _documented(lambda: read_tables(folder, _indicators()))  # type: ignore[arg-type]

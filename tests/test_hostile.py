@@ -387,3 +387,21 @@ def test_a_reader_that_goes_away_ends_the_run_with_141() -> None:
     _, err = process.communicate(timeout=120)
     assert process.returncode == 141, err
     assert "Traceback" not in err
+
+
+def test_output_onto_a_device_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "d.yaml").write_text(DEMO, "utf-8")
+    (tmp_path / "out.json").symlink_to("/dev/null")
+    result = run("assess", str(tmp_path / "d.yaml"), "-o", str(tmp_path / "out.json"))
+    assert result.exit_code == 2
+    assert "is not a regular file" in result.stderr
+    assert Path("/dev/null").is_char_device()
+
+
+def test_a_name_of_thousands_of_characters_is_cut_in_the_message(tmp_path: Path) -> None:
+    code = "9" * 10_000
+    (tmp_path / "d.yaml").write_text(f"units: [{{code: '{code}', name: x, level: county}}]\n")
+    result = run("validate", str(tmp_path / "d.yaml"))
+    assert result.exit_code == 2
+    assert "(10000 characters)" in result.stderr
+    assert len(result.stderr) < 600

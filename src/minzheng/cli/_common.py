@@ -154,6 +154,8 @@ def output_path(ctx: click.Context, param: click.Parameter, value: Path | None) 
         )
     if target.is_dir():
         raise click.BadParameter(say("cli.err.output_is_folder", path=str(value)))
+    if target.exists() and not target.is_file():  # /dev/full, a FIFO: never replaced
+        raise click.BadParameter(say("cli.err.output_not_file", path=str(value)))
     return target
 
 

@@ -523,6 +523,10 @@ _ENTRIES: dict[str, tuple[str, str]] = {
         "“{path}”是文件夹,请给出文件名",
         "{path!r} is a folder: give a file name",
     ),
+    "cli.err.output_not_file": (
+        "“{path}”不是普通文件(设备、管道等),不会被替换",
+        "{path!r} is not a regular file (a device, a pipe…): it is never replaced",
+    ),
     "cli.err.output_is_input": (
         "输出文件“{path}”是本命令读取的文件,写入会覆盖它;请另选文件名",
         "{path!r} is a file this command reads: writing it would replace it; choose another name",
