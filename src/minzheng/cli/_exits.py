@@ -29,9 +29,10 @@ from minzheng import __version__
 NOT_MET = 1
 BAD_INPUT = 2
 FAILED = 3  #: a plugin or rule failed, or an internal error
-INTERRUPTED = 128 + signal.SIGINT
-PIPE_CLOSED = 128 + signal.SIGPIPE
-TERMINATED = 128 + signal.SIGTERM
+# POSIX numbers, written out: Windows has no SIGPIPE, and the statuses are the same
+INTERRUPTED = 128 + 2  # SIGINT
+PIPE_CLOSED = 128 + 13  # SIGPIPE
+TERMINATED = 128 + 15  # SIGTERM
 #: Set to print an internal error's traceback (as ``minzheng --debug`` does).
 DEBUG_ENV = "MINZHENG_DEBUG"
 

@@ -190,7 +190,8 @@ class _TimedOut(BaseException):
 def _time_limit(seconds: float) -> Iterator[None]:
     """Raise :class:`_TimedOut` in the block after ``seconds`` (main thread only: a
     signal can interrupt nothing else; elsewhere the block runs unbounded)."""
-    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+    main = threading.current_thread() is threading.main_thread()
+    if seconds <= 0 or not main or not hasattr(signal, "setitimer"):  # (Windows has none)
         yield
         return
 
