@@ -180,3 +180,12 @@ def test_json_on_stdout_holds_nothing_a_plugin_prints(
     out, err = capsys.readouterr()
     assert json.loads(out)["findings"]
     assert "noise" in err
+
+
+def test_a_plugin_cannot_take_the_cores_name() -> None:
+    impostor = _pack("impostor", info=PackInfo(name="core", title_zh="核心", title_en="core"))
+    registry = make_registry(("impostor", impostor), ("demo", demo_pack))
+    assert registry.packs["core"].plugin == "core"
+    [error] = registry.errors
+    assert error.plugin == "impostor"
+    assert "registered_population" in registry.indicators

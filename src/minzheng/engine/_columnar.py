@@ -172,7 +172,7 @@ def plan(
     id)`` pairs; ``withheld``: the indicators two packs declare differently)."""
     refused = frozenset(withheld)
     return [
-        Planned(p, pack, r, rule, tuple(i for i in rule.reads() if i in refused))
+        Planned(p, pack, r, rule, tuple(i for i in rule.reads() if i in refused) if refused else ())
         for p, pack in enumerate(chosen)
         for r, rule in enumerate(pack.rules)
         if only is None or (pack.name, rule.id) in only

@@ -373,6 +373,12 @@ class Registry:
 
     def _accept(self, pack: LoadedPack) -> LoadedPack | None:
         """Take a loaded pack in, the same whichever of two clashing packs came first."""
+        if pack.name == "core" and "core" in self.packs:  # the core's name is minzheng's
+            self.pm.unregister(name=pack.plugin)
+            self.errors.append(
+                PluginError(pack.plugin, "conflict", "the pack name 'core' is minzheng's own")
+            )
+            return None
         if pack.name in self.packs or pack.name in self._clashed:
             self._clash(pack)
             return None
