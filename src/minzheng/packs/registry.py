@@ -281,14 +281,12 @@ class Registry:
 
     def _add_entry_point(self, ep: importlib.metadata.EntryPoint) -> None:
         """Import an entry point's plugin and add it, within one time limit."""
-        with stdout_to_stderr():
-            try:
-                with _time_limit(plugin_timeout()):
-                    plugin = _guarded(ep.name, "import", ep.load)
-                    version = ep.dist.version if ep.dist is not None else ""
-                    self._add(plugin, ep.name, version)
-            except _Refused as refused:
-                self._refuse(ep.name, refused.error)
+
+        def load() -> LoadedPack | None:
+            plugin = _guarded(ep.name, "import", ep.load)
+            return self._add(plugin, ep.name, ep.dist.version if ep.dist is not None else "")
+
+        self._isolated(ep.name, load)
 
     def add(self, plugin: object, name: str, *, version: str = "") -> LoadedPack | None:
         """Register one plugin and load its pack; on failure record a :class:`PluginError`.
@@ -298,10 +296,15 @@ class Registry:
         """
         if name in self.disabled:
             return None
+        return self._isolated(name, lambda: self._add(plugin, name, version))
+
+    def _isolated(self, name: str, load: Callable[[], LoadedPack | None]) -> LoadedPack | None:
+        """``load()`` with its prints sent to stderr and within the time limit; a
+        refusal recorded under the plugin's ``name``."""
         with stdout_to_stderr():
             try:
                 with _time_limit(plugin_timeout()):
-                    return self._add(plugin, name, version)
+                    return load()
             except _Refused as refused:
                 self._refuse(name, refused.error)
                 return None
@@ -357,18 +360,11 @@ class Registry:
             self._call(name, "minzheng_programs"), Program, name, "minzheng_programs"
         ))  # fmt: skip
         _check_own(name, info.name, indicators, rules)
+        core = {i.id: i for i in self.packs["core"].indicators} if "core" in self.packs else {}
         for ind in indicators:  # the core's definitions are minzheng's own
-            core = self.packs.get("core")
-            known = self._indicators.get(ind.id)
-            if (
-                core is not None
-                and known is not None
-                and known != ind
-                and ind.id in {i.id for i in core.indicators}
-            ):
-                raise _Refused(
-                    PluginError(name, "conflict", _differs(info.name, "core", known, ind))
-                )
+            if core.get(ind.id, ind) != ind:
+                refusal = _differs(info.name, "core", core[ind.id], ind)
+                raise _Refused(PluginError(name, "conflict", refusal))
         return LoadedPack(name, info, rules, indicators, programs, hooks)
 
     def _accept(self, pack: LoadedPack) -> LoadedPack | None:
