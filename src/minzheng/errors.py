@@ -73,21 +73,21 @@ class Problem:
         where = [text("problem.place_sep", lang).join(place)]
         if self.unit is not None:
             subject = text(f"what.{self.subject}", lang)
-            where.append(text("problem.subject", lang, subject=subject, name=_short(self.unit)))
+            where.append(text("problem.subject", lang, subject=subject, name=shorten(self.unit)))
         if self.field is not None:
-            where.append(text("problem.field", lang, field=_short(self.field)))
+            where.append(text("problem.field", lang, field=shorten(self.field)))
         line = text(
             "problem.text",
             lang,
             where=text("problem.sep", lang).join(where),
             expected=render(self.expected, lang),
-            found=_short(render(self.found, lang), 200),
+            found=shorten(render(self.found, lang), 200),
         )
         hint = render(self.hint, lang)
         return text("problem.hint", lang, text=line, hint=hint) if hint else line
 
 
-def _short(name: str, limit: int = 60) -> str:
+def shorten(name: str, limit: int = 60) -> str:
     """A unit code, a field or a value as a message gives it: one of thousands of
     characters (a hostile file's) cut to its start, so the message stays readable."""
     return name if len(name) <= limit else f"{name[: limit - 20]}… ({len(name)} characters)"

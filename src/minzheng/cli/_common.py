@@ -26,6 +26,7 @@ from minzheng.cli._exits import (
     log_traceback,
     pipe_closed,
     signals_as_interrupts,
+    traceback_text,
 )
 from minzheng.cli._i18n import LANG, Command, Context, Option, lang_of, say, usage_message
 from minzheng.errors import MinzhengError
@@ -180,15 +181,14 @@ def not_an_input(output: Path | None, *inputs: str | Path | None) -> None:
 def dataset_files(path: Path) -> list[Path]:
     """The files read for a dataset given as ``path`` (itself, or a folder's tables)."""
     from minzheng.io.dataset import csv_paths
+    from minzheng.io.tables import parquet_paths
 
     if path.is_dir():
-        return [
-            path / name for name in ("units.csv", "facts.csv", "units.parquet", "facts.parquet")
-        ]
+        return [*csv_paths(path), *parquet_paths(path)]
     if path.suffix.lower() == ".csv":
         return list(csv_paths(path))
     if path.suffix.lower() == ".parquet":
-        return [path, path.with_name("units.parquet"), path.with_name("facts.parquet")]
+        return [path, *parquet_paths(path)]
     return [path]
 
 
@@ -278,9 +278,7 @@ def _internal_error(exc: BaseException, debug: bool) -> int:
     how to see it; the full traceback on stderr with ``--debug``."""
     err = stderr()
     if debug:
-        import traceback
-
-        sys.stderr.write("".join(traceback.format_exception(exc)))
+        sys.stderr.write(traceback_text(exc))
     log = None if debug else log_traceback(exc)
     what = f"{type(exc).__name__}: {exc}"
     key = "cli.internal_error_log" if log else "cli.internal_error"

@@ -79,6 +79,11 @@ def debugging(argv: list[str]) -> bool:
     return "--debug" in argv or os.environ.get(DEBUG_ENV, "") not in ("", "0")
 
 
+def traceback_text(exc: BaseException) -> str:
+    """``exc``'s traceback as Python prints it."""
+    return "".join(traceback.format_exception(exc))
+
+
 def log_traceback(exc: BaseException) -> str | None:
     """Write ``exc``'s traceback to a new log file; its path (``None`` if none could be
     written)."""
@@ -87,7 +92,7 @@ def log_traceback(exc: BaseException) -> str | None:
         with os.fdopen(fd, "w", encoding="utf-8") as log:
             log.write(f"minzheng {__version__}, Python {sys.version.split()[0]}\n")
             log.write(f"command: {' '.join(sys.argv)}\n\n")
-            log.write("".join(traceback.format_exception(exc)))
+            log.write(traceback_text(exc))
     except OSError:
         return None
     return path

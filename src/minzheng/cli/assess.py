@@ -32,7 +32,7 @@ from minzheng.engine import Engine, resolve_date
 from minzheng.errors import MessageError
 from minzheng.i18n import msg
 from minzheng.io.dataset import Dataset
-from minzheng.io.tables import Tables, dataset_from_tables, read_tables
+from minzheng.io.tables import Tables, dataset_from_tables, parquet_paths, read_tables
 from minzheng.model import Report, Severity
 from minzheng.packs.registry import Registry
 from minzheng.report.render import (
@@ -115,7 +115,7 @@ def _unit_codes(file: str) -> list[str]:
                 return []
             codes = pl.read_csv(units, columns=["code"], schema_overrides={"code": pl.String})
         elif path.is_dir() or path.suffix.lower() == ".parquet":
-            units = path / "units.parquet" if path.is_dir() else path.with_name("units.parquet")
+            units = parquet_paths(path)[0]
             if not units.is_file():
                 return []
             codes = pl.read_parquet(units, columns=["code"]).cast(pl.String)

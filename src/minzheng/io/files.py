@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from minzheng.errors import InputError, Problem
+from minzheng.errors import InputError, Problem, shorten
 from minzheng.i18n import Msg, msg
 from minzheng.io.limits import (
     MAX_ALIAS_EXPANSION,
@@ -124,14 +124,9 @@ def _number_text(loader: yaml.SafeLoader, node: yaml.Node) -> str:
     text = str(loader.construct_scalar(node))  # type: ignore[arg-type]
     if too_many_digits(text):
         raise _Refused(
-            msg("expected.digits_at_most", digits=MAX_DIGITS), _shown(text), node.start_mark
+            msg("expected.digits_at_most", digits=MAX_DIGITS), repr(shorten(text)), node.start_mark
         )
     return text
-
-
-def _shown(text: str) -> str:
-    """A value as messages quote it, cut to a readable length."""
-    return repr(text if len(text) <= 40 else f"{text[:37]}...")
 
 
 def _decimal(loader: yaml.SafeLoader, node: yaml.Node) -> Decimal:
@@ -226,7 +221,9 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def _json_number(text: str) -> str:
     if too_many_digits(text):
-        raise _JsonRefused(msg("expected.digits_at_most", digits=MAX_DIGITS), _shown(text), text)
+        raise _JsonRefused(
+            msg("expected.digits_at_most", digits=MAX_DIGITS), repr(shorten(text)), text
+        )
     return text
 
 

@@ -66,6 +66,7 @@ __all__ = [
     "Doubt",
     "Tables",
     "dataset_from_tables",
+    "parquet_paths",
     "read_blocks",
     "read_tables",
     "tables_from_dataset",
@@ -307,7 +308,9 @@ def _is_parquet(path: Path) -> bool:
     )
 
 
-def _parquet_paths(path: Path) -> tuple[Path, Path]:
+def parquet_paths(path: Path) -> tuple[Path, Path]:
+    """``units.parquet`` and ``facts.parquet`` of a Parquet dataset given as its folder
+    or either file."""
     if path.is_dir():
         return path / "units.parquet", path / "facts.parquet"
     if path.name == "units.parquet":
@@ -320,7 +323,7 @@ def _read_parquet(path: Path, indicators: Mapping[str, Indicator]) -> Tables:
     ``value`` may also be an integer or an exact decimal column, never a float)."""
     import polars as pl
 
-    units_path, facts_path = _parquet_paths(path)
+    units_path, facts_path = parquet_paths(path)
     frames = []
     for file, allowed in ((units_path, _UNIT_TEXT), (facts_path, _FACT_TEXT)):
         check_file(file, "table", DatasetError)

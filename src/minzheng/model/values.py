@@ -23,6 +23,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from minzheng.errors import shorten
 from minzheng.i18n import Msg, msg
 from minzheng.model import Indicator, Kind, Scores, Value, measure_plural
 
@@ -133,18 +134,13 @@ def too_many_digits(number: str) -> bool:
 _MAX_BITS = (10**MAX_DIGITS).bit_length()
 
 
-def _cut(text: str) -> str:
-    """A long value as a message quotes it: its start, and how long it is."""
-    return text if len(text) <= 40 else f"{text[:24]}… ({len(text)} characters)"
-
-
 def _check_size(raw: object) -> None:
     """Refuse a number of more than ``MAX_DIGITS`` digits, judged on its text (or
     an integer's bits) before any conversion: ``1e999999999`` is never made."""
     if isinstance(raw, int):  # str() of a huge integer is itself refused by Python
         big, shown = raw.bit_length() > _MAX_BITS, f"an integer of {raw.bit_length()} bits"
     elif isinstance(raw, Decimal | str):
-        big, shown = too_many_digits(str(raw).strip()), _cut(str(raw))
+        big, shown = too_many_digits(str(raw).strip()), shorten(str(raw))
     else:
         return
     if big:
