@@ -210,9 +210,12 @@ def test_assess_json_is_the_report(tmp_path: Path) -> None:
 
 def test_assess_jsonl_streams_findings() -> None:
     result = run("assess", DEMO, "--format", "jsonl")
-    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    head, *lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(lines) == 24
     assert {"rule", "unit", "status"} <= set(lines[0])
+    assert set(head) == {"run"}  # the run's record comes first
+    assert head["run"]["on"] == "2022-12-31"
+    assert {f"{f['pack']}:{f['rule']}" for f in lines} <= set(head["run"]["rule_fingerprints"])
 
 
 def test_assess_markdown_in_chinese() -> None:

@@ -10,6 +10,7 @@ those of the per-unit writer, byte for byte.
 from __future__ import annotations
 
 import io
+import json
 import random
 from datetime import date
 from decimal import Decimal
@@ -483,7 +484,7 @@ def test_cli_writes_and_reads_parquet(registry: Registry, tmp_path: Path) -> Non
         pl.read_parquet(tmp_path / "pq.parquet")
     )
     lines = runner.invoke(main, ["assess", str(tmp_path / "pq"), *on, "--format", "jsonl"]).stdout
-    assert lines.count("\n") == pl.read_parquet(tmp_path / "pq.parquet").height
+    assert lines.count("\n") == pl.read_parquet(tmp_path / "pq.parquet").height + 1  # the run
     valid = runner.invoke(main, ["validate", str(tmp_path / "pq")])
     assert valid.exit_code == 0
     assert f"{tables.units.height} units, {tables.facts.height} facts" in valid.stdout
@@ -523,7 +524,9 @@ def test_a_dataset_of_several_provinces_is_assessed_a_province_at_a_time(
     args = ["assess", str(tmp_path / "csv"), "--what-if", "--on", "2020-12-31"]
     runner = CliRunner()
     lines = runner.invoke(main, [*args, "--format", "jsonl"])
-    assert lines.stdout == want.getvalue()
+    record, _, findings = lines.stdout.partition("\n")  # the run's record, then findings
+    assert json.loads(record)["run"]["on"] == "2020-12-31"
+    assert findings == want.getvalue()
     run = runner.invoke(main, [*args, "--format", "parquet", "-o", str(tmp_path / "f.parquet")])
     assert run.exit_code == 3  # what-if: Y-timeline raises on Ji'an's 13 counties (error)
     assert pl.read_parquet(tmp_path / "f.parquet").equals(whole)

@@ -83,7 +83,7 @@ def test_every_id_the_code_names_is_in_the_catalogue() -> None:
 #: Families of ids the code makes from a value (``f"level.{level.value}"``).
 _MADE = ("level.", "area.", "attribute.", "status.", "severity.", "kind.", "comparator.",
          "position.", "measure.", "what.", "word.", "xlsx.col.", "xlsx.hint.",
-         "template.readme.")  # fmt: skip
+         "template.readme.", "diff.", "run.")  # fmt: skip
 
 
 def test_every_message_of_the_catalogue_is_used() -> None:
@@ -173,7 +173,10 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 
 
 def _strip_codes(text: str) -> str:
-    """Text without dataset names, unit and facility codes."""
+    """Text without dataset names and paths, unit and facility codes, and a run
+    record's ids, times and SHA-256 digests."""
+    text = re.sub(r"\S*/\S*|\b[0-9a-f]{8}-[0-9a-f-]{27}\b|\b[0-9a-f]{64}\b", " ", text)
+    text = re.sub(r"\b\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\b|SHA-256", " ", text)
     text = re.sub(r"\b(?:jian|songming|yancheng)-\d{4}\b", " ", text)
     return re.sub(r"\b\d+(?:-[A-Za-z0-9_]+)?\b", " ", text)
 

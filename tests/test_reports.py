@@ -177,7 +177,10 @@ def test_findings_workbook_is_coloured_by_status(
     )
     assert result.exit_code == 1
     book = load_workbook(out)
-    assert book.sheetnames == ["findings", "summary", "roll-ups"]
+    assert book.sheetnames == ["findings", "summary", "roll-ups", "run"]
+    run = {row[0]: row[1] for row in book["run"].iter_rows(values_only=True) if row[0]}
+    assert run["assessed on"] == "2022-12-31"
+    assert len(run["rules fingerprint (SHA-256)"]) == 64
     sheet = book["findings"]
     assert [c.value for c in sheet[1]][:5] == ["unit", "unit name", "pack", "rule", "status"]
     assert sheet.max_row == 1 + len(engine.assess(demo).findings)

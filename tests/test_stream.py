@@ -261,7 +261,8 @@ def test_cli_streams_jsonl_and_writes_the_file_only_on_success(
     streamed = runner.invoke(main, ["assess", str(jian_csv), "--format", "jsonl", "-o", str(out)])
     assert streamed.exit_code in (0, 1), streamed.output
     loaded = runner.invoke(main, ["assess", str(jian_csv), "--format", "json"])
-    lines = out.read_text(encoding="utf-8").splitlines()
+    record, *lines = out.read_text(encoding="utf-8").splitlines()
+    assert json.loads(record)["run"]["run_id"]
     assert len(lines) > 10
     assert [json.loads(line) for line in lines] == json.loads(loaded.stdout)["findings"]
 
@@ -272,7 +273,7 @@ def test_cli_streams_jsonl_and_writes_the_file_only_on_success(
     assert failed.exit_code == 2
     assert f"facts.csv row {len(rows) + 1}" in failed.stderr
     assert "Traceback" not in failed.output
-    assert out.read_text(encoding="utf-8").splitlines() == lines  # the old file is intact
+    assert out.read_text(encoding="utf-8").splitlines() == [record, *lines]  # the old file
     assert sorted(p.name for p in tmp_path.iterdir()) == ["findings.jsonl", "jian"]
 
 

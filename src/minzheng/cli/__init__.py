@@ -1,5 +1,5 @@
-"""The ``minzheng`` command line: one module per command (``assess``, ``validate``,
-``targets``, ``rules``, ``explain``, ``packs``, ``template``, ``new_pack``), and what
+"""The ``minzheng`` command line: one module per command (``assess``, ``diff``,
+``validate``, ``targets``, ``rules``, ``explain``, ``packs``, ``template``, ``new_pack``), and what
 they share in ``_common``; ``settings`` holds what an embedding program may set.
 
 Exit status, like a linter: 0 when everything assessed is met, 1 when something is not
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from minzheng.cli import (
     assess,
+    diff,
     explain,
     new_pack,
     packs,
@@ -28,4 +29,4 @@ from minzheng.i18n import LANG_ENV
 __all__ = ["LANG_ENV", "main", "settings"]
 
 # the command modules register themselves with ``main`` as they are imported
-_COMMANDS = (assess, explain, new_pack, packs, rules, targets, template, validate)
+_COMMANDS = (assess, diff, explain, new_pack, packs, rules, targets, template, validate)

@@ -142,12 +142,21 @@ def load(path: str, registry: Registry) -> Dataset:
     return load_dataset(path, registry.indicators)
 
 
-def output_path(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+def output_path(ctx: click.Context, param: click.Parameter, given: str | None) -> Path | str | None:
     """``-o FILE``: where the file really lands (a symbolic link is followed and its
     target replaced); its folder must exist and it must not be a folder, checked
-    before any work is done."""
-    if value is None:
+    before any work is done. ``assess`` also takes a database table
+    (``postgresql://…/DATABASE/TABLE``), returned as it is."""
+    from minzheng.io.postgres import is_database, split_table
+
+    if given is None:
         return None
+    if is_database(given):
+        if ctx.command.name != "assess":
+            raise click.BadParameter(say("cli.err.database_output"))
+        split_table(given)  # a table is named: checked before any work
+        return given
+    value = Path(given)
     target = final_path(value)
     if not target.parent.is_dir():
         raise click.BadParameter(
@@ -203,8 +212,8 @@ def parse_date(ctx: click.Context, param: click.Parameter, value: str | None) ->
 
 #: ``-o FILE``: where to write instead of standard output.
 output_option = option(
-    "-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    callback=output_path, help="cli.opt.output",
+    "-o", "--output", type=click.STRING, metavar="FILE", callback=output_path,
+    help="cli.opt.output",
 )  # fmt: skip
 
 
@@ -322,7 +331,8 @@ class Run:
     what_if: bool  #: ``--what-if``
     rules: list[str] | None  #: ``--rule`` (``None``: every rule)
     table: Path | None  #: ``--table``
-    output: Path | None  #: ``-o``
+    output: Path | None  #: ``-o`` a file
+    database: str | None = None  #: ``-o`` a database table (``postgresql://…/DB/TABLE``)
 
     def engine(self, registry: Registry) -> Engine:
         """An engine over ``registry`` with the packs' options (a ``--table``)."""
@@ -337,13 +347,15 @@ def assess_options(func: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(func)
     def command(**kwargs: Any) -> Any:
         packs, rules = kwargs.pop("packs"), kwargs.pop("rule_ids")
+        output = kwargs.pop("output")
         run = Run(
             packs=list(packs) or None,
             on=kwargs.pop("on"),
             what_if=kwargs.pop("what_if"),
             rules=list(rules) or None,
             table=kwargs.pop("table"),
-            output=kwargs.pop("output"),
+            output=output if isinstance(output, Path) else None,
+            database=output if isinstance(output, str) else None,
         )
         return func(run=run, **kwargs)
 
@@ -363,14 +375,35 @@ def assess_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
-def read_input(path: str, registry: Registry) -> Dataset | Tables:
-    """A dataset to assess: a CSV or Parquet dataset by polars' readers (by column), any
-    other file loaded whole."""
+def read_input(
+    path: str, registry: Registry, sources: tuple[str, str] = ("units", "facts")
+) -> Dataset | Tables:
+    """A dataset to assess: a database's ``sources`` (the units' and the facts' table
+    or query) and a CSV or Parquet dataset by polars' readers (by column), any other
+    file loaded whole."""
+    from minzheng.io.postgres import is_database, read_database
     from minzheng.io.tables import read_tables
 
+    if is_database(path):
+        units, facts = sources
+        return read_database(path, registry.indicators, units=units, facts=facts)
     if is_csv_dataset(path) or path.lower().endswith(".parquet") or Path(path).is_dir():
         return read_tables(path, registry.indicators)
     return load(path, registry)
+
+
+def input_fingerprint(path: str, data: Dataset | Tables | None = None) -> str:
+    """The fingerprint of a run's input: the bytes of its files, or for a database the
+    units and facts tables as read (``data``)."""
+    from minzheng.engine.runs import fingerprint_files, fingerprint_frames
+    from minzheng.io.postgres import is_database
+
+    if is_database(path):
+        assert data is not None
+        assert not isinstance(data, Dataset)
+        return fingerprint_frames([data.units, data.facts])
+    files = {final_path(p) for p in dataset_files(Path(path))}
+    return fingerprint_files(p for p in files if p.is_file())
 
 
 WRITE_BUFFER = 1 << 20  # bytes

@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from types import FrameType
 
 from minzheng import __version__
+from minzheng.io.postgres import redact_text
 
 NOT_MET = 1
 BAD_INPUT = 2
@@ -91,7 +92,8 @@ def log_traceback(exc: BaseException) -> str | None:
         fd, path = tempfile.mkstemp(prefix="minzheng-error-", suffix=".log")
         with os.fdopen(fd, "w", encoding="utf-8") as log:
             log.write(f"minzheng {__version__}, Python {sys.version.split()[0]}\n")
-            log.write(f"command: {' '.join(sys.argv)}\n\n")
+            command = redact_text(" ".join(sys.argv))  # a database URI without its password
+            log.write(f"command: {command}\n\n")
             log.write(traceback_text(exc))
     except OSError:
         return None

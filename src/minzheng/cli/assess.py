@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+import attrs
 import click
 import polars as pl
 
@@ -17,6 +19,7 @@ from minzheng.cli._common import (
     complete_file,
     exit_status,
     file_console,
+    input_fingerprint,
     installed,
     is_csv_dataset,
     lang_option,
@@ -29,12 +32,20 @@ from minzheng.cli._common import (
 )
 from minzheng.cli._i18n import say
 from minzheng.engine import Engine, resolve_date
+from minzheng.engine.runs import start_run
 from minzheng.errors import MessageError
 from minzheng.i18n import msg
 from minzheng.io.dataset import Dataset
-from minzheng.io.tables import Tables, dataset_from_tables, parquet_paths, read_tables
-from minzheng.model import Report, Severity
+from minzheng.io.postgres import is_database, redact
+from minzheng.io.tables import (
+    Tables,
+    dataset_from_tables,
+    parquet_paths,
+    tables_from_dataset,
+)
+from minzheng.model import Report, RunRecord, Severity
 from minzheng.packs.registry import Registry
+from minzheng.report.database import MODES
 from minzheng.report.render import (
     report_to_json,
     report_to_markdown,
@@ -60,30 +71,53 @@ from minzheng.report.render import (
     show_default=True,
     help="cli.opt.fail_on",
 )
+@option("--units", "units", metavar="TABLE_OR_QUERY", help="cli.opt.units")
+@option("--facts", "facts", metavar="TABLE_OR_QUERY", help="cli.opt.facts")
+@option(
+    "--if-exists",
+    type=click.Choice(MODES),
+    default="append",
+    show_default=True,
+    help="cli.opt.if_exists",
+)
 @lang_option
-def assess(file: str, run: Run, fmt: str, fail_on: str, lang: str) -> None:
+def assess(  # noqa: PLR0913 - one argument per option
+    file: str,
+    run: Run,
+    fmt: str,
+    fail_on: str,
+    units: str | None,
+    facts: str | None,
+    if_exists: str,
+    lang: str,
+) -> None:
     """Assess the units of a dataset FILE against the installed packs.
 
     FILE is a .yaml, .yml, .json or .xlsx file, a CSV folder (units.csv and facts.csv)
-    or facts file, or a Parquet folder (units.parquet and facts.parquet) or facts file.
+    or facts file, a Parquet folder (units.parquet and facts.parquet) or facts file,
+    or a PostgreSQL database (postgresql://…, with --units and --facts).
     """
+    sources = _sources(file, units, facts)
+    if run.database is not None and fmt != "table":
+        raise click.UsageError(say("cli.err.database_format", fmt=fmt))
     if fmt in ("html", "xlsx", "parquet") and run.output is None:
         raise click.UsageError(say("cli.err.needs_output", fmt=fmt))
-    not_an_input(run.output, file, run.table)
+    not_an_input(run.output, *([] if is_database(file) else [file]), run.table)
     registry = installed()
     engine = run.engine(registry)
-    if fmt in ("jsonl", "parquet"):
-        if not run.what_if:  # before any work: a national file's unit codes only
+    if run.database is not None or fmt in ("jsonl", "parquet"):
+        if not run.what_if and not is_database(file):  # before any work: unit codes only
             _check_covered(_unit_codes(file), run.packs, registry)
-        by_status, failed = _findings_file(engine, file, run, fmt)
+        by_status, failed = _findings_table(engine, file, run, (fmt, sources, if_exists))
         click.echo(summary_counts(by_status, lang), err=True)
         raise Exit(exit_status(by_status, failed, fail_on, bool(registry.errors)))
-    data = read_input(file, registry)  # a dataset loaded whole is kept for html and xlsx
+    data = read_input(file, registry, sources)  # a dataset loaded whole is kept for html and xlsx
     names = _unit_names(data)
     if not run.what_if:
         _check_covered(names, run.packs, registry)
     on = resolve_date(data, run.on)
     report = engine.assess(data, run.packs, on, what_if=run.what_if, rules=run.rules)
+    report = attrs.evolve(report, run=_record(engine, run, file, data, on))
     if isinstance(data, Dataset) or fmt not in ("html", "xlsx"):
         dataset = data if isinstance(data, Dataset) else None
     else:
@@ -92,6 +126,29 @@ def assess(file: str, run: Run, fmt: str, fail_on: str, lang: str) -> None:
     failures = sum(1 for f in report if f.severity is Severity.FAILURE)
     summary = {s.value: n for s, n in report.summary.items()}
     raise Exit(exit_status(summary, failures, fail_on, bool(registry.errors)))
+
+
+def _sources(file: str, units: str | None, facts: str | None) -> tuple[str, str]:
+    """The units' and facts' table or query of a database (``--units``, ``--facts``),
+    which no file takes."""
+    if not is_database(file):
+        given = "--units" if units is not None else "--facts" if facts is not None else None
+        if given is not None:
+            raise click.UsageError(say("cli.err.database_only", option=given))
+    return units or "units", facts or "facts"
+
+
+def _record(
+    engine: Engine, run: Run, file: str, data: Dataset | Tables | None, on: date
+) -> RunRecord:
+    """The record of this run (its input read from ``file``, or ``data`` for a
+    database)."""
+    return start_run(
+        engine.rules(run.packs, run.rules),
+        on=on,
+        dataset=redact(file) if is_database(file) else file,
+        input_fingerprint=input_fingerprint(file, data),
+    )
 
 
 def _unit_names(data: Dataset | Tables) -> dict[str, str]:
@@ -146,42 +203,76 @@ def _check_covered(codes: Iterable[str], packs: list[str] | None, registry: Regi
     raise MessageError(msg("cli.no_unit_covered", regions=shown))
 
 
-def _findings_file(engine: Engine, file: str, run: Run, fmt: str) -> tuple[dict[str, int], int]:
-    """Assess ``file`` by column and write its findings as JSON lines or Parquet: a
-    province at a time when it is a CSV dataset of several provinces (bounded memory),
-    else whole. Returns the findings by status and the number of failures."""
-    from minzheng.io.tables import Doubt, read_blocks
+def _findings_table(
+    engine: Engine, file: str, run: Run, how: tuple[str, tuple[str, str], str]
+) -> tuple[dict[str, int], int]:
+    """Assess ``file`` by column and write its findings as JSON lines, Parquet or into
+    the database of ``-o`` (``how``: the format, the database sources to read, append or
+    replace): a province at a time when it is a CSV dataset of several provinces
+    written to a file (bounded memory), else whole. Returns the findings by status and
+    the number of failures."""
     from minzheng.report.writers import status_counts, write_findings_jsonl, write_findings_parquet
 
-    registry, output = engine.registry, run.output
-    args: dict[str, Any] = {"what_if": run.what_if, "rules": run.rules}
-    scratch = None if output is None else output.absolute().parent
-    with read_blocks(file, registry.indicators, scratch) as blocks:
-        if blocks is not None:
-            try:
-                day = resolve_date(blocks, run.on)
-                tables = (engine.assess_table(t, run.packs, day, **args) for t in blocks)
-                if fmt == "parquet":
-                    assert output is not None
-                    return _counted(write_findings_parquet, tables, output)
-                with complete_file(output) as out:
-                    return _counted(write_findings_jsonl, tables, out)
-            except Doubt:
-                pass  # read whole: the row-by-row reader names what is wrong
-    whole = read_tables(file, registry.indicators)
-    found = engine.assess_table(whole, run.packs, resolve_date(whole, run.on), **args)
-    if fmt == "parquet":
-        assert output is not None
-        write_findings_parquet(found, output)
+    fmt, sources, mode = how
+    if run.database is None and not is_database(file):
+        streamed = _findings_blocks(engine, file, run, fmt)
+        if streamed is not None:
+            return streamed
+    data = read_input(file, engine.registry, sources)
+    whole = (
+        data if isinstance(data, Tables) else tables_from_dataset(data, engine.registry.indicators)
+    )
+    day = resolve_date(whole, run.on)
+    found = engine.assess_table(whole, run.packs, day, what_if=run.what_if, rules=run.rules)
+    record = _record(engine, run, file, whole, day)
+    if run.database is not None:
+        from minzheng.report.database import write_findings_database
+
+        chosen = [(pack.name, rule) for pack, rule in engine.rules(run.packs, run.rules)]
+        write_findings_database(found, run.database, record, chosen, mode)
+    elif fmt == "parquet":
+        assert run.output is not None
+        write_findings_parquet(found, run.output, record)
     else:
-        with complete_file(output) as out:
-            write_findings_jsonl(found, out)
+        with complete_file(run.output) as out:
+            write_findings_jsonl(found, out, record)
     by_status, failures, _ = status_counts(found)
     return by_status, failures
 
 
+def _findings_blocks(
+    engine: Engine, file: str, run: Run, fmt: str
+) -> tuple[dict[str, int], int] | None:
+    """The findings of a CSV dataset of several provinces written a province at a time
+    as JSON lines or Parquet; ``None`` when it is not one, or is not valid (read whole:
+    the row-by-row reader names what is wrong)."""
+    from minzheng.io.tables import Doubt, read_blocks
+    from minzheng.report.writers import write_findings_jsonl, write_findings_parquet
+
+    output = run.output
+    args: dict[str, Any] = {"what_if": run.what_if, "rules": run.rules}
+    scratch = None if output is None else output.absolute().parent
+    with read_blocks(file, engine.registry.indicators, scratch) as blocks:
+        if blocks is None:
+            return None
+        try:
+            day = resolve_date(blocks, run.on)
+            record = _record(engine, run, file, None, day)
+            tables = (engine.assess_table(t, run.packs, day, **args) for t in blocks)
+            if fmt == "parquet":
+                assert output is not None
+                return _counted(write_findings_parquet, tables, output, record)
+            with complete_file(output) as out:
+                return _counted(write_findings_jsonl, tables, out, record)
+        except Doubt:
+            return None
+
+
 def _counted(
-    write: Callable[[Any, Any], Any], tables: Iterator[Any], target: Any
+    write: Callable[[Any, Any, RunRecord], Any],
+    tables: Iterator[Any],
+    target: Any,
+    record: RunRecord,
 ) -> tuple[dict[str, int], int]:
     """Write the findings tables one after another; their counts by status and failures."""
     from minzheng.report.writers import status_counts
@@ -198,7 +289,7 @@ def _counted(
             failures += failed
             yield table
 
-    write(counting(), target)
+    write(counting(), target, record)
     return by_status, failures
 
 

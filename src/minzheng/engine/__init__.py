@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
     from minzheng.engine._columnar import Planned
     from minzheng.io.tables import Tables
+    from minzheng.rules.base import Rule
     from minzheng.rules.columns import Facts
 
 #: What the engine reads, a dataset, a stream of files (read by column) or tables.
@@ -72,6 +73,19 @@ class Engine:
             return None
         found = (self.registry.rule(rule_id) for rule_id in rules)  # with a suggestion
         return frozenset((pack.name, rule.id) for pack, rule in found)
+
+    def rules(
+        self, packs: Iterable[str] | None = None, rules: Iterable[str] | None = None
+    ) -> list[tuple[LoadedPack, Rule]]:
+        """The rules a run with these ``packs`` and ``rules`` applies (the arguments of
+        :meth:`assess_table`), each with its pack, in the order they run."""
+        only = self._only(rules)
+        return [
+            (pack, rule)
+            for pack in self._chosen(packs)
+            for rule in pack.rules
+            if only is None or (pack.name, rule.id) in only
+        ]
 
     def assess_table(
         self,

@@ -253,9 +253,13 @@ _ENTRIES: dict[str, tuple[str, str]] = {
         "a parent whose code is the start of {code!r}",
     ),
     "expected.parquet": ("Parquet 文件", "a Parquet file"),
-    "expected.parquet_column": (
-        "文字、整数或精确小数的列",
-        "a column of text, integers or exact decimals",
+    "expected.exact_column": (
+        "文字、整数、精确小数、日期或是/否的列(不是浮点数)",
+        "a column of text, integers, exact decimals, dates or yes/no (not floats)",
+    ),
+    "expected.indicator_column": (
+        "指标代码作为列名(宽表)",
+        "an indicator id as a column name (the wide layout)",
     ),
     "expected.columns": ("列 {columns}", "the columns {columns}"),
     "expected.xlsx": ("Excel 工作簿(.xlsx)", "an Excel workbook (.xlsx)"),
@@ -367,10 +371,40 @@ _ENTRIES: dict[str, tuple[str, str]] = {
     "cli.help.assess": (
         "按已安装的规则包评估数据集 FILE 中的单位。\n\n"
         "FILE 为 .yaml、.yml、.json 或 .xlsx 文件,CSV 文件夹(units.csv 与 facts.csv)"
-        "或数据文件,或 Parquet 文件夹(units.parquet 与 facts.parquet)或数据文件。",
+        "或数据文件,Parquet 文件夹(units.parquet 与 facts.parquet)或数据文件,"
+        "或 PostgreSQL 数据库(postgresql://…,配合 --units 与 --facts)。"
+        "-o postgresql://…/库/表 将结果和运行记录写入数据库。",
         "Assess the units of a dataset FILE against the installed packs.\n\n"
         "FILE is a .yaml, .yml, .json or .xlsx file, a CSV folder (units.csv and facts.csv) "
-        "or facts file, or a Parquet folder (units.parquet and facts.parquet) or facts file.",
+        "or facts file, a Parquet folder (units.parquet and facts.parquet) or facts file, "
+        "or a PostgreSQL database (postgresql://…, with --units and --facts). "
+        "-o postgresql://…/DATABASE/TABLE writes the findings and the run's record into "
+        "the database.",
+    ),
+    "cli.opt.units": (
+        "数据库中单位的表名或查询(默认 units)。",
+        "The units' table or query in the database (default: units).",
+    ),
+    "cli.opt.facts": (
+        "数据库中数据的表名或查询,长表或宽表(默认 facts)。",
+        "The facts' table or query in the database, long or wide layout (default: facts).",
+    ),
+    "cli.opt.if_exists": (
+        "写入数据库时:append 追加本次运行;replace 删除以前的运行,只保留本次。",
+        "Writing to a database: append adds this run; replace deletes the earlier runs, "
+        "keeping this one only.",
+    ),
+    "cli.err.database_format": (
+        "结果写入数据库时不能用 --format {fmt}",
+        "--format {fmt} does not go with a database output",
+    ),
+    "cli.err.database_only": (
+        "{option} 只用于数据库数据源(postgresql://…)",
+        "{option} is for a database source (postgresql://…) only",
+    ),
+    "cli.err.database_output": (
+        "只有 assess 可以写入数据库",
+        "only assess writes to a database",
     ),
     "cli.help.validate": (
         "检查数据集文件;列出每个问题,指明单位和字段。",
@@ -684,6 +718,68 @@ _ENTRIES: dict[str, tuple[str, str]] = {
     "report.sheet.findings": ("结果", "findings"),
     "report.sheet.summary": ("汇总", "summary"),
     "report.sheet.rollups": ("汇总到上级", "roll-ups"),
+    "report.sheet.run": ("运行记录", "run"),
+    "cli.err.needs_extra": (
+        "{what}需要另外安装:pip install '{extra}'",
+        "{what} needs an extra: pip install '{extra}'",
+    ),
+    "db.err.connect": ("无法连接数据库 {uri}:{reason}", "cannot connect to {uri}: {reason}"),
+    "db.err.query": (
+        "数据库 {uri} 的查询失败({query}):{reason}",
+        "a query of {uri} failed ({query}): {reason}",
+    ),
+    "db.err.write": (
+        "写入 {uri} 失败,表未改动:{reason}",
+        "writing to {uri} failed, nothing was changed: {reason}",
+    ),
+    "db.err.no_run": (
+        "{uri}:没有运行 {run}(表中有 {runs} 次运行)",
+        "{uri}: no run {run} (the table holds {runs} runs)",
+    ),
+    "cli.help.diff": (
+        "比较两次运行的结果:文件(JSON、JSON lines、Parquet)或数据库中的运行(postgresql://…/库/表,?run=previous 或 ?run=编号)。有变差时退出状态为 1。",
+        "Compare the findings of two runs: files (JSON, JSON lines, Parquet) or database runs (postgresql://…/DATABASE/TABLE, ?run=previous or ?run=ID). Exit status 1 when something got worse.",
+    ),
+    "cli.opt.diff_format": ("输出格式", "output format"),
+    "diff.title": ("运行之间的变化", "What changed between two runs"),
+    "diff.old_run": ("旧:运行 {run},评估日期 {on}", "old: run {run}, assessed on {on}"),
+    "diff.new_run": ("新:运行 {run},评估日期 {on}", "new: run {run}, assessed on {on}"),
+    "diff.counts": ("按规则包和规则计数", "Counts by pack and rule"),
+    "diff.changes": ("变化", "Changes"),
+    "diff.change": ("变化", "change"),
+    "diff.before": ("之前", "before"),
+    "diff.after": ("之后", "after"),
+    "diff.worse": ("变差", "worse"),
+    "diff.new_failing": ("新增且未达标", "new, failing"),
+    "diff.better": ("变好", "better"),
+    "diff.changed": ("改变", "changed"),
+    "diff.new": ("新增", "new"),
+    "diff.vanished": ("消失", "vanished"),
+    "diff.summary": (
+        "变差 {worse} 项,变化共 {changes} 项",
+        "{worse} worse, {changes} changes in all",
+    ),
+    "expected.findings_output": (
+        "minzheng assess 的结果文件(JSON、JSON lines 或 Parquet)或数据库中的运行",
+        "an output of minzheng assess (JSON, JSON lines or Parquet) or a database run",
+    ),
+    "db.err.no_table": (
+        "{uri}:应为 postgresql://…/数据库/表名 形式,指明要写入的表",
+        "{uri}: expected postgresql://…/DATABASE/TABLE, naming the table to write",
+    ),
+    "db.err.table_or_query": (
+        "{option}:应为表名(units 或 schema.units)或查询(SELECT …),实际为'{found}'",
+        "{option}: expected a table name (units or schema.units) or a query (SELECT …), found {found!r}",
+    ),
+    "run.title": ("运行记录", "Run record"),
+    "run.run_id": ("运行编号", "run id"),
+    "run.started": ("运行时间(UTC)", "started (UTC)"),
+    "run.dataset": ("数据集", "dataset"),
+    "run.minzheng": ("minzheng 版本", "minzheng version"),
+    "run.packs": ("规则包版本", "pack versions"),
+    "run.rules": ("规则指纹(SHA-256)", "rules fingerprint (SHA-256)"),
+    "run.input": ("输入指纹(SHA-256)", "input fingerprint (SHA-256)"),
+    "run.rule_fingerprints": ("各规则指纹", "fingerprint of each rule"),
     "word.met_count": ("达标数", "met"),
     "word.assessed": ("评估数", "assessed"),
 }

@@ -64,12 +64,14 @@ if TYPE_CHECKING:
 __all__ = [
     "Blocks",
     "Doubt",
+    "Origin",
     "Tables",
     "dataset_from_tables",
     "parquet_paths",
     "read_blocks",
     "read_tables",
     "tables_from_dataset",
+    "tables_from_frames",
     "units_of",
 ]
 
@@ -325,66 +327,112 @@ def _read_parquet(path: Path, indicators: Mapping[str, Indicator]) -> Tables:
 
     units_path, facts_path = parquet_paths(path)
     frames = []
-    for file, allowed in ((units_path, _UNIT_TEXT), (facts_path, _FACT_TEXT)):
+    for file in (units_path, facts_path):
         check_file(file, "table", DatasetError)
         try:
-            frame = pl.read_parquet(file)
+            frames.append(pl.read_parquet(file))
         except (pl.exceptions.PolarsError, OSError) as exc:
             raise DatasetError(
                 [Problem(str(file), None, None, msg("expected.parquet"), type(exc).__name__)]
             ) from None
-        frames.append(_parquet_text(file, frame, allowed))
-    units, facts = frames
-    if "period" not in facts.columns:
-        facts = facts.with_columns(pl.lit(None, pl.String).alias("period"))
-    problems = _header_problems(units_path, units, ("code", "name", "level"), _UNIT_TEXT)
-    problems += _header_problems(facts_path, facts, ("unit", "indicator", "value"), _FACT_TEXT)
+    name = facts_path.parent.name if facts_path.name == "facts.parquet" else facts_path.stem
+    origin = Origin((str(units_path), str(facts_path)), name=name, source=str(path))
+    return tables_from_frames(frames[0], frames[1], indicators, origin)
+
+
+@frozen
+class Origin:
+    """Where two tables read by another reader came from: ``labels`` name the units'
+    and the facts' table in messages, ``first_row`` is the number messages give the
+    first row (2 in a file with a header line); ``name`` and ``source`` are the
+    dataset's."""
+
+    labels: tuple[str, str]
+    name: str
+    source: str
+    first_row: int = 2
+
+
+def tables_from_frames(
+    units: pl.DataFrame, facts: pl.DataFrame, indicators: Mapping[str, Indicator], origin: Origin
+) -> Tables:
+    """Check typed tables read by another reader (Parquet, a database) and make them
+    :class:`Tables`: the units' columns and the facts in the long or the wide layout,
+    as in a CSV folder. Columns may be text, integers, exact decimals, dates or
+    booleans, never floats."""
+    import polars as pl
+
+    labels, first_row, name = origin.labels, origin.first_row, origin.name
+    units = _typed_text(labels[0], units, _UNIT_TEXT, first_row)
+    facts = _typed_text(labels[1], facts, None, first_row)
+    problems = _header_problems(labels[0], units, ("code", "name", "level"), _UNIT_TEXT)
+    long = _long_facts(facts, indicators)
+    if long is None:
+        problems += _header_problems(labels[1], facts, ("unit", "indicator", "value"), _FACT_TEXT)
+        if not problems:  # a wide header with a name that is no indicator: one by one
+            problems = _wide_problems(labels[1], facts, indicators)
     if problems:
         raise DatasetError(problems)
+    assert long is not None
     units = units.select(
         *(c if c in units.columns else pl.lit(None, pl.String).alias(c) for c in _UNIT_TEXT), "row"
     )
-    facts = facts.select(*_FACT_TEXT, "row")
-    name = facts_path.parent.name if facts_path.name == "facts.parquet" else facts_path.stem
-    tables = _checked(units, facts, indicators, name=name, source=str(path))
+    tables = _checked(units, long, indicators, name=name, source=origin.source)
     if tables is not None:
         return tables
-    return tables_from_dataset(
-        _rows_dataset(units, facts, indicators, (str(units_path), str(facts_path)), name),
-        indicators,
+    return tables_from_dataset(_rows_dataset(units, long, indicators, labels, name), indicators)
+
+
+def _wide_problems(
+    label: str, facts: pl.DataFrame, indicators: Mapping[str, Indicator]
+) -> list[Problem]:
+    """The columns of a wide facts table that name no indicator (or a duplicate)."""
+    columns = [c for c in facts.columns if c not in ("unit", "period", "row")]
+    problems = [
+        Problem(label, None, c, msg("expected.indicator_column"), c)
+        for c in columns
+        if c not in indicators
+    ]
+    return problems or [
+        Problem(label, None, None, msg("expected.columns", columns=",".join(_FACT_TEXT)),
+                ",".join(c for c in facts.columns if c != "row") or msg("found.no_columns"))
+    ]  # fmt: skip
+
+
+def _exact(dtype: pl.DataType) -> bool:
+    """Whether a column of this type holds values exactly as text can say them."""
+    import polars as pl
+
+    return (
+        dtype == pl.String
+        or dtype.is_integer()
+        or isinstance(dtype, pl.Decimal | pl.Date | pl.Boolean)
     )
 
 
-def _parquet_text(file: Path, frame: pl.DataFrame, allowed: tuple[str, ...]) -> pl.DataFrame:
-    """Every column as stripped text (empty cells null), with ``row`` numbered as a CSV
-    file's would be; an inexact column is an error."""
+def _typed_text(
+    label: str, frame: pl.DataFrame, allowed: tuple[str, ...] | None, first_row: int
+) -> pl.DataFrame:
+    """Every column (of ``allowed``, or all) as stripped text (empty cells null, a
+    boolean ``true``/``false``, a date ``YYYY-MM-DD``), with ``row`` numbered from
+    ``first_row``; an inexact column (a float) is an error naming it."""
     import polars as pl
 
-    problems = []
-    for name, dtype in frame.schema.items():
-        if name in allowed and not (
-            dtype == pl.String or dtype.is_integer() or isinstance(dtype, pl.Decimal)
-        ):
-            problems.append(
-                Problem(
-                    str(file),
-                    None,
-                    name,
-                    msg("expected.parquet_column"),
-                    str(dtype),
-                )
-            )
+    keep = [c for c in frame.columns if allowed is None or c in allowed]
+    problems = [
+        Problem(label, None, c, msg("expected.exact_column"), str(frame.schema[c]))
+        for c in keep
+        if not _exact(frame.schema[c])
+    ]
     if problems:
         raise DatasetError(problems)
-    text = [
-        pl.col(c).cast(pl.String).str.strip_chars(_SPACE) for c in frame.columns if c in allowed
-    ]
+    text = [pl.col(c).cast(pl.String).str.strip_chars(_SPACE) for c in keep]
     frame = frame.select(pl.when(e == "").then(None).otherwise(e).name.keep() for e in text)
-    return frame.with_row_index("row", offset=2)
+    return frame.with_row_index("row", offset=first_row)
 
 
 def _header_problems(
-    file: Path, frame: pl.DataFrame, required: tuple[str, ...], allowed: tuple[str, ...]
+    file: str | Path, frame: pl.DataFrame, required: tuple[str, ...], allowed: tuple[str, ...]
 ) -> list[Problem]:
     missing = [c for c in required if c not in frame.columns]
     if not missing:
@@ -419,7 +467,8 @@ def _rows_dataset(
     fact_builder = DatasetBuilder(facts_label, indicators)
     for code, indicator, period, value, row in facts.iter_rows():
         if code not in unit_builder.units:
-            unknown_unit(fact_builder, code, unit_builder.units, Path(units_label).name, row)
+            where = units_label if "://" in units_label else Path(units_label).name
+            unknown_unit(fact_builder, code, unit_builder.units, where, row)
             continue
         fact_builder.add_fact(code, indicator, period, value, row=row)
     problems = unit_builder.problems + fact_builder.problems

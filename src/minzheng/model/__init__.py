@@ -28,6 +28,7 @@ import attrs
 from attrs import field, frozen
 
 from minzheng.i18n import Msg, msg, text
+from minzheng.model.runs import RunRecord
 
 __all__ = [
     "FACT",
@@ -56,6 +57,7 @@ __all__ = [
     "Report",
     "RollUp",
     "Rounding",
+    "RunRecord",
     "Schedule",
     "Scores",
     "Severity",
@@ -907,6 +909,9 @@ class Report:
     #: The findings as a polars DataFrame, one row each, in order (as the engine made
     #: them; :func:`minzheng.engine.findings.findings_frame` makes one from findings).
     table: Any = field(default=None, eq=False, repr=False)
+    #: The run's record (:class:`~minzheng.model.runs.RunRecord`), which every output
+    #: carries; ``None`` until :func:`minzheng.engine.runs.start_run` made one.
+    run: RunRecord | None = field(default=None, eq=False)
 
     def __iter__(self) -> Iterator[Finding]:
         return iter(self.findings)

@@ -3,8 +3,8 @@
 ``minzheng assess FILE --format html -o report.html`` writes one file that opens without
 a network: a summary per pack and per unit, charts (``minzheng.report._charts``),
 and the findings grouped by status with the clause each cites, every word in the
-chosen language. The same findings give the same bytes: the only dates are the
-assessment date and the version.
+chosen language, and the run's record (:class:`~minzheng.model.runs.RunRecord`). The
+same findings of the same run record give the same bytes.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from minzheng.io.dataset import Dataset
 from minzheng.model import Finding, Report, Status
 from minzheng.packs.registry import Registry
 from minzheng.report._charts import charts
-from minzheng.report.render import STATUS_ORDER, label
+from minzheng.report.render import STATUS_ORDER, label, run_rows
 
 __all__ = ["report_to_html"]
 
@@ -30,7 +30,8 @@ _WORDS = {
     "title": "report.title", "on": "word.on", "packs": "word.packs", "summary": "report.summary",
     "pack": "word.pack", "unit": "word.unit", "name": "word.name", "charts": "report.charts",
     "findings": "report.findings", "rule": "word.rule", "message": "word.message",
-    "clause": "word.clause_text", "errors": "word.errors",
+    "clause": "word.clause_text", "errors": "word.errors", "run": "run.title",
+    "rule_fingerprints": "run.rule_fingerprints",
 }  # fmt: skip
 
 
@@ -70,5 +71,7 @@ def report_to_html(report: Report, dataset: Dataset, registry: Registry, lang: s
         ],
         groups=[(s, groups[s]) for s in STATUS_ORDER if groups.get(s)],
         charts=charts(report, dataset, registry, lang),
+        run=[] if report.run is None else run_rows(report.run, lang),
+        rule_fingerprints=[] if report.run is None else report.run.rule_fingerprints.items(),
     )
     return re.sub(r"\n\s*\n", "\n", html)

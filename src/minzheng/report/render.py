@@ -15,6 +15,7 @@ from typing import IO, TYPE_CHECKING, Any
 from minzheng.i18n import CATALOGUE, text
 from minzheng.io.converter import to_plain
 from minzheng.model import Finding, Report, RollUp, Status, TargetValue
+from minzheng.model.runs import RunRecord
 from minzheng.model.values import format_decimal
 
 if TYPE_CHECKING:  # rich is imported when a table is drawn: start-up of the rest is quicker
@@ -31,6 +32,7 @@ __all__ = [
     "report_to_json",
     "report_to_markdown",
     "report_to_table",
+    "run_rows",
     "targets_to_json",
     "write_jsonl",
     "write_targets_jsonl",
@@ -88,6 +90,18 @@ def _rollup_to_json(rollup: RollUp) -> dict[str, Any]:
     return data
 
 
+def run_rows(run: RunRecord, lang: str = "en") -> list[tuple[str, str]]:
+    """A run record's fields as ``(label, value)`` rows in ``lang``, for the reports
+    (without the fingerprint of each rule, which they list apart)."""
+    data = run.to_json()
+    packs = ", ".join(f"{name} {version}" for name, version in run.packs.items())
+    keys = ("run_id", "started", "on", "dataset", "minzheng", "packs", "rules", "input")
+    values = {**data, "packs": packs}
+    return [
+        (text("word.on" if key == "on" else f"run.{key}", lang), str(values[key])) for key in keys
+    ]
+
+
 def report_to_json(report: Report) -> dict[str, Any]:
     """A whole report as JSON-ready data."""
     return {
@@ -99,6 +113,7 @@ def report_to_json(report: Report) -> dict[str, Any]:
         "findings": [finding_to_json(f) for f in report.findings],
         "rollups": [_rollup_to_json(r) for r in report.rollups],
         "errors": list(report.errors),
+        "run": None if report.run is None else report.run.to_json(),
     }
 
 

@@ -9,12 +9,16 @@
   deadline) are dictionary-encoded, so they cost almost nothing.
 
 Both write to a file only once it is complete (a temporary file in the same folder,
-renamed at the end), or to an open text stream as they go.
+renamed at the end), or to an open text stream as they go. Given a run record
+(:class:`~minzheng.model.runs.RunRecord`), the JSON lines begin with it, as a line of
+its own ``{"run": {...}}``, and the Parquet file keeps it, as JSON, in its key-value
+metadata under ``minzheng.run``.
 """
 
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
@@ -24,8 +28,18 @@ from polars.io.plugins import register_io_source
 
 from minzheng.engine.findings import FINDINGS_SCHEMA
 from minzheng.io._atomic import replacing
+from minzheng.model.runs import RunRecord
 
-__all__ = ["status_counts", "write_findings_jsonl", "write_findings_parquet"]
+__all__ = [
+    "RUN_METADATA_KEY",
+    "run_line",
+    "status_counts",
+    "write_findings_jsonl",
+    "write_findings_parquet",
+]
+
+#: The key of the run record in a findings Parquet file's key-value metadata.
+RUN_METADATA_KEY = "minzheng.run"
 
 #: Rows turned into JSON lines at a time (bounds the memory the text takes).
 _BLOCK = 100_000
@@ -96,10 +110,20 @@ def _line() -> pl.Expr:
     return pl.concat_str(pieces).alias("line")
 
 
-def write_findings_jsonl(tables: pl.DataFrame | Iterable[pl.DataFrame], out: IO[str]) -> int:
+def run_line(run: RunRecord) -> str:
+    """The first line of a JSON lines output: ``{"run": {...}}`` and a newline."""
+    return json.dumps({"run": run.to_json()}, ensure_ascii=False) + "\n"
+
+
+def write_findings_jsonl(
+    tables: pl.DataFrame | Iterable[pl.DataFrame], out: IO[str], run: RunRecord | None = None
+) -> int:
     """Write each finding of ``tables`` (a findings table, or several one after
-    another) as one line of JSON to ``out``; returns how many."""
+    another) as one line of JSON to ``out``, after ``run``'s line when given; returns
+    how many findings."""
     line = _line()
+    if run is not None:
+        out.write(run_line(run))
     raw = getattr(out, "buffer", None)  # a text file's bytes: no decoding and encoding again
     if raw is not None and (getattr(out, "encoding", "") or "").lower().replace("-", "") == "utf8":
         out.flush()
@@ -118,13 +142,16 @@ def write_findings_jsonl(tables: pl.DataFrame | Iterable[pl.DataFrame], out: IO[
     return written
 
 
-def write_findings_parquet(tables: pl.DataFrame | Iterable[pl.DataFrame], path: str | Path) -> int:
+def write_findings_parquet(
+    tables: pl.DataFrame | Iterable[pl.DataFrame], path: str | Path, run: RunRecord | None = None
+) -> int:
     """Write ``tables`` (a findings table, or several one after another, each written
-    as it comes) as one Parquet file, which appears only when it is complete; returns
-    how many findings it holds."""
+    as it comes) as one Parquet file, which appears only when it is complete, with
+    ``run`` in its metadata; returns how many findings it holds."""
+    metadata = None if run is None else {RUN_METADATA_KEY: json.dumps(run.to_json())}
     with replacing(path) as name:
         if isinstance(tables, pl.DataFrame):
-            tables.write_parquet(name, compression="zstd", statistics=True)
+            tables.write_parquet(name, compression="zstd", statistics=True, metadata=metadata)
             written = tables.height
         else:
             counted = [0]
@@ -136,7 +163,7 @@ def write_findings_parquet(tables: pl.DataFrame | Iterable[pl.DataFrame], path: 
 
             # a polars source of the tables as they come: one streaming write, no copies
             source = register_io_source(blocks, schema=FINDINGS_SCHEMA, validate_schema=True)
-            source.sink_parquet(name, compression="zstd", statistics=True)
+            source.sink_parquet(name, compression="zstd", statistics=True, metadata=metadata)
             written = counted[0]
     return written
 

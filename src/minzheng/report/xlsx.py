@@ -36,8 +36,10 @@ from minzheng.io._atomic import replacing
 from minzheng.io.dataset import Dataset
 from minzheng.io.xlsx import HEADER_ROWS, UNIT_COLUMNS, sheet_name
 from minzheng.model import Area, Finding, Indicator, Kind, Level, Report, Status, measure_zh
+from minzheng.model.runs import RunRecord
 from minzheng.model.values import format_decimal
 from minzheng.packs.registry import LoadedPack
+from minzheng.report.render import run_rows
 
 StrPath = str | os.PathLike[str]
 
@@ -270,6 +272,8 @@ def write_findings_workbook(
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(_FINDING_COLUMNS))}{last}"
     _summary_sheet(book, report, lang)
     _rollup_sheet(book, report, lang)
+    if report.run is not None:
+        _run_sheet(book, report.run, lang)
     _save_workbook(book, path, report.on)
 
 
@@ -309,6 +313,19 @@ def _summary_sheet(book: Workbook, report: Report, lang: str) -> None:
         summary.append([text(f"status.{status.value}", lang), report.summary.get(status, 0)])
     for error in report.errors:
         _append(summary, [text("word.errors", lang), error])
+
+
+def _run_sheet(book: Workbook, run: RunRecord, lang: str) -> None:
+    """The run record, then the fingerprint of each rule."""
+    sheet = book.create_sheet(text("report.sheet.run", lang))
+    for key, value in run_rows(run, lang):
+        _append(sheet, [key, value])
+    sheet.append([])
+    _append(sheet, [text("run.rule_fingerprints", lang)])
+    for rule, digest in run.rule_fingerprints.items():
+        _append(sheet, [rule, digest])
+    sheet.column_dimensions["A"].width = 28
+    sheet.column_dimensions["B"].width = 70
 
 
 def _rollup_sheet(book: Workbook, report: Report, lang: str) -> None:
