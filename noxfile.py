@@ -1,4 +1,4 @@
-"""Sessions: tests, lint, typecheck, docs, bench, fuzz, and assess (the main job).
+"""Sessions: tests, lint, typecheck, docs, bench, fuzz, build, and assess (the main job).
 
 Run ``nox -s tests lint typecheck docs`` for every check CI runs, ``nox -s assess`` to
 install the core with every pack under ``plugins/`` and assess the sample datasets.
@@ -41,7 +41,10 @@ def tests(session: nox.Session) -> None:
     installed packs' checks) on every Python; the packs' own suites, a third of the time,
     run once, so that CI stays under its 15 minutes on the 2-core machine."""
     _install_all(session, "[test]")
-    session.run("pytest", "tests", *session.posargs)
+    # a pack made by new-pack installed in a fresh environment from the core's wheel:
+    # a minute of downloads, so on the first Python only
+    env = {"MINZHENG_PACKAGING_TESTS": "1"} if session.python == PYTHONS[0] else {}
+    session.run("pytest", "tests", *session.posargs, env=env)
     if session.python != PYTHONS[0]:  # the oldest, which every machine here has
         return
     for pyproject in PLUGINS:
@@ -104,6 +107,17 @@ def bench(session: nox.Session) -> None:
     session.run("python", "benchmarks/peers/compare.py", "--townships", "500000")
     # what any pure-Python program could reach on compare.py's job
     session.run("python", "benchmarks/floor.py", "--peers")
+
+
+@nox.session
+def build(session: nox.Session) -> None:
+    """Wheels of the core and of every pack under plugins/, into dist/ (what a platform
+    installs from, and what a pack made by ``minzheng new-pack`` installs beside)."""
+    session.install("build>=1.0")
+    dist = ROOT / "dist"
+    for project in [ROOT, *(p.parent for p in PLUGINS)]:
+        session.run("python", "-m", "build", "--wheel", "--outdir", str(dist), str(project))
+    session.log(f"wheels in {dist}: " + ", ".join(sorted(p.name for p in dist.glob("*.whl"))))
 
 
 @nox.session

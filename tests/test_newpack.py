@@ -80,3 +80,46 @@ def test_an_existing_folder_is_not_overwritten(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "already exists" in result.output
+
+
+@pytest.mark.skipif(
+    not os.environ.get("MINZHENG_PACKAGING_TESTS"),
+    reason="downloads minzheng's dependencies into a fresh environment: set "
+    "MINZHENG_PACKAGING_TESTS=1 (nox -s tests does, on its first Python)",
+)
+def test_the_skeleton_installs_in_a_fresh_environment_from_the_wheel(tmp_path: Path) -> None:
+    """As the skeleton's README says: minzheng's wheel in a folder, the pack installed
+    with pip looking there, its tests passing, and ``minzheng packs`` listing it."""
+    root = Path(__file__).resolve().parents[1]
+    dist = tmp_path / "dist"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(root)],
+        check=True, timeout=600,
+    )  # fmt: skip
+    (wheel,) = dist.glob("minzheng-*.whl")
+    pack = _make(tmp_path)
+    readme = (pack / "README.md").read_text("utf-8")
+    assert '--find-links /path/to/minzheng/dist ".[test]"' in readme
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
+    python = venv / "bin" / "python"
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", "--find-links", str(dist), f"{pack}[test]"],
+        check=True, timeout=900, cwd=pack,
+    )  # fmt: skip
+    tests = subprocess.run(
+        [str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", str(pack / "tests")],
+        capture_output=True, text=True, timeout=300, cwd=pack,
+    )  # fmt: skip
+    assert tests.returncode == 0, tests.stdout + tests.stderr
+    listed = subprocess.run(
+        [str(venv / "bin" / "minzheng"), "packs", "--lang", "en"],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert listed.returncode == 0, listed.stderr
+    assert "examplecity" in listed.stdout
+    freeze = subprocess.run(
+        [str(python), "-m", "pip", "freeze"], capture_output=True, text=True, check=True
+    ).stdout.lower()
+    assert "minzheng @ file" in freeze or wheel.name.split("-")[1] in freeze
+    assert "openpyxl" not in freeze  # the core alone: reports are extras

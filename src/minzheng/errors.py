@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from attrs import frozen
 
-from minzheng.i18n import Msg, render, text
+from minzheng.i18n import Msg, msg, render, text
 
 __all__ = [
     "DatasetError",
     "InputError",
     "MessageError",
     "MinzhengError",
+    "MissingExtra",
     "Problem",
     "UnknownNameError",
 ]
@@ -144,3 +145,13 @@ class MessageError(MinzhengError):
 
     def render(self, lang: str = "en") -> str:
         return self.message.render(lang)
+
+
+class MissingExtra(MessageError, ImportError):
+    """A feature whose libraries are an extra that is not installed (the XLSX and HTML
+    reports, PostgreSQL): the message says which to install,
+    ``pip install 'minzheng[xlsx]'``."""
+
+    def __init__(self, extra: str, what: str) -> None:
+        self.extra = extra
+        super().__init__(msg("cli.err.needs_extra", extra=f"minzheng[{extra}]", what=what))

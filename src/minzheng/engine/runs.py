@@ -1,4 +1,4 @@
-"""Run records (:class:`~minzheng.model.runs.RunRecord`) and the fingerprints in them.
+"""Run records (:class:`~minzheng.model.RunRecord`) and the fingerprints in them.
 
 A rule's fingerprint is the SHA-256 digest of its definition as plain data (its kind's
 class and every field: thresholds, dates, levels, reading and the citation's words),

@@ -720,7 +720,7 @@ _ENTRIES: dict[str, tuple[str, str]] = {
     "report.sheet.rollups": ("汇总到上级", "roll-ups"),
     "report.sheet.run": ("运行记录", "run"),
     "cli.err.needs_extra": (
-        "{what}需要另外安装:pip install '{extra}'",
+        "{what} 需要另外安装:pip install '{extra}'",
         "{what} needs an extra: pip install '{extra}'",
     ),
     "db.err.connect": ("无法连接数据库 {uri}:{reason}", "cannot connect to {uri}: {reason}"),

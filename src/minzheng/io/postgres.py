@@ -32,7 +32,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from minzheng.errors import MessageError
+from minzheng.errors import MessageError, MissingExtra
 from minzheng.i18n import msg
 
 if TYPE_CHECKING:
@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "SCHEMES",
+    "TABLES_DDL",
     "connect",
     "fetch",
     "ingest",
@@ -57,8 +58,6 @@ __all__ = [
 
 #: The URI schemes of a PostgreSQL connection (libpq's).
 SCHEMES = ("postgresql://", "postgres://")
-#: What the driver's package is called, for the message when it is missing.
-EXTRA = "minzheng[postgresql]"
 
 _NAME = re.compile(r"^[^\W\d]\w*(\.[^\W\d]\w*)?$")
 _QUERY = re.compile(r"^\s*\(?\s*(select|with|values|table)\b", re.IGNORECASE)
@@ -142,7 +141,7 @@ def connect(uri: str) -> Iterator[Any]:
     try:
         from adbc_driver_postgresql import dbapi
     except ImportError:
-        raise MessageError(msg("cli.err.needs_extra", extra=EXTRA, what="PostgreSQL")) from None
+        raise MissingExtra("postgresql", "PostgreSQL") from None
     try:
         connection = dbapi.connect(uri)
     except Exception as exc:  # the driver's errors carry no common base beyond this

@@ -24,11 +24,15 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from minzheng.errors import DatasetError, MissingExtra, Problem
 
-from minzheng.errors import DatasetError, Problem
+try:
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.worksheet import Worksheet
+except ImportError as missing:  # an extra: say which
+    raise MissingExtra("xlsx", "XLSX") from missing
+
 from minzheng.i18n import msg
 from minzheng.io._builder import DatasetBuilder
 from minzheng.io.limits import check_size

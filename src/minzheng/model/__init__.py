@@ -909,7 +909,7 @@ class Report:
     #: The findings as a polars DataFrame, one row each, in order (as the engine made
     #: them; :func:`minzheng.engine.findings.findings_frame` makes one from findings).
     table: Any = field(default=None, eq=False, repr=False)
-    #: The run's record (:class:`~minzheng.model.runs.RunRecord`), which every output
+    #: The run's record (:class:`~minzheng.model.RunRecord`), which every output
     #: carries; ``None`` until :func:`minzheng.engine.runs.start_run` made one.
     run: RunRecord | None = field(default=None, eq=False)
 

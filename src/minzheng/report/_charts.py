@@ -26,9 +26,14 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
-from matplotlib import rcParams
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
+from minzheng.errors import MissingExtra
+
+try:
+    from matplotlib import rcParams
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+except ImportError as missing:  # an extra: say which
+    raise MissingExtra("html", "HTML") from missing
 
 from minzheng.i18n import text
 from minzheng.io.dataset import Dataset

@@ -83,7 +83,7 @@ def _problem(source: str, found: str) -> InputError:
 
 
 def read_findings(source: str) -> tuple[pl.DataFrame, RunRecord | None]:
-    """The findings (:data:`pack, rule, unit, status, message_zh, message_en`) and the
+    """The findings (``pack, rule, unit, status, message_zh, message_en``) and the
     run record of an output of ``minzheng assess`` or a database run (see the module's
     docstring); :class:`~minzheng.InputError` when it is none of these."""
     if is_database(source):
@@ -102,16 +102,21 @@ def read_findings(source: str) -> tuple[pl.DataFrame, RunRecord | None]:
         head = json.loads(first) if first.strip() else None
     except json.JSONDecodeError:
         head = None  # the first line of an indented JSON document
-    if isinstance(head, dict) and "findings" not in head:  # a document's first line is "{"
-        return _jsonl(path, source, head)
+    if isinstance(head, dict) and (set(head) == {"run"} or "rule" in head):
+        return _jsonl(path, source, head)  # (a document's first line is "{")
     return _document(path, source)
 
 
 def _checked(frame: pl.DataFrame, source: str) -> pl.DataFrame:
+    """The columns a diff reads, each finding with its pack, rule, unit and status."""
     missing = [c for c in _COLUMNS if c not in frame.columns]
     if missing:
         raise _problem(source, ", ".join(missing))
-    return frame.select(pl.col(c).cast(pl.String) for c in _COLUMNS)
+    frame = frame.select(pl.col(c).cast(pl.String) for c in _COLUMNS)
+    empty = [c for c in (*_KEY, "status") if frame.get_column(c).has_nulls()]
+    if empty:
+        raise _problem(source, ", ".join(empty))
+    return frame
 
 
 def _run(data: Any, source: str) -> RunRecord | None:
@@ -228,7 +233,7 @@ def diff_to_json(diff: Diff) -> dict[str, Any]:
     }
 
 
-def status_word(status: str | None, lang: str) -> str:
+def _status_word(status: str | None, lang: str) -> str:
     """A status in ``lang``, or a dash where the finding is absent."""
     if status is None:
         return "—"
@@ -239,7 +244,7 @@ def _change_rows(diff: Diff, lang: str) -> list[list[str]]:
     message = "message_zh" if lang == "zh" else "message_en"
     return [
         [row["unit"], row["pack"], row["rule"], text(f"diff.{row['change']}", lang),
-         status_word(row["old"], lang), status_word(row["new"], lang), row[message] or ""]
+         _status_word(row["old"], lang), _status_word(row["new"], lang), row[message] or ""]
         for row in diff.changes.iter_rows(named=True)
     ]  # fmt: skip
 

@@ -3,7 +3,7 @@
 ``minzheng assess FILE --format html -o report.html`` writes one file that opens without
 a network: a summary per pack and per unit, charts (``minzheng.report._charts``),
 and the findings grouped by status with the clause each cites, every word in the
-chosen language, and the run's record (:class:`~minzheng.model.runs.RunRecord`). The
+chosen language, and the run's record (:class:`~minzheng.model.RunRecord`). The
 same findings of the same run record give the same bytes.
 """
 
@@ -13,7 +13,12 @@ import functools
 import re
 from collections import Counter, defaultdict
 
-from jinja2 import Environment, PackageLoader, select_autoescape
+from minzheng.errors import MissingExtra
+
+try:
+    from jinja2 import Environment, PackageLoader, select_autoescape
+except ImportError as missing:  # an extra: say which
+    raise MissingExtra("html", "HTML") from missing
 
 from minzheng import __version__
 from minzheng.i18n import text

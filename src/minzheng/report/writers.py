@@ -10,7 +10,7 @@
 
 Both write to a file only once it is complete (a temporary file in the same folder,
 renamed at the end), or to an open text stream as they go. Given a run record
-(:class:`~minzheng.model.runs.RunRecord`), the JSON lines begin with it, as a line of
+(:class:`~minzheng.model.RunRecord`), the JSON lines begin with it, as a line of
 its own ``{"run": {...}}``, and the Parquet file keeps it, as JSON, in its key-value
 metadata under ``minzheng.run``.
 """
