@@ -409,3 +409,19 @@ def test_round_trip_of_a_city_scale_dataset(
     assert data["old_run"]["rules"] == data["new_run"]["rules"]  # the same rule texts
     written = query(server, f"SELECT count(*) FROM {schema}.findings").item()
     assert written == pl.read_parquet(parquet).height > 10_000
+
+
+def test_validate_and_targets_read_the_database(
+    server: str, schema: str, installed: Registry
+) -> None:
+    example = ROOT / "examples" / "jian-2018.yaml"
+    load_example(server, schema, example, installed)
+    sources = ["--units", f"{schema}.units", "--facts", f"{schema}.facts"]
+    valid = invoke("validate", server, *sources)
+    assert valid.exit_code == 0, valid.output
+    assert "26 units, 95 facts" in valid.stdout
+    assert pg_server.PASSWORD not in valid.stdout
+    from_db = invoke("targets", server, *sources, "--format", "jsonl")
+    from_file = invoke("targets", str(example), "--format", "jsonl")
+    assert from_db.exit_code == from_file.exit_code == 0, from_db.output
+    assert sorted(from_db.stdout.splitlines()) == sorted(from_file.stdout.splitlines())

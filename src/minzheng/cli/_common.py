@@ -375,6 +375,25 @@ def assess_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
+def source_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--units`` and ``--facts``: a database source's tables or queries, handed to
+    the command as one argument, ``sources`` (``("units", "facts")`` by default); no
+    file takes them."""
+
+    @functools.wraps(func)
+    def command(**kwargs: Any) -> Any:
+        from minzheng.io.postgres import is_database
+
+        units, facts = kwargs.pop("units"), kwargs.pop("facts")
+        if not is_database(kwargs["file"]) and (units is not None or facts is not None):
+            given = "--units" if units is not None else "--facts"
+            raise click.UsageError(say("cli.err.database_only", option=given))
+        return func(sources=(units or "units", facts or "facts"), **kwargs)
+
+    command = option("--facts", "facts", metavar="TABLE_OR_QUERY", help="cli.opt.facts")(command)
+    return option("--units", "units", metavar="TABLE_OR_QUERY", help="cli.opt.units")(command)
+
+
 def read_input(
     path: str, registry: Registry, sources: tuple[str, str] = ("units", "facts")
 ) -> Dataset | Tables:

@@ -27,6 +27,7 @@ from minzheng.cli._common import (
     not_an_input,
     option,
     read_input,
+    source_options,
     stdout,
     summary_counts,
 )
@@ -71,8 +72,7 @@ from minzheng.report.render import (
     show_default=True,
     help="cli.opt.fail_on",
 )
-@option("--units", "units", metavar="TABLE_OR_QUERY", help="cli.opt.units")
-@option("--facts", "facts", metavar="TABLE_OR_QUERY", help="cli.opt.facts")
+@source_options
 @option(
     "--if-exists",
     type=click.Choice(MODES),
@@ -86,8 +86,7 @@ def assess(  # noqa: PLR0913 - one argument per option
     run: Run,
     fmt: str,
     fail_on: str,
-    units: str | None,
-    facts: str | None,
+    sources: tuple[str, str],
     if_exists: str,
     lang: str,
 ) -> None:
@@ -97,7 +96,6 @@ def assess(  # noqa: PLR0913 - one argument per option
     or facts file, a Parquet folder (units.parquet and facts.parquet) or facts file,
     or a PostgreSQL database (postgresql://…, with --units and --facts).
     """
-    sources = _sources(file, units, facts)
     if run.database is not None and fmt != "table":
         raise click.UsageError(say("cli.err.database_format", fmt=fmt))
     if fmt in ("html", "xlsx", "parquet") and run.output is None:
@@ -126,16 +124,6 @@ def assess(  # noqa: PLR0913 - one argument per option
     failures = sum(1 for f in report if f.severity is Severity.FAILURE)
     summary = {s.value: n for s, n in report.summary.items()}
     raise Exit(exit_status(summary, failures, fail_on, bool(registry.errors)))
-
-
-def _sources(file: str, units: str | None, facts: str | None) -> tuple[str, str]:
-    """The units' and facts' table or query of a database (``--units``, ``--facts``),
-    which no file takes."""
-    if not is_database(file):
-        given = "--units" if units is not None else "--facts" if facts is not None else None
-        if given is not None:
-            raise click.UsageError(say("cli.err.database_only", option=given))
-    return units or "units", facts or "facts"
 
 
 def _record(

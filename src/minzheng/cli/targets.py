@@ -23,6 +23,7 @@ from minzheng.cli._common import (
     not_an_input,
     option,
     read_input,
+    source_options,
     stdout,
 )
 from minzheng.cli._exits import FAILED
@@ -60,13 +61,14 @@ def _opt_decimal(value: Decimal | None) -> str | None:
     show_default=True,
     help="cli.opt.targets_format",
 )
+@source_options
 @lang_option
-def targets(file: str, run: Run, fmt: str, lang: str) -> None:
+def targets(file: str, run: Run, fmt: str, sources: tuple[str, str], lang: str) -> None:
     """Derived targets for each unit of FILE (what it must reach, by when), and the
     programme standards in force."""
     not_an_input(run.output, file, run.table)
     registry = installed()
-    data = read_input(file, registry)
+    data = read_input(file, registry, sources)
     day = resolve_date(data, run.on)
     derived = run.engine(registry).iter_targets(
         data, run.packs, day, what_if=run.what_if, rules=run.rules
