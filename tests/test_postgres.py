@@ -16,8 +16,10 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
+import attrs
 import polars as pl
 import pytest
 from click.testing import CliRunner, Result
@@ -90,7 +92,7 @@ def findings_of(jsonl: str) -> list[dict[str, object]]:
 
 def load_example(uri: str, schema: str, example: Path, registry: Registry) -> None:
     tables = read_tables(example, registry.indicators)
-    write_tables(tables, uri, units=f"{schema}.units", facts=f"{schema}.facts")
+    write_tables(tables, uri, registry.indicators, units=f"{schema}.units", facts=f"{schema}.facts")
 
 
 # -- reading ---------------------------------------------------------------------
@@ -394,7 +396,9 @@ def test_round_trip_of_a_city_scale_dataset(
     """The generated city (about 2,700 units) through the database gives the findings
     of its CSV files: the diff of the two runs is empty."""
     tables = read_tables(city, installed.indicators)
-    write_tables(tables, server, units=f"{schema}.units", facts=f"{schema}.facts")
+    write_tables(
+        tables, server, installed.indicators, units=f"{schema}.units", facts=f"{schema}.facts"
+    )
     sources = ["--units", f"{schema}.units", "--facts", f"{schema}.facts", "--what-if"]
     target = f"{server}/{schema}.findings"
     assert invoke("assess", server, *sources, "-o", target).exit_code in (1, 3)
@@ -425,3 +429,31 @@ def test_validate_and_targets_read_the_database(
     from_file = invoke("targets", str(example), "--format", "jsonl")
     assert from_db.exit_code == from_file.exit_code == 0, from_db.output
     assert sorted(from_db.stdout.splitlines()) == sorted(from_file.stdout.splitlines())
+
+
+def test_every_kind_of_value_survives_the_round_trip(
+    server: str, schema: str, installed: Registry
+) -> None:
+    """A rate under one (written ``0.5%``: bare, it would be ambiguous), an empty
+    checklist (``none``) and every other value: the tables read back are the ones
+    written."""
+    from minzheng.model import Kind
+
+    tables = read_tables(ROOT / "examples" / "songming-2023.yaml", installed.indicators)
+    rate = next(n for n, i in installed.indicators.items() if i.kind is Kind.RATE)
+    items = next(n for n, i in installed.indicators.items() if i.kind is Kind.ITEMS)
+    county = tables.units.filter(pl.col("level") == "county").get_column("code")[0]
+    extra = pl.DataFrame(
+        {"unit": [county, county], "indicator": [rate, items], "period": ["2022", "2022"],
+         "end": [date(2022, 12, 31)] * 2, "value": ["0.5", ""]},
+        schema=tables.facts.schema,
+    )  # fmt: skip
+    tables = attrs.evolve(tables, facts=pl.concat([tables.facts, extra]))
+    write_tables(
+        tables, server, installed.indicators, units=f"{schema}.units", facts=f"{schema}.facts"
+    )
+    back = read_database(server, installed.indicators, units=f"{schema}.units",
+                         facts=f"{schema}.facts")  # fmt: skip
+    key = ["unit", "indicator", "period"]
+    assert back.facts.sort(key).equals(tables.facts.sort(key))
+    assert back.units.sort("code").drop("idx").equals(tables.units.sort("code").drop("idx"))

@@ -236,24 +236,33 @@ def ingest(cursor: Any, table: str, frame: pl.DataFrame) -> None:
     cursor.adbc_ingest(name, frame, mode="append", db_schema_name=schema or None)
 
 
-def _fact_rows(facts: pl.DataFrame) -> pl.DataFrame:
-    """The facts as a CSV file writes them: an empty checklist (empty in the tables,
-    where an empty cell is a missing value) as ``none``."""
+def _fact_rows(facts: pl.DataFrame, indicators: Mapping[str, Indicator]) -> pl.DataFrame:
+    """The facts as a CSV file writes them, which reading checks again: a rate with its
+    sign (``0.5%``: the tables hold it without), an empty checklist as ``none`` (an
+    empty cell is a missing value)."""
     import polars as pl
 
+    from minzheng.model import Kind
+
+    signs = {name: i.measure for name, i in indicators.items() if i.kind is Kind.RATE}
     value = pl.col("value")
-    return facts.select(
-        "unit",
-        "indicator",
-        "period",
-        pl.when(value == "").then(pl.lit("none")).otherwise(value).alias("value"),
-    )
+    sign = pl.col("indicator").replace_strict(signs, default="", return_dtype=pl.String)
+    written = pl.when(value == "").then(pl.lit("none")).otherwise(pl.concat_str(value, sign))
+    return facts.select("unit", "indicator", "period", written.alias("value"))
 
 
-def write_tables(tables: Tables, uri: str, *, units: str = "units", facts: str = "facts") -> None:
-    """Write a dataset's tables (:func:`minzheng.io.tables.read_tables`) into two new
-    tables of the database at ``uri`` (:data:`TABLES_DDL`), in one transaction; an
-    error if either exists."""
+def write_tables(
+    tables: Tables,
+    uri: str,
+    indicators: Mapping[str, Indicator],
+    *,
+    units: str = "units",
+    facts: str = "facts",
+) -> None:
+    """Write a dataset's tables (:func:`minzheng.io.tables.read_tables` with the same
+    ``indicators``) into two new tables of the database at ``uri``
+    (:data:`TABLES_DDL`), each value as a CSV file writes it, in one transaction; an
+    error if either table exists."""
     names = {"units": quote_name(units), "facts": quote_name(facts)}
     with connect(uri) as connection:
         try:
@@ -262,7 +271,7 @@ def write_tables(tables: Tables, uri: str, *, units: str = "units", facts: str =
                     cursor.execute(statement.format(**names))
                 unit_columns = ("code", "name", "level", "parent", "area", "type")
                 ingest(cursor, units, tables.units.select(unit_columns))
-                ingest(cursor, facts, _fact_rows(tables.facts))
+                ingest(cursor, facts, _fact_rows(tables.facts, indicators))
             connection.commit()
         except Exception as exc:
             connection.rollback()
