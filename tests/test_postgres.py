@@ -457,3 +457,16 @@ def test_every_kind_of_value_survives_the_round_trip(
     key = ["unit", "indicator", "period"]
     assert back.facts.sort(key).equals(tables.facts.sort(key))
     assert back.units.sort("code").drop("idx").equals(tables.units.sort("code").drop("idx"))
+
+
+def test_no_pack_covering_a_database_unit_is_an_error_and_writes_nothing(
+    server: str, schema: str, installed: Registry
+) -> None:
+    load_example(server, schema, ROOT / "examples" / "jian-2018.yaml", installed)
+    sources = ["--units", f"{schema}.units", "--facts", f"{schema}.facts"]
+    target = f"{server}/{schema}.findings"
+    result = invoke("assess", server, *sources, "--pack", "songming", "-o", target)
+    assert result.exit_code == 2, result.output
+    assert "--what-if" in result.stderr
+    tables = f"SELECT count(*) FROM pg_tables WHERE tablename LIKE 'findings%' AND schemaname = '{schema}'"
+    assert query(server, tables).item() == 0

@@ -211,6 +211,15 @@ def parse_date(ctx: click.Context, param: click.Parameter, value: str | None) ->
 
 
 #: ``-o FILE``: where to write instead of standard output.
+def format_option(*choices: str, help: str) -> Callable[[F], F]:
+    """``--format``: one of ``choices`` (the first is the default), handed to the
+    command as ``fmt``; ``help`` is a catalogue id."""
+    return option(
+        "--format", "fmt", type=click.Choice(list(choices)), default=choices[0],
+        show_default=True, help=help,
+    )  # fmt: skip
+
+
 output_option = option(
     "-o", "--output", type=click.STRING, metavar="FILE", callback=output_path,
     help="cli.opt.output",

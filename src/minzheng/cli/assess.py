@@ -19,6 +19,7 @@ from minzheng.cli._common import (
     complete_file,
     exit_status,
     file_console,
+    format_option,
     input_fingerprint,
     installed,
     is_csv_dataset,
@@ -57,13 +58,8 @@ from minzheng.report.render import (
 @main.command(help="cli.help.assess")
 @click.argument("file", type=click.Path(dir_okay=True, path_type=str))
 @assess_options
-@option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "jsonl", "parquet", "markdown", "html", "xlsx"]),
-    default="table",
-    show_default=True,
-    help="cli.opt.assess_format",
+@format_option(
+    "table", "json", "jsonl", "parquet", "markdown", "html", "xlsx", help="cli.opt.assess_format"
 )
 @option(
     "--fail-on",
@@ -210,6 +206,8 @@ def _findings_table(
     whole = (
         data if isinstance(data, Tables) else tables_from_dataset(data, engine.registry.indicators)
     )
+    if not run.what_if and is_database(file):  # (a file's unit codes were read first)
+        _check_covered(whole.units.get_column("code").to_list(), run.packs, engine.registry)
     day = resolve_date(whole, run.on)
     found = engine.assess_table(whole, run.packs, day, what_if=run.what_if, rules=run.rules)
     record = _record(engine, run, file, whole, day)

@@ -10,10 +10,10 @@ from minzheng.cli._common import (
     Exit,
     complete_file,
     file_console,
+    format_option,
     lang_option,
     main,
     not_an_input,
-    option,
     output_option,
     stdout,
 )
@@ -30,14 +30,7 @@ from minzheng.report.diff import (
 @main.command(help="cli.help.diff")
 @click.argument("old")
 @click.argument("new")
-@option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "markdown"]),
-    default="table",
-    show_default=True,
-    help="cli.opt.diff_format",
-)
+@format_option("table", "json", "markdown", help="cli.opt.diff_format")
 @output_option
 @lang_option
 def diff(old: str, new: str, fmt: str, output: click.Path | None, lang: str) -> None:

@@ -17,11 +17,11 @@ from minzheng.cli._common import (
     complete_file,
     escape,
     file_console,
+    format_option,
     installed,
     lang_option,
     main,
     not_an_input,
-    option,
     read_input,
     source_options,
     stdout,
@@ -53,14 +53,7 @@ def _opt_decimal(value: Decimal | None) -> str | None:
 @main.command(help="cli.help.targets")
 @click.argument("file", type=click.Path(dir_okay=True, path_type=str))
 @assess_options
-@option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "jsonl"]),
-    default="table",
-    show_default=True,
-    help="cli.opt.targets_format",
-)
+@format_option("table", "json", "jsonl", help="cli.opt.targets_format")
 @source_options
 @lang_option
 def targets(file: str, run: Run, fmt: str, sources: tuple[str, str], lang: str) -> None:

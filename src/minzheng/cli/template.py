@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from minzheng.cli._common import installed, lang_option, main, option, output_option
+from minzheng.cli._common import format_option, installed, lang_option, main, output_option
 from minzheng.cli._i18n import say
 from minzheng.io._atomic import replacing
 from minzheng.scaffold.template import template_yaml
@@ -16,14 +16,7 @@ from minzheng.scaffold.template import template_yaml
 @main.command(help="cli.help.template")
 @click.argument("pack")
 @output_option
-@option(
-    "--format",
-    "fmt",
-    type=click.Choice(["yaml", "xlsx"]),
-    default="yaml",
-    show_default=True,
-    help="cli.opt.template_format",
-)
+@format_option("yaml", "xlsx", help="cli.opt.template_format")
 @lang_option
 def template(pack: str, output: Path | None, fmt: str, lang: str) -> None:
     """A blank dataset (YAML or an Excel workbook) listing every fact PACK's rules read,
