@@ -15,7 +15,6 @@ input gives the same bytes in every output.
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import json
 import os
 import uuid
@@ -26,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from minzheng.io.converter import to_plain
 from minzheng.model.runs import RunRecord
+from minzheng.packs.registry import core_version
 
 if TYPE_CHECKING:
     import polars as pl
@@ -68,18 +68,10 @@ def fingerprint_frames(frames: Iterable[pl.DataFrame]) -> str:
     return digest.hexdigest()
 
 
-def _version() -> str:
-    try:
-        return importlib.metadata.version("minzheng")
-    except importlib.metadata.PackageNotFoundError:  # pragma: no cover - a bare checkout
-        return "0.0.0"
-
-
-def _now() -> datetime:
+def _fixed_time() -> datetime | None:
+    """The time ``SOURCE_DATE_EPOCH`` fixes, if it is set."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), UTC)
-    return datetime.now(UTC).replace(microsecond=0)
+    return datetime.fromtimestamp(int(epoch), UTC) if epoch.isdigit() else None
 
 
 def start_run(
@@ -92,18 +84,18 @@ def start_run(
     by_rule = {f"{pack.name}:{rule.id}": fingerprint_rule(rule) for pack, rule in chosen}
     lines = "".join(f"{key} {value}\n" for key, value in sorted(by_rule.items()))
     rules_fingerprint = hashlib.sha256(lines.encode("utf-8")).hexdigest()
-    started = _now()
-    if os.environ.get("SOURCE_DATE_EPOCH", "").strip().isdigit():
+    started = _fixed_time()
+    if started is None:
+        started, run_id = datetime.now(UTC).replace(microsecond=0), str(uuid.uuid4())
+    else:  # the same input gives the same record
         seed = f"{started.isoformat()} {rules_fingerprint} {input_fingerprint} {on}"
         run_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"minzheng:{seed}"))
-    else:
-        run_id = str(uuid.uuid4())
     return RunRecord(
         run_id=run_id,
         started=started,
         on=on,
         dataset=dataset,
-        minzheng=_version(),
+        minzheng=core_version(),
         packs={pack.name: pack.info.version for pack, _ in chosen},
         rules=rules_fingerprint,
         input=input_fingerprint,

@@ -53,6 +53,7 @@ __all__ = [
     "redact",
     "redact_text",
     "split_table",
+    "transaction",
     "write_tables",
 ]
 
@@ -112,10 +113,11 @@ def _secrets(uri: str) -> list[str]:
 
 
 def _clean(text: str, uri: str) -> str:
-    """A driver's message with the password and the URI's secret parts removed."""
+    """A driver's message, its first line, with the password removed."""
     for secret in _secrets(uri):
         text = text.replace(secret, "***")
-    return text.strip().splitlines()[0] if text.strip() else text
+    text = redact_text(text).strip()
+    return text.splitlines()[0] if text else text
 
 
 def split_table(uri: str) -> tuple[str, str]:
@@ -152,6 +154,23 @@ def connect(uri: str) -> Iterator[Any]:
         yield connection
     finally:
         connection.close()
+
+
+@contextmanager
+def transaction(uri: str, shown: str | None = None) -> Iterator[Any]:
+    """A cursor whose work is committed on leaving, or rolled back with an error
+    naming ``shown`` (default: ``uri``) and saying nothing was changed."""
+    with connect(uri) as connection:
+        try:
+            with connection.cursor() as cursor:
+                yield cursor
+            connection.commit()
+        except Exception as exc:  # the driver's errors carry no common base beyond this
+            connection.rollback()
+            reason = _clean(str(exc), uri)
+            raise MessageError(
+                msg("db.err.write", uri=redact(shown or uri), reason=reason)
+            ) from None
 
 
 def fetch(connection: Any, sql: str, uri: str, params: tuple[object, ...] = ()) -> pl.DataFrame:
@@ -264,16 +283,9 @@ def write_tables(
     (:data:`TABLES_DDL`), each value as a CSV file writes it, in one transaction; an
     error if either table exists."""
     names = {"units": quote_name(units), "facts": quote_name(facts)}
-    with connect(uri) as connection:
-        try:
-            with connection.cursor() as cursor:
-                for statement in TABLES_DDL:
-                    cursor.execute(statement.format(**names))
-                unit_columns = ("code", "name", "level", "parent", "area", "type")
-                ingest(cursor, units, tables.units.select(unit_columns))
-                ingest(cursor, facts, _fact_rows(tables.facts, indicators))
-            connection.commit()
-        except Exception as exc:
-            connection.rollback()
-            reason = _clean(str(exc), uri)
-            raise MessageError(msg("db.err.write", uri=redact(uri), reason=reason)) from None
+    with transaction(uri) as cursor:
+        for statement in TABLES_DDL:
+            cursor.execute(statement.format(**names))
+        unit_columns = ("code", "name", "level", "parent", "area", "type")
+        ingest(cursor, units, tables.units.select(unit_columns))
+        ingest(cursor, facts, _fact_rows(tables.facts, indicators))

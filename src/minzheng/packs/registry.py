@@ -66,6 +66,7 @@ __all__ = [
     "PluginError",
     "PluginWarning",
     "Registry",
+    "core_version",
 ]
 
 #: The entry-point group packs are published under.
@@ -268,7 +269,7 @@ class Registry:
         if builtin:
             from minzheng.packs import builtin as core
 
-            registry.add(core, "core", version=_own_version())
+            registry.add(core, "core", version=core_version())
         if entry_points:
             for ep in sorted(
                 importlib.metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name
@@ -555,7 +556,8 @@ def _flatten(results: list[Any], kind: type, plugin: str, hook: str) -> tuple[An
     return tuple(items)
 
 
-def _own_version() -> str:
+def core_version() -> str:
+    """minzheng's own version, as installed (empty when run from a bare checkout)."""
     try:
         return importlib.metadata.version("minzheng")
     except importlib.metadata.PackageNotFoundError:  # pragma: no cover - running from a checkout

@@ -69,7 +69,7 @@ from minzheng.engine.runs import fingerprint_rule
 from minzheng.errors import MessageError
 from minzheng.i18n import msg
 from minzheng.io.converter import to_plain
-from minzheng.io.postgres import connect, fetch, quote_name, redact, redact_text, split_table
+from minzheng.io.postgres import connect, fetch, quote_name, redact, split_table, transaction
 from minzheng.model.runs import RunRecord
 from minzheng.rules.base import Rule
 
@@ -194,13 +194,8 @@ def write_findings_database(
         "rules": _rules_frame(rules).with_columns(pl.lit(run.run_id).alias("run_id")),
         "findings": _findings_frame(table, run.run_id),
     }
-    with connect(uri) as connection:
-        try:
-            _write(connection, _names(name), frames, replace=mode == "replace")
-        except Exception as exc:  # the driver's errors: nothing was committed
-            connection.rollback()
-            reason = redact_text(str(exc).strip().splitlines()[0])
-            raise MessageError(msg("db.err.write", uri=redact(target), reason=reason)) from None
+    with transaction(uri, target) as cursor:
+        _write(cursor, _names(name), frames, replace=mode == "replace")
     return table.height
 
 
@@ -217,38 +212,35 @@ def _run_frame(run: RunRecord, findings: int) -> pl.DataFrame:
 
 
 def _write(
-    connection: Any, names: dict[str, str], frames: dict[str, pl.DataFrame], *, replace: bool
+    cursor: Any, names: dict[str, str], frames: dict[str, pl.DataFrame], *, replace: bool
 ) -> None:
     """The tables created when missing, earlier runs deleted (``replace``), this run's
-    rows inserted, then one commit."""
-    with connection.cursor() as cursor:
-        for statement in _DDL:
-            cursor.execute(statement.format(**names))
-        if replace:
-            for key in ("findings", "run_rules", "runs"):
-                cursor.execute(f"DELETE FROM {names[key]}")
-        staged = _staged(cursor, frames["runs"], "minzheng_run")
+    rows inserted (committed by the caller's transaction)."""
+    for statement in _DDL:
+        cursor.execute(statement.format(**names))
+    if replace:
+        for key in ("findings", "run_rules", "runs"):
+            cursor.execute(f"DELETE FROM {names[key]}")
+    staged = _staged(cursor, frames["runs"], "minzheng_run")
+    cursor.execute(
+        f"INSERT INTO {names['runs']} (run_id, started, assessed_on, dataset, minzheng,"
+        f" packs, rules_fingerprint, input_fingerprint, findings)"
+        f" SELECT run_id, started, assessed_on, dataset,"
+        f" minzheng, packs::jsonb, rules_fingerprint, input_fingerprint, findings"
+        f" FROM {staged}"
+    )
+    if frames["rules"].height:
+        staged = _staged(cursor, frames["rules"], "minzheng_rules")
         cursor.execute(
-            f"INSERT INTO {names['runs']} (run_id, started, assessed_on, dataset, minzheng,"
-            f" packs, rules_fingerprint, input_fingerprint, findings)"
-            f" SELECT run_id, started, assessed_on, dataset,"
-            f" minzheng, packs::jsonb, rules_fingerprint, input_fingerprint, findings"
-            f" FROM {staged}"
+            f"INSERT INTO {names['rules']} SELECT fingerprint, pack, rule, kind, title_zh,"
+            f" title_en, reading, reading_zh, document, title, issuer, year, locator, quote,"
+            f" definition::jsonb FROM {staged} ON CONFLICT (fingerprint) DO NOTHING"
         )
-        if frames["rules"].height:
-            staged = _staged(cursor, frames["rules"], "minzheng_rules")
-            cursor.execute(
-                f"INSERT INTO {names['rules']} SELECT fingerprint, pack, rule, kind, title_zh,"
-                f" title_en, reading, reading_zh, document, title, issuer, year, locator, quote,"
-                f" definition::jsonb FROM {staged} ON CONFLICT (fingerprint) DO NOTHING"
-            )
-            cursor.execute(
-                f"INSERT INTO {names['run_rules']} SELECT run_id, pack, rule, fingerprint"
-                f" FROM {staged}"
-            )
-        staged = _staged(cursor, frames["findings"], "minzheng_findings")
-        cursor.execute(_FINDINGS_INSERT.format(num=_NUMBER, staging=staged, **names))
-    connection.commit()
+        cursor.execute(
+            f"INSERT INTO {names['run_rules']} SELECT run_id, pack, rule, fingerprint FROM {staged}"
+        )
+    staged = _staged(cursor, frames["findings"], "minzheng_findings")
+    cursor.execute(_FINDINGS_INSERT.format(num=_NUMBER, staging=staged, **names))
 
 
 def read_findings_database(source: str) -> tuple[pl.DataFrame, RunRecord]:
